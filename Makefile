@@ -1,0 +1,36 @@
+# Techno Valley platform. Two commands for a fresh Debian machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-sqlite test-postgres bench install messages lint clean
+
+$(STAMP): pyproject.toml
+	bash scripts/system-deps.sh base
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+messages: $(STAMP)
+	cd src/techvalley && ../../$(BIN)/django-admin compilemessages -v 0
+
+demo: install
+	$(BIN)/techvalley demo
+
+test: install
+	bash scripts/system-deps.sh test
+	bash scripts/test.sh
+
+bench: install
+	bash scripts/system-deps.sh test
+	bash scripts/bench.sh
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks scripts
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the platform needs, when they are missing.
+#   base: python3-venv, gettext (compiles the translations)
+#   test: also PostgreSQL, Chromium (browser tests), Korean fonts (screenshots, PDFs)
+set -euo pipefail
+need=()
+python3 -c "import ensurepip, venv" 2>/dev/null || need+=(python3-venv)
+command -v msgfmt >/dev/null || need+=(gettext)
+if [ "${1:-base}" = test ]; then
+  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  fc-list 2>/dev/null | grep -qi nanum || need+=(fonts-nanum fontconfig)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages: ${need[*]}"
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
+  echo "Please install as root: apt-get install ${need[*]}" >&2; exit 1; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

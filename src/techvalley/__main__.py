@@ -1,0 +1,3 @@
+from techvalley.cli import main
+
+main()

@@ -1,0 +1,240 @@
+"""The ``techvalley`` command: demo, serve, admin accounts, registry and KSIC tools.
+
+Every command that touches data sets Django up and applies pending migrations first, so a
+fresh installation works without a separate set-up step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(help="Techno Valley platform (낙동강 테크노밸리 플랫폼).", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+registry_app = typer.Typer(help="Company registry: import and export factory registries.", no_args_is_help=True)
+ksic_app = typer.Typer(help="Korean Standard Industrial Classification tools.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for machine clients.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+app.add_typer(ksic_app, name="ksic")
+app.add_typer(token_app, name="token")
+
+console = Console(stderr=True)
+out = Console()
+
+
+def django_setup(migrate: bool = True) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "techvalley.settings")
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+
+
+def progress_bar() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
+
+
+@app.command()
+def demo(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Load the scenario and exit.")] = False,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Load the demo scenario (the real Sinpyeong-Jangnim registry plus estimates) and serve it."""
+    django_setup()
+    from techvalley.registry.demo import load_demo
+
+    steps = ["registry", "coordinates", "estimates", "people"]
+    with progress_bar() as bar:
+        task = bar.add_task("demo", total=len(steps))
+
+        def note(step: str) -> None:
+            bar.update(task, description=f"demo: {step}", completed=steps.index(step))
+
+        summary = load_demo(note)
+    counts = summary["import"]
+    console.print(f"[green]Demo ready[/]: {summary['complex']} — companies created {counts['created']}, "
+                  f"unchanged {counts['unchanged']}, located {summary['located']}, estimated {summary['estimated']}")
+    table = Table(title="Demo logins (데모 계정)")
+    for col in ("username", "password", "role"):
+        table.add_column(col)
+    for row in summary["logins"]:
+        table.add_row(*row)
+    out.print(table)
+    if not no_serve:
+        serve(host=host, port=port, migrate=False)
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, migrate: bool = True) -> None:
+    """Serve the platform (Django's threaded server; put a WSGI server in front in production)."""
+    django_setup(migrate=migrate)
+    from django.core.management import call_command
+
+    console.print(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+@app.command()
+def createadmin(
+    username: Annotated[str, typer.Option(prompt=True)] = "admin",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+    email: str = "",
+) -> None:
+    """Create (or reset the password of) a superuser."""
+    django_setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import ValidationError, validate_password
+
+    User = get_user_model()
+    user = User.objects.filter(username=username).first() or User(username=username, email=email)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        console.print("[red]" + " ".join(exc.messages))
+        raise typer.Exit(2) from exc
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    console.print(f"[green]Superuser {username} ready.")
+
+
+def _complex(slug: str | None):
+    from django.conf import settings
+
+    from techvalley.core.models import Complex
+
+    slug = slug or settings.TECHVALLEY_DEFAULT_COMPLEX
+    cx = Complex.objects.filter(slug=slug).first()
+    if cx is None:
+        known = ", ".join(Complex.objects.values_list("slug", flat=True)) or "none — run `techvalley demo`"
+        console.print(f"[red]No complex '{slug}'. Known: {known}")
+        raise typer.Exit(2)
+    return cx
+
+
+@registry_app.command("import")
+def registry_import(
+    file: Annotated[Path, typer.Argument(help="CSV (CP949/UTF-8), KICOX JSON/CSV, or .xlsx")],
+    complex: Annotated[str | None, typer.Option("--complex", help="complex slug")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good rows, report bad.")] = False,
+    partial: Annotated[bool, typer.Option("--partial", help="The file is not a full snapshot: do not "
+                                                            "mark absent companies as gone.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Import a factory registry into a complex: validated whole, all-or-nothing, idempotent."""
+    django_setup()
+    from techvalley.core.audit import acting_as
+    from techvalley.registry import services
+    from techvalley.registry.parsers import RegistryFileError
+
+    cx = _complex(complex)
+    with progress_bar() as bar, acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
+        task = bar.add_task("import", total=None)
+
+        def note(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"import: {stage}", completed=done, total=total)
+
+        try:
+            result = services.import_registry(file, cx, dry_run=dry_run, skip_invalid=skip_invalid,
+                                              snapshot=not partial, progress=note)
+            rejected = False
+        except services.ImportRejected as exc:
+            result, rejected = exc.result, True
+        except RegistryFileError as exc:
+            if as_json:
+                out.print_json(json.dumps({"error": str(exc)}, ensure_ascii=False))
+            else:
+                console.print(f"[red]{exc}")
+            raise typer.Exit(2) from exc
+    counts = result.counts
+    if as_json:
+        out.print_json(json.dumps({**result.as_dict(), "rejected": rejected}, ensure_ascii=False))
+    else:
+        for e in result.errors[:50]:
+            console.print(f"[yellow]line {e.line}[/]: {e.reason}")
+        if len(result.errors) > 50:
+            console.print(f"… and {len(result.errors) - 50} more bad rows (use --json for all)")
+        verdict = ("[red]rejected — nothing imported (fix the rows or use --skip-invalid)" if rejected
+                   else "[cyan]dry run — nothing written" if dry_run else "[green]imported")
+        console.print(verdict)
+        out.print(" ".join(f"{k}={counts.get(k, 0)}" for k in
+                           ("created", "updated", "unchanged", "invalid", "review", "missing", "merged", "outside")))
+    if rejected or not result.ok:
+        raise typer.Exit(1)
+
+
+@registry_app.command("export")
+def registry_export(
+    output: Annotated[Path, typer.Option("-o", "--output", help=".csv (UTF-8 with BOM) or .xlsx")],
+    complex: Annotated[str | None, typer.Option("--complex")] = None,
+) -> None:
+    """Export the complex's companies (contacts are masked: exports travel)."""
+    django_setup()
+    from techvalley.registry.exports import export_companies
+
+    n = export_companies(_complex(complex), output)
+    console.print(f"[green]{n} companies written to {output}")
+
+
+@ksic_app.command("resolve")
+def ksic_resolve(
+    names: Annotated[list[str] | None, typer.Argument(help="industry names as registries write them")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="one name a line (UTF-8 or CP949)")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Resolve industry names to KSIC codes; unplaceable names are flagged for review."""
+    from techvalley.registry import ksic
+    from techvalley.registry.parsers import decode
+
+    items = list(names or [])
+    if file is not None:
+        text, _ = decode(file.read_bytes())
+        items += [line.strip() for line in text.splitlines() if line.strip()]
+    if not items:
+        console.print("[red]Give names or --file.")
+        raise typer.Exit(2)
+    results = [ksic.resolve(n) for n in items]
+    if as_json:
+        sys.stdout.write(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=1) + "\n")
+        return
+    table = Table()
+    for col in ("input", "code", "name", "rev", "level", "method", "status", "confidence"):
+        table.add_column(col)
+    for r in results:
+        table.add_row(r.input, r.code or "—", r.name or (f"? {r.suggestion}" if r.suggestion else "—"),
+                      str(r.revision or ""), ksic.LEVEL_NAMES.get(r.level, ""), r.method, r.status,
+                      f"{r.confidence:.2f}")
+    out.print(table)
+
+
+@token_app.command("create")
+def token_create(username: str, name: str = "cli") -> None:
+    """Create an API token for a user and print it (shown once)."""
+    django_setup()
+    from django.contrib.auth import get_user_model
+
+    from techvalley.core.models import ApiToken
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        console.print(f"[red]No user {username}.")
+        raise typer.Exit(2)
+    out.print(ApiToken.objects.create(user=user, name=name).key)
+
+
+def main() -> None:
+    app()

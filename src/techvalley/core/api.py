@@ -1,0 +1,65 @@
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from techvalley.core.models import Complex
+from techvalley.core.scoping import viewer_for
+from techvalley.core import selectors
+
+router = Router(tags=["core"])
+
+
+class MeOut(Schema):
+    username: str | None
+    role: str
+    officer_of: list[int]
+    organisations: list[int]
+
+
+class AuditOut(Schema):
+    at: datetime
+    actor_label: str
+    action: str
+    model: str
+    object_id: str
+    object_repr: str
+    changes: dict
+    reason: str
+
+
+def viewer(request: HttpRequest):
+    return viewer_for(request.user if request.user.is_authenticated else None)
+
+
+def require_officer(request: HttpRequest, cx: Complex | None = None):
+    v = viewer(request)
+    if not (v.is_officer_of(cx.pk) if cx is not None else v.is_officer):
+        raise HttpError(403, "구청 담당자만 볼 수 있습니다. / District officers only.")
+    return v
+
+
+def get_complex(slug: str | None) -> Complex:
+    from django.conf import settings
+
+    cx = Complex.objects.filter(slug=slug or settings.TECHVALLEY_DEFAULT_COMPLEX).first()
+    if cx is None:
+        raise HttpError(404, f"산업단지를 찾을 수 없습니다. / No complex '{slug}'.")
+    return cx
+
+
+@router.get("/me", response=MeOut)
+def me(request):
+    v = viewer(request)
+    return {"username": v.username or None, "role": v.role_label, "officer_of": sorted(v.officer_complex_ids),
+            "organisations": sorted(v.org_ids)}
+
+
+@router.get("/audit", response=list[AuditOut])
+@paginate(PageNumberPagination, page_size=100)
+def audit(request, complex: str | None = None, model: str = "", object_id: str = ""):
+    cx = get_complex(complex)
+    v = require_officer(request, cx)
+    return selectors.audit_trail(v, cx, model, object_id)

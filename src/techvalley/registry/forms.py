@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from techvalley.registry.models import CERTIFICATIONS, Company
+
+
+class ProfileForm(forms.ModelForm):
+    """What a company's manager keeps up to date about the company."""
+
+    certifications = forms.MultipleChoiceField(
+        label=_("certifications"), choices=list(CERTIFICATIONS.items()), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Company
+        fields = ["representative", "brn", "corporate_no", "employees", "founded_on", "revenue_million_krw",
+                  "main_products", "status", "rd_centre", "certifications", "smart_factory_level"]
+        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class IndustryForm(forms.Form):
+    code = forms.CharField(label=_("KSIC code"), max_length=6)
+    reason = forms.CharField(label=_("reason"), max_length=300, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("registry file (CSV, JSON or Excel)"))
+    dry_run = forms.BooleanField(label=_("dry run: show what would change"), required=False, initial=True)
+    skip_invalid = forms.BooleanField(label=_("skip invalid rows"), required=False)

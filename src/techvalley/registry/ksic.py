@@ -1,0 +1,244 @@
+"""Korean Standard Industrial Classification (KSIC, 한국표준산업분류): look-ups and a resolver.
+
+Plain Python, no database: the three revisions live in versioned CSV files in
+``data/ksic`` (see its SOURCE.md) and are loaded once per process.
+
+The resolver turns industry *names as registries write them* ("도금업 외 2종",
+"금속 단조,압형 및 분말 야금제품 제조업") into codes. It never guesses silently: a name it
+cannot place confidently comes back with ``status="review"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+REVISIONS = (11, 10, 9)
+CURRENT_REVISION = 11
+LEVEL_NAMES = {1: "section", 2: "division", 3: "group", 4: "class", 5: "subclass"}
+LEVEL_NAMES_KO = {1: "대분류", 2: "중분류", 3: "소분류", 4: "세분류", 5: "세세분류"}
+REVISION_IN_FORCE = {9: "2008-02-01", 10: "2017-07-01", 11: "2024-07-01"}
+
+# "외 3종", "외3 종": the registry's way of saying the factory has N further industries.
+EXTRA_INDUSTRIES = re.compile(r"\s*외\s*(\d+)\s*종\s*$")
+# Spacing and punctuation that registries vary freely.
+NOISE = re.compile(r"[\s·ㆍ・•,，.．()（）\[\]{}\-‐–—/;:'\"]+")
+
+FUZZY_ACCEPT = 92.0  # ratio on normalised names; below this a human decides
+FUZZY_SUGGEST = 75.0
+
+
+@dataclass(frozen=True, slots=True)
+class Industry:
+    """One code of one KSIC revision."""
+
+    code: str
+    name: str
+    level: int
+    parent: str
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What the resolver made of one industry name."""
+
+    input: str
+    code: str | None
+    name: str | None
+    revision: int | None
+    level: int | None
+    method: str  # exact | normalized | fuzzy | unresolved | empty
+    status: str  # resolved | review
+    confidence: float
+    extra_industries: int = 0
+    suggestion: str | None = None  # best code below the acceptance threshold
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def normalize(name: str) -> str:
+    """The comparison key of an industry name: no "외 N종", no spaces or punctuation."""
+    return NOISE.sub("", EXTRA_INDUSTRIES.sub("", name)).strip()
+
+
+@cache
+def table(revision: int) -> dict[str, Industry]:
+    """All codes of a revision, by code."""
+    if revision not in REVISIONS:
+        raise ValueError(f"unknown KSIC revision {revision}; known: {REVISIONS}")
+    path = resources.files("techvalley.registry") / "data" / "ksic" / f"ksic_rev{revision}.csv"
+    with path.open(encoding="utf-8") as f:
+        return {
+            r["code"]: Industry(r["code"], r["name"], int(r["level"]), r["parent"], revision)
+            for r in csv.DictReader(f)
+        }
+
+
+@cache
+def _children(revision: int) -> dict[str, list[str]]:
+    kids: dict[str, list[str]] = {}
+    for ind in table(revision).values():
+        if ind.parent:
+            kids.setdefault(ind.parent, []).append(ind.code)
+    return kids
+
+
+def lookup(code: str, revision: int | None = None) -> Industry | None:
+    """The industry for a code, in the given revision or the newest one that has it."""
+    code = code.strip().upper()
+    for rev in (revision,) if revision else REVISIONS:
+        found = table(rev).get(code)
+        if found:
+            return found
+    return None
+
+
+def ancestors(industry: Industry) -> list[Industry]:
+    """From the section down to the industry itself."""
+    chain = [industry]
+    while chain[-1].parent:
+        chain.append(table(industry.revision)[chain[-1].parent])
+    return chain[::-1]
+
+
+def children(industry: Industry) -> list[Industry]:
+    t = table(industry.revision)
+    return [t[c] for c in _children(industry.revision).get(industry.code, [])]
+
+
+def describe(code: str, revision: int | None = None) -> dict | None:
+    """Code → names at every level, parent chain and children, as plain data."""
+    ind = lookup(code, revision)
+    if ind is None:
+        return None
+    return {
+        "code": ind.code,
+        "name": ind.name,
+        "revision": ind.revision,
+        "level": ind.level,
+        "level_name": LEVEL_NAMES[ind.level],
+        "path": [{"code": a.code, "name": a.name, "level": a.level} for a in ancestors(ind)],
+        "children": [{"code": c.code, "name": c.name} for c in children(ind)],
+        "intensity": intensity_of(ind.code),
+        "kic": kic_eligibility(ind.code),
+    }
+
+
+@cache
+def _name_index() -> tuple[dict[str, Industry], list[str]]:
+    """Normalised name → industry; the newest revision, then the deepest level, wins."""
+    normal: dict[str, Industry] = {}
+    for rev in REVISIONS:
+        for ind in sorted(table(rev).values(), key=lambda i: -i.level):
+            normal.setdefault(normalize(ind.name), ind)
+    return normal, list(normal)
+
+
+@lru_cache(maxsize=100_000)
+def resolve(name: str) -> Resolution:
+    """Resolve one industry name as written in a registry."""
+    raw = name or ""
+    stripped = raw.strip()
+    m = EXTRA_INDUSTRIES.search(stripped)
+    extra = int(m.group(1)) if m else 0
+    base = EXTRA_INDUSTRIES.sub("", stripped).strip()
+    key = normalize(base)
+    if not key:
+        return Resolution(raw, None, None, None, None, "empty", "review", 0.0, extra)
+    normal, keys = _name_index()
+    ind = normal.get(key)  # the newest revision that has the name, whatever its spacing
+    if ind is not None:
+        exact = ind.name == base
+        return _found(raw, ind, "exact" if exact else "normalized", 1.0 if exact else 0.97, extra)
+    best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SUGGEST)
+    if best is None:
+        return Resolution(raw, None, None, None, None, "unresolved", "review", 0.0, extra)
+    choice, score, _ = best
+    ind = normal[choice]
+    if score >= FUZZY_ACCEPT:
+        return _found(raw, ind, "fuzzy", round(score / 100, 3), extra)
+    return Resolution(
+        raw, None, None, None, None, "unresolved", "review", round(score / 100, 3), extra, ind.code
+    )
+
+
+def _found(raw: str, ind: Industry, method: str, confidence: float, extra: int) -> Resolution:
+    return Resolution(
+        raw, ind.code, ind.name, ind.revision, ind.level, method, "resolved", confidence, extra
+    )
+
+
+# --- technology intensity ------------------------------------------------------------------
+
+INTENSITY_SOURCE = (
+    "Eurostat/OECD technology-intensity grouping by NACE Rev.2, converted to KSIC divisions by "
+    "this project (not an official Korean table)"
+)
+INTENSITY_LABELS = {
+    "high": ("첨단기술", "High-tech"),
+    "medium_high": ("중고위기술", "Medium-high-tech"),
+    "medium_low": ("중저위기술", "Medium-low-tech"),
+    "low": ("저위기술", "Low-tech"),
+    "knowledge_services": ("지식집약 서비스", "Knowledge-intensive services"),
+    "other": ("기타(비제조)", "Other (non-manufacturing)"),
+    "unknown": ("미분류", "Unclassified"),
+}
+HIGH_TECH = ("high", "medium_high", "knowledge_services")
+
+
+@cache
+def _intensity_ranges() -> list[tuple[int, int, str]]:
+    path = resources.files("techvalley.registry") / "data" / "intensity.csv"
+    with path.open(encoding="utf-8") as f:
+        return [(int(r["division_from"]), int(r["division_to"]), r["intensity"]) for r in csv.DictReader(f)]
+
+
+def intensity_of(code: str | None) -> str:
+    """Technology-intensity group of a KSIC code (any level at or below the division)."""
+    if not code or len(code) < 2 or not code[:2].isdigit():
+        return "unknown"
+    division = int(code[:2])
+    for lo, hi, group in _intensity_ranges():
+        if lo <= division <= hi:
+            return group
+    return "other"
+
+
+# --- knowledge industry centre (지식산업센터) eligibility ----------------------------------
+
+
+@cache
+def kic_rules() -> dict:
+    path = resources.files("techvalley.registry") / "data" / "kic_eligibility.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def kic_eligibility(code: str | None) -> dict:
+    """Whether an industry may occupy a 지식산업센터, with the legal reference and reasons."""
+    rules = kic_rules()
+    chosen = rules["default"]
+    ind = lookup(code) if code else None
+    if ind is not None:
+        section = ancestors(ind)[0].code
+        division = code[:2] if code[:2].isdigit() else None
+        for rule in rules["rules"]:
+            if section in rule.get("sections", ()) or (division and division in rule.get("divisions", ())):
+                chosen = rule
+                break
+    return {
+        "verdict": chosen["verdict"] if ind is not None else "unknown",
+        "basis": chosen["basis"],
+        "explain_ko": chosen["explain_ko"],
+        "explain_en": chosen["explain_en"],
+        "source": rules["source"],
+        "caveat_ko": rules["caveat_ko"],
+        "caveat_en": rules["caveat_en"],
+    }

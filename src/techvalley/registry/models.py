@@ -1,0 +1,190 @@
+"""Companies of a complex, their sites and contacts, and the registry imports that feed them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from techvalley.core.audit import audited
+from techvalley.core.models import Complex, Organisation
+from techvalley.registry.validators import validate_brn, validate_corporate_no
+
+
+class CompanyStatus(models.TextChoices):
+    OPERATING = "operating", _("Operating (가동)")
+    SUSPENDED = "suspended", _("Suspended (휴업)")
+    CLOSED = "closed", _("Closed (폐업)")
+    NOT_STARTED = "not_started", _("Not started (미착공)")
+    CONSTRUCTION = "construction", _("Under construction (건설중)")
+
+
+class SmartFactoryLevel(models.TextChoices):
+    NONE = "none", _("None")
+    BASIC = "basic", _("Basic (기초)")
+    INTERMEDIATE1 = "intermediate1", _("Intermediate 1 (중간1)")
+    INTERMEDIATE2 = "intermediate2", _("Intermediate 2 (중간2)")
+    ADVANCED = "advanced", _("Advanced (고도화)")
+
+
+class SizeClass(models.TextChoices):
+    MICRO = "micro", _("Micro (1–9)")
+    SMALL = "small", _("Small (10–49)")
+    MEDIUM = "medium", _("Medium (50–299)")
+    LARGE = "large", _("Large (300+)")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+def size_class_of(employees: int | None) -> str:
+    if employees is None:
+        return SizeClass.UNKNOWN
+    if employees < 10:
+        return SizeClass.MICRO
+    if employees < 50:
+        return SizeClass.SMALL
+    if employees < 300:
+        return SizeClass.MEDIUM
+    return SizeClass.LARGE
+
+
+CERTIFICATIONS = {
+    "venture": _("Venture (벤처기업)"),
+    "innobiz": _("Inno-Biz (이노비즈)"),
+    "mainbiz": _("Main-Biz (메인비즈)"),
+    "iso9001": _("ISO 9001"),
+    "iso14001": _("ISO 14001"),
+    "root_industry": _("Root industry (뿌리기업)"),
+}
+
+
+@audited
+class Company(models.Model):
+    """A company with a registered factory in the complex (입주기업), as the registries know it.
+
+    Rows come from factory registries (published names, addresses and industries) and from the
+    company itself. Figures the registry lacks may be estimates; ``estimated_fields`` says which.
+    """
+
+    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="companies")
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="company"
+    )
+    registry_key = models.CharField(max_length=300)  # business key: normalised name | address
+    source = models.CharField(_("source"), max_length=20, default="manual")
+    name = models.CharField(_("company name (회사명)"), max_length=200)
+    name_key = models.CharField(max_length=200, db_index=True)
+    brn = models.CharField(_("business registration no. (사업자등록번호)"), max_length=10, blank=True,
+                           validators=[validate_brn])
+    corporate_no = models.CharField(_("corporate no. (법인등록번호)"), max_length=13, blank=True,
+                                    validators=[validate_corporate_no])
+    representative = models.CharField(_("representative (대표자)"), max_length=100, blank=True)
+    address = models.CharField(_("road-name address (도로명주소)"), max_length=300)
+    legal_dong = models.CharField(_("legal dong (법정동)"), max_length=50, blank=True, db_index=True)
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=CompanyStatus.choices,
+                              default=CompanyStatus.OPERATING)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices,
+                                  default=SizeClass.UNKNOWN, db_index=True)
+    founded_on = models.DateField(_("founded"), null=True, blank=True)
+    revenue_million_krw = models.PositiveBigIntegerField(_("revenue (million KRW)"), null=True, blank=True)
+    main_products = models.CharField(_("main products"), max_length=300, blank=True)
+    industry_name = models.CharField(_("industry as registered (업종명)"), max_length=300, blank=True)
+    extra_industries = models.PositiveSmallIntegerField(_("further industries (외 N종)"), default=0)
+    ksic_code = models.CharField(_("KSIC code"), max_length=6, blank=True, db_index=True)
+    ksic_revision = models.PositiveSmallIntegerField(_("KSIC revision"), null=True, blank=True)
+    ksic_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    ksic_method = models.CharField(max_length=20, blank=True)
+    ksic_confidence = models.FloatField(default=0)
+    ksic_status = models.CharField(max_length=10, default="review", db_index=True)  # resolved | review
+    other_ksic = models.JSONField(_("other KSIC codes"), default=list, blank=True)
+    tech_intensity = models.CharField(_("technology intensity"), max_length=20, default="unknown",
+                                      db_index=True)
+    rd_centre = models.BooleanField(_("R&D centre (기업부설연구소)"), default=False)
+    certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    smart_factory_level = models.CharField(_("smart factory level"), max_length=20,
+                                           choices=SmartFactoryLevel.choices, default=SmartFactoryLevel.NONE)
+    in_registry = models.BooleanField(_("in the latest registry"), default=True, db_index=True)
+    missing_since = models.DateField(_("missing from the registry since"), null=True, blank=True)
+    estimated_fields = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["complex", "registry_key"], name="company_unique_key"),
+            models.CheckConstraint(condition=models.Q(ksic_status__in=["resolved", "review"]),
+                                   name="company_ksic_status_known"),
+        ]
+        indexes = [models.Index(fields=["complex", "in_registry", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_estimate(self, field: str) -> bool:
+        return field in self.estimated_fields
+
+
+@audited
+class Site(models.Model):
+    """A plot the company occupies in the complex (공장 부지), with land and building area."""
+
+    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="sites")
+    address = models.CharField(_("address"), max_length=300)
+    land_area_m2 = models.DecimalField(_("land area (m²)"), max_digits=12, decimal_places=1, null=True,
+                                       blank=True)
+    building_area_m2 = models.DecimalField(_("building area (m²)"), max_digits=12, decimal_places=1,
+                                           null=True, blank=True)
+    estimated = models.BooleanField(_("areas are estimates"), default=False)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self) -> str:
+        return f"{self.company} — {self.address}"
+
+
+@audited
+class Contact(models.Model):
+    """A person to reach at a company (담당자). Personal data: masked except for authorised viewers."""
+
+    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=100)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.company})"
+
+
+class ImportRun(models.Model):
+    """One registry import: the file, what it changed, and the structure of the complex after it."""
+
+    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="imports")
+    filename = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    fmt = models.CharField(_("format"), max_length=30)
+    dry_run = models.BooleanField(default=False)
+    ok = models.BooleanField(default=False)
+    counts = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)  # the first bad rows: {line, reason}
+    structure = models.JSONField(default=dict)  # counts by division, intensity, dong after the import
+    actor_label = models.CharField(max_length=150, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.started_at:%Y-%m-%d})"

@@ -1,0 +1,136 @@
+"""Read queries of the registry, already scoped to the viewer. Pages and API both use these."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr
+
+from techvalley.core.models import AuditEntry, Complex
+from techvalley.core.scoping import Viewer, officer_q
+from techvalley.registry import ksic
+from techvalley.registry.models import Company, Contact, ImportRun
+from techvalley.registry.validators import mask_email, mask_name, mask_phone
+
+LIST_FIELDS = (
+    "id", "name", "address", "legal_dong", "industry_name", "ksic_code", "ksic_revision", "ksic_status",
+    "tech_intensity", "size_class", "employees", "status", "in_registry", "estimated_fields", "lon", "lat",
+)
+
+
+def companies(viewer: Viewer, cx: Complex, *, q: str = "", intensity: str = "", dong: str = "",
+              division: str = "", size: str = "", review: bool = False, include_gone: bool = False) -> QuerySet:
+    """The public directory of a complex (registry data is published data), filtered."""
+    qs = Company.objects.filter(complex=cx).only(*LIST_FIELDS)
+    if not include_gone:
+        qs = qs.filter(in_registry=True)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(name_key__icontains=q.replace(" ", ""))
+                       | Q(industry_name__icontains=q) | Q(address__icontains=q) | Q(ksic_code__startswith=q))
+    if intensity:
+        qs = qs.filter(tech_intensity=intensity)
+    if dong:
+        qs = qs.filter(legal_dong=dong)
+    if division:
+        qs = qs.filter(ksic_code__startswith=division)
+    if size:
+        qs = qs.filter(size_class=size)
+    if review:
+        qs = qs.filter(ksic_status="review")
+    return qs.order_by("name", "id")
+
+
+def company(viewer: Viewer, pk: int) -> Company | None:
+    return Company.objects.select_related("complex", "organisation").filter(pk=pk).first()
+
+
+def company_private(viewer: Viewer, company: Company) -> dict:
+    """The company's private data as this viewer may see it: in full, masked, or not at all."""
+    entitled = viewer.can_see_private(company.organisation_id, company.complex_id)
+    contacts = list(Contact.objects.filter(company=company).order_by("id"))
+    if entitled:
+        return {
+            "entitled": True,
+            "revenue_million_krw": company.revenue_million_krw,
+            "contacts": [{"name": c.name, "position": c.position, "phone": c.phone, "email": c.email}
+                         for c in contacts],
+        }
+    return {
+        "entitled": False,
+        "revenue_million_krw": None,
+        "contacts": [{"name": mask_name(c.name), "position": c.position, "phone": mask_phone(c.phone),
+                      "email": mask_email(c.email)} for c in contacts] if viewer.is_authenticated else [],
+    }
+
+
+def review_queue(viewer: Viewer, cx: Complex) -> QuerySet:
+    """Companies whose industry name could not be placed; officers only."""
+    return (Company.objects.filter(officer_q(viewer), complex=cx, ksic_status="review", in_registry=True)
+            .only(*LIST_FIELDS).order_by("industry_name", "name"))
+
+
+def company_history(viewer: Viewer, company: Company) -> QuerySet:
+    """Changes to a company's record; officers and its own members."""
+    if not viewer.can_see_private(company.organisation_id, company.complex_id):
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(model="registry.Company", object_id=str(company.pk))
+
+
+def imports(viewer: Viewer, cx: Complex) -> QuerySet:
+    return ImportRun.objects.filter(officer_q(viewer), complex=cx)
+
+
+# --- analytics of the complex's structure ------------------------------------------------
+
+DIMENSIONS = ("division", "intensity", "size", "dong")
+
+
+def structure(cx: Complex) -> dict:
+    """Companies and employees by KSIC division, technology intensity, size class and 법정동.
+
+    Only companies currently in the registry count. Employees include estimates where the
+    company has not reported them (the demo marks those).
+    """
+    base = Company.objects.filter(complex=cx, in_registry=True)
+    agg = {"companies": Count("id"), "employees": Coalesce(Sum("employees"), 0)}
+    total = base.aggregate(**agg)
+    groups = {
+        "division": base.annotate(key=Substr("ksic_code", 1, 2)).values("key").annotate(**agg),
+        "intensity": base.values("tech_intensity").annotate(**agg),
+        "size": base.values("size_class").annotate(**agg),
+        "dong": base.values("legal_dong").annotate(**agg),
+    }
+    out: dict = {"total": total}
+    for dim, rows in groups.items():
+        items = []
+        for row in rows:
+            key = row.get("key", row.get("tech_intensity", row.get("size_class", row.get("legal_dong")))) or ""
+            items.append({"key": key, "companies": row["companies"], "employees": row["employees"]})
+        out[dim] = sorted(items, key=lambda r: (-r["companies"], r["key"]))
+    high = sum(r["companies"] for r in out["intensity"] if r["key"] in ksic.HIGH_TECH)
+    high_emp = sum(r["employees"] for r in out["intensity"] if r["key"] in ksic.HIGH_TECH)
+    out["high_tech_share"] = round(high / total["companies"], 4) if total["companies"] else 0.0
+    out["high_tech_employee_share"] = round(high_emp / total["employees"], 4) if total["employees"] else 0.0
+    return out
+
+
+def label_division(code: str) -> str:
+    ind = ksic.lookup(code) if code else None
+    return ind.name if ind else "미분류"
+
+
+def structure_change(before: dict, after: dict) -> dict:
+    """Per dimension and key: companies and employees before, after and the difference."""
+    out = {}
+    for dim in DIMENSIONS:
+        b = {r["key"]: r for r in before.get(dim, [])}
+        a = {r["key"]: r for r in after.get(dim, [])}
+        rows = []
+        for key in sorted(set(a) | set(b)):
+            cb, ca = b.get(key, {}).get("companies", 0), a.get(key, {}).get("companies", 0)
+            eb, ea = b.get(key, {}).get("employees", 0), a.get(key, {}).get("employees", 0)
+            if (cb, eb) != (ca, ea):
+                rows.append({"key": key, "companies_before": cb, "companies_after": ca,
+                             "companies_change": ca - cb, "employees_change": ea - eb})
+        out[dim] = rows
+    out["high_tech_share"] = [before.get("high_tech_share", 0), after.get("high_tech_share", 0)]
+    return out

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from techvalley.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("companies/", views.company_list, name="company_list"),
+    path("companies/<int:pk>/", views.company_detail, name="company_detail"),
+    path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),
+    path("companies/<int:pk>/industry/", views.place_industry, name="company_industry"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("imports/", views.import_list, name="import_list"),
+    path("structure/", views.structure, name="structure"),
+]

@@ -1,0 +1,47 @@
+import pytest
+
+from techvalley.core.models import Membership, Organisation
+from tests.factories import (
+    ComplexFactory,
+    CompanyFactory,
+    ContactFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def cx(db):
+    return ComplexFactory()
+
+
+@pytest.fixture
+def world(cx):
+    """Two companies with members, an officer, a university member, an outside officer, a visitor."""
+    other_cx = ComplexFactory(slug="noksan", name="녹산국가산업단지", legal_dongs=["송정동"])
+    org_a = OrganisationFactory(complex=cx, name="회사A")
+    org_b = OrganisationFactory(complex=cx, name="회사B")
+    district = OrganisationFactory(complex=cx, name="사하구청", kind=Organisation.Kind.DISTRICT)
+    other_district = OrganisationFactory(complex=other_cx, name="강서구청", kind=Organisation.Kind.DISTRICT)
+    uni = OrganisationFactory(complex=cx, name="동아대", kind=Organisation.Kind.UNIVERSITY)
+    company_a = CompanyFactory(complex=cx, organisation=org_a, name="에이금속")
+    company_b = CompanyFactory(complex=cx, organisation=org_b, name="비정밀")
+    ContactFactory(company=company_a, name="김민준", phone="010-1111-2222", email="a@example.com")
+    ContactFactory(company=company_b, name="이서연", phone="010-3333-4444", email="b@example.com")
+    users = {
+        "anonymous": None,
+        "visitor": UserFactory(username="visitor"),
+        "member_a": MembershipFactory(organisation=org_a, role=Membership.Role.MEMBER,
+                                      user=UserFactory(username="member_a")).user,
+        "manager_a": MembershipFactory(organisation=org_a, role=Membership.Role.MANAGER,
+                                       user=UserFactory(username="manager_a")).user,
+        "manager_b": MembershipFactory(organisation=org_b, role=Membership.Role.MANAGER,
+                                       user=UserFactory(username="manager_b")).user,
+        "university": MembershipFactory(organisation=uni, user=UserFactory(username="university")).user,
+        "officer": MembershipFactory(organisation=district, role=Membership.Role.OFFICER,
+                                     user=UserFactory(username="officer")).user,
+        "other_officer": MembershipFactory(organisation=other_district, role=Membership.Role.OFFICER,
+                                           user=UserFactory(username="other_officer")).user,
+    }
+    return {"cx": cx, "a": company_a, "b": company_b, "users": users}
