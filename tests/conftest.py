@@ -45,3 +45,8 @@ def world(cx):
                                            user=UserFactory(username="other_officer")).user,
     }
     return {"cx": cx, "a": company_a, "b": company_b, "users": users}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
