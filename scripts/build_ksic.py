@@ -38,9 +38,7 @@ def main(src: Path) -> None:
     for rev in ("9", "10"):
         division_section = {t["ksic2_cd"]: t["ksic1_cd"] for t in tree if t["ksic_C"] == f"C{rev}"}
         rows = [
-            (r["cd"], SECTION_RANGE.sub("", r["nm"]).strip(), int(r["digit"]))
-            for r in old
-            if r["ksic_C"] == f"C{rev}"
+            (r["cd"], SECTION_RANGE.sub("", r["nm"]).strip(), int(r["digit"])) for r in old if r["ksic_C"] == f"C{rev}"
         ]
         write(rev, rows, division_section)
     new = list(csv.DictReader(open(src / "ksic11.csv", encoding="utf-8")))

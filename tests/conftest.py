@@ -2,8 +2,8 @@ import pytest
 
 from techvalley.core.models import Membership, Organisation
 from tests.factories import (
-    ComplexFactory,
     CompanyFactory,
+    ComplexFactory,
     ContactFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -32,17 +32,22 @@ def world(cx):
     users = {
         "anonymous": None,
         "visitor": UserFactory(username="visitor"),
-        "member_a": MembershipFactory(organisation=org_a, role=Membership.Role.MEMBER,
-                                      user=UserFactory(username="member_a")).user,
-        "manager_a": MembershipFactory(organisation=org_a, role=Membership.Role.MANAGER,
-                                       user=UserFactory(username="manager_a")).user,
-        "manager_b": MembershipFactory(organisation=org_b, role=Membership.Role.MANAGER,
-                                       user=UserFactory(username="manager_b")).user,
+        "member_a": MembershipFactory(
+            organisation=org_a, role=Membership.Role.MEMBER, user=UserFactory(username="member_a")
+        ).user,
+        "manager_a": MembershipFactory(
+            organisation=org_a, role=Membership.Role.MANAGER, user=UserFactory(username="manager_a")
+        ).user,
+        "manager_b": MembershipFactory(
+            organisation=org_b, role=Membership.Role.MANAGER, user=UserFactory(username="manager_b")
+        ).user,
         "university": MembershipFactory(organisation=uni, user=UserFactory(username="university")).user,
-        "officer": MembershipFactory(organisation=district, role=Membership.Role.OFFICER,
-                                     user=UserFactory(username="officer")).user,
-        "other_officer": MembershipFactory(organisation=other_district, role=Membership.Role.OFFICER,
-                                           user=UserFactory(username="other_officer")).user,
+        "officer": MembershipFactory(
+            organisation=district, role=Membership.Role.OFFICER, user=UserFactory(username="officer")
+        ).user,
+        "other_officer": MembershipFactory(
+            organisation=other_district, role=Membership.Role.OFFICER, user=UserFactory(username="other_officer")
+        ).user,
     }
     return {"cx": cx, "a": company_a, "b": company_b, "users": users}
 

@@ -30,11 +30,13 @@ def test_ksic_resolve_file_in_cp949(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_registry_import_cli_exit_codes(cx, tmp_path):
     good = tmp_path / "good.csv"
-    good.write_bytes("순번,회사명,공장대표주소,업종명,전화번호\n1,가,부산광역시 사하구 장림로 1 (장림동),도금업,\n"
-                     .encode("cp949"))
+    good.write_bytes(
+        "순번,회사명,공장대표주소,업종명,전화번호\n1,가,부산광역시 사하구 장림로 1 (장림동),도금업,\n".encode("cp949")
+    )
     bad = tmp_path / "bad.csv"
-    bad.write_bytes("순번,회사명,공장대표주소,업종명,전화번호\n1,,부산광역시 사하구 장림로 1 (장림동),도금업,\n"
-                    .encode("cp949"))
+    bad.write_bytes(
+        "순번,회사명,공장대표주소,업종명,전화번호\n1,,부산광역시 사하구 장림로 1 (장림동),도금업,\n".encode("cp949")
+    )
     r = runner.invoke(app, ["registry", "import", str(good), "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["created"] == 1
@@ -53,6 +55,11 @@ def test_help_of_every_command_runs():
 
 def test_installed_entry_point(tmp_path):
     env = {**os.environ, "TECHVALLEY_DATA_DIR": str(tmp_path)}
-    r = subprocess.run([sys.executable, "-m", "techvalley", "ksic", "resolve", "--json", "도금업"], env=env,
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "techvalley", "ksic", "resolve", "--json", "도금업"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 0 and json.loads(r.stdout)[0]["code"] == "25922"

@@ -51,8 +51,10 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
+# The routers import helpers from core.api, which imports nothing from here: no cycle.
 from techvalley.core.api import router as core_router  # noqa: E402
-from techvalley.registry.api import ksic_router, router as registry_router  # noqa: E402
+from techvalley.registry.api import ksic_router  # noqa: E402
+from techvalley.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/core", core_router)
 api.add_router("/registry", registry_router)

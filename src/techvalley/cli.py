@@ -14,11 +14,19 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-app = typer.Typer(help="Techno Valley platform (낙동강 테크노밸리 플랫폼).", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Techno Valley platform (낙동강 테크노밸리 플랫폼).", no_args_is_help=True, pretty_exceptions_enable=False
+)
 registry_app = typer.Typer(help="Company registry: import and export factory registries.", no_args_is_help=True)
 ksic_app = typer.Typer(help="Korean Standard Industrial Classification tools.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for machine clients.", no_args_is_help=True)
@@ -42,8 +50,16 @@ def django_setup(migrate: bool = True) -> None:
 
 
 def progress_bar() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
 
 
 @app.command()
@@ -65,8 +81,10 @@ def demo(
 
         summary = load_demo(note)
     counts = summary["import"]
-    console.print(f"[green]Demo ready[/]: {summary['complex']} — companies created {counts['created']}, "
-                  f"unchanged {counts['unchanged']}, located {summary['located']}, estimated {summary['estimated']}")
+    console.print(
+        f"[green]Demo ready[/]: {summary['complex']} — companies created {counts['created']}, "
+        f"unchanged {counts['unchanged']}, located {summary['located']}, estimated {summary['estimated']}"
+    )
     table = Table(title="Demo logins (데모 계정)")
     for col in ("username", "password", "role"):
         table.add_column(col)
@@ -131,8 +149,9 @@ def registry_import(
     complex: Annotated[str | None, typer.Option("--complex", help="complex slug")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good rows, report bad.")] = False,
-    partial: Annotated[bool, typer.Option("--partial", help="The file is not a full snapshot: do not "
-                                                            "mark absent companies as gone.")] = False,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="The file is not a full snapshot: do not mark absent companies as gone.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Import a factory registry into a complex: validated whole, all-or-nothing, idempotent."""
@@ -149,8 +168,9 @@ def registry_import(
             bar.update(task, description=f"import: {stage}", completed=done, total=total)
 
         try:
-            result = services.import_registry(file, cx, dry_run=dry_run, skip_invalid=skip_invalid,
-                                              snapshot=not partial, progress=note)
+            result = services.import_registry(
+                file, cx, dry_run=dry_run, skip_invalid=skip_invalid, snapshot=not partial, progress=note
+            )
             rejected = False
         except services.ImportRejected as exc:
             result, rejected = exc.result, True
@@ -168,11 +188,20 @@ def registry_import(
             console.print(f"[yellow]line {e.line}[/]: {e.reason}")
         if len(result.errors) > 50:
             console.print(f"… and {len(result.errors) - 50} more bad rows (use --json for all)")
-        verdict = ("[red]rejected — nothing imported (fix the rows or use --skip-invalid)" if rejected
-                   else "[cyan]dry run — nothing written" if dry_run else "[green]imported")
+        verdict = (
+            "[red]rejected — nothing imported (fix the rows or use --skip-invalid)"
+            if rejected
+            else "[cyan]dry run — nothing written"
+            if dry_run
+            else "[green]imported"
+        )
         console.print(verdict)
-        out.print(" ".join(f"{k}={counts.get(k, 0)}" for k in
-                           ("created", "updated", "unchanged", "invalid", "review", "missing", "merged", "outside")))
+        out.print(
+            " ".join(
+                f"{k}={counts.get(k, 0)}"
+                for k in ("created", "updated", "unchanged", "invalid", "review", "missing", "merged", "outside")
+            )
+        )
     if rejected or not result.ok:
         raise typer.Exit(1)
 
@@ -215,9 +244,16 @@ def ksic_resolve(
     for col in ("input", "code", "name", "rev", "level", "method", "status", "confidence"):
         table.add_column(col)
     for r in results:
-        table.add_row(r.input, r.code or "—", r.name or (f"? {r.suggestion}" if r.suggestion else "—"),
-                      str(r.revision or ""), ksic.LEVEL_NAMES.get(r.level, ""), r.method, r.status,
-                      f"{r.confidence:.2f}")
+        table.add_row(
+            r.input,
+            r.code or "—",
+            r.name or (f"? {r.suggestion}" if r.suggestion else "—"),
+            str(r.revision or ""),
+            ksic.LEVEL_NAMES.get(r.level, ""),
+            r.method,
+            r.status,
+            f"{r.confidence:.2f}",
+        )
     out.print(table)
 
 

@@ -60,8 +60,12 @@ def test_edit_profile_page_and_api(world, role):
     c = client_for(world, role)
     page = c.get(reverse("registry:company_edit", args=[world["a"].pk]))
     assert (page.status_code == 200) is (role in EDITS_A)
-    r = Client().patch(f"/api/registry/companies/{world['a'].pk}/profile", data={"employees": 42},
-                       content_type="application/json", **api_headers(world, role))
+    r = Client().patch(
+        f"/api/registry/companies/{world['a'].pk}/profile",
+        data={"employees": 42},
+        content_type="application/json",
+        **api_headers(world, role),
+    )
     assert (r.status_code == 200) is (role in EDITS_A), r.content
     world["a"].refresh_from_db()
     assert (world["a"].employees == 42) is (role in EDITS_A)
@@ -93,6 +97,7 @@ def test_a_bad_token_is_refused_not_treated_as_anonymous(world):
 def test_session_writes_need_the_csrf_token(world):
     c = Client(enforce_csrf_checks=True)
     c.force_login(world["users"]["manager_a"])
-    r = c.patch(f"/api/registry/companies/{world['a'].pk}/profile", data={"employees": 7},
-                content_type="application/json")
+    r = c.patch(
+        f"/api/registry/companies/{world['a'].pk}/profile", data={"employees": 7}, content_type="application/json"
+    )
     assert r.status_code in (401, 403)

@@ -10,15 +10,22 @@ SRC = Path(techvalley.__file__).parent
 
 
 def run_django(args, tmp_path, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_VERSION")}
+    environ = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     environ.update(TECHVALLEY_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="techvalley.settings", **env)
-    return subprocess.run([sys.executable, "-m", "django", *args], env=environ, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "django", *args], env=environ, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
-    r = run_django(["check", "--deploy", "--fail-level", "WARNING"], tmp_path, TECHVALLEY_PRODUCTION="1",
-                   TECHVALLEY_ALLOWED_HOSTS="techvalley.saha.go.kr")
+    r = run_django(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        TECHVALLEY_PRODUCTION="1",
+        TECHVALLEY_ALLOWED_HOSTS="techvalley.saha.go.kr",
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -33,7 +40,9 @@ def test_secret_key_is_generated_once_and_private(tmp_path):
 
 def test_settings_documented_in_operations_guide():
     text = (SRC / "settings.py").read_text()
-    names = set(re.findall(r"os\.environ\.get\(\"([A-Z_]+)\"", text)) | set(re.findall(r"env_flag\(\"([A-Z_]+)\"", text))
+    names = set(re.findall(r"os\.environ\.get\(\"([A-Z_]+)\"", text)) | set(
+        re.findall(r"env_flag\(\"([A-Z_]+)\"", text)
+    )
     guide = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
     missing = sorted(n for n in names if n not in guide)
     assert not missing, f"settings missing from docs/operations.md: {missing}"

@@ -29,7 +29,9 @@ def test_pages_escape_company_names(world):
 
 @pytest.mark.django_db
 def test_directory_filters_and_htmx_partial(world):
-    CompanyFactory(complex=world["cx"], name="특수반도체", ksic_code="26110", tech_intensity="high", legal_dong="장림동")
+    CompanyFactory(
+        complex=world["cx"], name="특수반도체", ksic_code="26110", tech_intensity="high", legal_dong="장림동"
+    )
     c = Client()
     full = c.get(reverse("registry:company_list"), {"intensity": "high"}).content.decode()
     assert "특수반도체" in full and "에이금속" not in full and "<html" in full
@@ -57,8 +59,13 @@ def test_directory_query_count_does_not_grow_with_page_size(world, settings):
 
 @pytest.mark.django_db
 def test_review_queue_sets_an_industry(world):
-    bad = CompanyFactory(complex=world["cx"], industry_name="포장용판지상자및기타종이용기제조업", ksic_code="",
-                         ksic_status="review", tech_intensity="unknown")
+    bad = CompanyFactory(
+        complex=world["cx"],
+        industry_name="포장용판지상자및기타종이용기제조업",
+        ksic_code="",
+        ksic_status="review",
+        tech_intensity="unknown",
+    )
     c = Client()
     c.force_login(world["users"]["officer"])
     html = c.get(reverse("registry:review_queue")).content.decode()
@@ -66,8 +73,12 @@ def test_review_queue_sets_an_industry(world):
     r = c.post(reverse("registry:company_industry", args=[bad.pk]), {"code": "17221", "reason": "현장 확인"})
     assert r.status_code == 302
     bad.refresh_from_db()
-    assert (bad.ksic_code, bad.ksic_status, bad.ksic_method, bad.tech_intensity) == ("17221", "resolved", "manual",
-                                                                                     "low")
+    assert (bad.ksic_code, bad.ksic_status, bad.ksic_method, bad.tech_intensity) == (
+        "17221",
+        "resolved",
+        "manual",
+        "low",
+    )
     r = c.post(reverse("registry:company_industry", args=[bad.pk]), {"code": "99999"}, follow=True)
     assert "99999" in r.content.decode()
 
@@ -76,8 +87,10 @@ def test_review_queue_sets_an_industry(world):
 def test_import_page_dry_run_then_import(world, tmp_path):
     c = Client()
     c.force_login(world["users"]["officer"])
-    data = ("순번,회사명,공장대표주소,업종명,전화번호\n1,웹업로드,부산광역시 사하구 장림로 1 (장림동),도금업,\n"
-            "2,,부산광역시 사하구 장림로 2 (장림동),도금업,\n").encode("cp949")
+    data = (
+        "순번,회사명,공장대표주소,업종명,전화번호\n1,웹업로드,부산광역시 사하구 장림로 1 (장림동),도금업,\n"
+        "2,,부산광역시 사하구 장림로 2 (장림동),도금업,\n"
+    ).encode("cp949")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     r = c.post(reverse("registry:import_list"), {"file": SimpleUploadedFile("r.csv", data), "dry_run": "on"})
@@ -93,8 +106,13 @@ def test_import_page_dry_run_then_import(world, tmp_path):
 def test_no_page_loads_anything_from_the_internet(world):
     c = Client()
     c.force_login(world["users"]["officer"])
-    for name in ["portal:home", "portal:dashboard", "registry:company_list", "registry:structure",
-                 "registry:review_queue"]:
+    for name in [
+        "portal:home",
+        "portal:dashboard",
+        "registry:company_list",
+        "registry:structure",
+        "registry:review_queue",
+    ]:
         html = c.get(reverse(name)).content.decode()
         external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
         assert external == [], (name, external)

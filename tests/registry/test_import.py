@@ -14,7 +14,7 @@ ROWS_2024 = [
     "2,장림정밀,부산광역시 사하구 장림로 78-10 (장림동),유압기기 제조업,",
     "3,신평식품,부산광역시 사하구 신산로 14 (신평동),기타 수산동물 가공 및 저장 처리업,",
     "4,녹산상사,부산광역시 강서구 녹산산단362로 17 (송정동),도금업,",  # another complex
-    "5,이상한회사,부산광역시 사하구 다산로 1 (다대동),용접기제조업,",     # not a KSIC name
+    "5,이상한회사,부산광역시 사하구 다산로 1 (다대동),용접기제조업,",  # not a KSIC name
 ]
 
 
@@ -29,11 +29,21 @@ def test_import_counts_then_reimport_changes_nothing(cx, tmp_path):
     path = registry(tmp_path, ROWS_2024)
     with acting_as(None, "test"):
         first = services.import_registry(path, cx)
-    assert {k: first.counts[k] for k in ("created", "updated", "unchanged", "invalid", "review", "outside")} == \
-        {"created": 4, "updated": 0, "unchanged": 0, "invalid": 0, "review": 1, "outside": 1}
+    assert {k: first.counts[k] for k in ("created", "updated", "unchanged", "invalid", "review", "outside")} == {
+        "created": 4,
+        "updated": 0,
+        "unchanged": 0,
+        "invalid": 0,
+        "review": 1,
+        "outside": 1,
+    }
     daeho = Company.objects.get(name="(주)대호")
-    assert (daeho.ksic_code, daeho.extra_industries, daeho.legal_dong, daeho.tech_intensity) == \
-        ("25922", 1, "다대동", "medium_low")
+    assert (daeho.ksic_code, daeho.extra_industries, daeho.legal_dong, daeho.tech_intensity) == (
+        "25922",
+        1,
+        "다대동",
+        "medium_low",
+    )
     assert Company.objects.get(name="이상한회사").ksic_status == "review"
     audit_before = AuditEntry.objects.count()
     assert audit_before == 4
@@ -53,8 +63,12 @@ def test_newer_registry_updates_marks_gone_and_keeps_history(cx, tmp_path):
     ]
     with acting_as(None, "officer-x"):
         result = services.import_registry(registry(tmp_path, rows_2025, "r2025.csv"), cx)
-    assert {k: result.counts[k] for k in ("created", "updated", "unchanged", "missing")} == \
-        {"created": 1, "updated": 1, "unchanged": 1, "missing": 2}
+    assert {k: result.counts[k] for k in ("created", "updated", "unchanged", "missing")} == {
+        "created": 1,
+        "updated": 1,
+        "unchanged": 1,
+        "missing": 2,
+    }
     daeho = Company.objects.get(registry_key__startswith="대호")
     assert daeho.ksic_code == "25921" and daeho.name == "주식회사 대호"
     change = AuditEntry.objects.filter(model="registry.Company", object_id=str(daeho.pk), action="update").get()
@@ -106,8 +120,10 @@ def test_a_crash_part_way_leaves_the_data_as_it_was(cx, tmp_path, monkeypatch):
 
 @pytest.mark.django_db
 def test_repeated_registrations_merge_into_one_company(cx, tmp_path):
-    rows = ["1,(주)경부산업,부산광역시 사하구 다산로 195 (다대동),도금업,",
-            "2,(주)경부산업,부산광역시 사하구 다산로 195 (다대동),금속 열처리업,"]
+    rows = [
+        "1,(주)경부산업,부산광역시 사하구 다산로 195 (다대동),도금업,",
+        "2,(주)경부산업,부산광역시 사하구 다산로 195 (다대동),금속 열처리업,",
+    ]
     result = services.import_registry(registry(tmp_path, rows), cx)
     assert result.counts["created"] == 1 and result.counts["merged"] == 1
     assert Company.objects.get().other_ksic == [{"code": "25921", "revision": 11}]
@@ -118,7 +134,7 @@ def test_real_saha_registry_import(cx):
     result = services.import_registry(demo_file("saha_factory_registry_2025-12-31.cp949.csv"), cx)
     assert result.counts["invalid"] == 0
     assert 1350 <= result.counts["created"] <= 1400  # the four dongs of the complex
-    assert result.counts["outside"] > 80              # 감천동, 하단동 … are in Saha-gu but not the complex
+    assert result.counts["outside"] > 80  # 감천동, 하단동 … are in Saha-gu but not the complex
     assert set(Company.objects.values_list("legal_dong", flat=True)) == {"장림동", "신평동", "다대동", "구평동"}
 
 

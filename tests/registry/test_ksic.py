@@ -1,5 +1,4 @@
 import csv
-import io
 from collections import Counter
 from pathlib import Path
 
@@ -10,12 +9,14 @@ from hypothesis import strategies as st
 from techvalley.registry import ksic
 from techvalley.registry.demo import demo_file
 
-SHARED_REGISTRY = Path(__file__).resolve().parents[3] / "shared/data/registry/busan_factory_registry_2025-12-31.cp949.csv"
+SHARED_REGISTRY = (
+    Path(__file__).resolve().parents[3] / "shared/data/registry/busan_factory_registry_2025-12-31.cp949.csv"
+)
 
 
 def registry_names() -> list[str]:
     path = SHARED_REGISTRY if SHARED_REGISTRY.exists() else demo_file("saha_factory_registry_2025-12-31.cp949.csv")
-    with io.open(path, encoding="cp949", newline="") as f:
+    with open(path, encoding="cp949", newline="") as f:
         return [r["업종명"] for r in csv.DictReader(f)]
 
 
@@ -34,17 +35,20 @@ def test_code_to_names_parents_children():
     assert ksic.lookup("29120", 9).name == "유압기기 제조업"
 
 
-@pytest.mark.parametrize(("name", "code", "level", "method", "extra"), [
-    ("도금업", "25922", 5, "exact", 0),
-    ("도금업 외 2종", "25922", 5, "exact", 2),
-    ("도금업외1 종", "25922", 5, "exact", 1),
-    ("절삭가공 및 유사처리업", "25924", 5, "normalized", 0),        # revision 9 spacing
-    ("탭,밸브 및 유사장치 제조업", "29133", 5, "normalized", 0),
-    ("금속 단조ㆍ압형 및 분말 야금제품 제조업", "2591", 4, "normalized", 0),
-    ("1차 금속 제조업", "24", 2, "exact", 0),                     # a division name
-    ("유압기기 제조업", "29120", 5, "normalized", 0),              # revision 9 spelling
-    ("선박 구성부분품 제조업", "31114", 5, "normalized", 0),
-])
+@pytest.mark.parametrize(
+    ("name", "code", "level", "method", "extra"),
+    [
+        ("도금업", "25922", 5, "exact", 0),
+        ("도금업 외 2종", "25922", 5, "exact", 2),
+        ("도금업외1 종", "25922", 5, "exact", 1),
+        ("절삭가공 및 유사처리업", "25924", 5, "normalized", 0),  # revision 9 spacing
+        ("탭,밸브 및 유사장치 제조업", "29133", 5, "normalized", 0),
+        ("금속 단조ㆍ압형 및 분말 야금제품 제조업", "2591", 4, "normalized", 0),
+        ("1차 금속 제조업", "24", 2, "exact", 0),  # a division name
+        ("유압기기 제조업", "29120", 5, "normalized", 0),  # revision 9 spelling
+        ("선박 구성부분품 제조업", "31114", 5, "normalized", 0),
+    ],
+)
 def test_resolver_accepts_registry_spellings(name, code, level, method, extra):
     r = ksic.resolve(name)
     assert (r.code, r.level, r.method, r.status, r.extra_industries) == (code, level, method, "resolved", extra)
@@ -74,8 +78,11 @@ def test_resolver_on_the_real_registry():
     assert all(r.code is None for r in results if r.status == "review")
 
 
-@given(st.sampled_from(sorted({i.name for i in ksic.table(10).values()})), st.integers(0, 30),
-       st.sampled_from(["", " ", "  "]))
+@given(
+    st.sampled_from(sorted({i.name for i in ksic.table(10).values()})),
+    st.integers(0, 30),
+    st.sampled_from(["", " ", "  "]),
+)
 def test_spacing_and_extra_count_never_change_the_code(name, n, pad):
     plain = ksic.resolve(name)
     noisy = ksic.resolve(pad + name.replace(" ", "") + (f" 외 {n}종" if n else "") + pad)

@@ -25,18 +25,25 @@ def write(tmp_path, name, text, encoding="utf-8"):
 
 @pytest.mark.parametrize("encoding", ["cp949", "utf-8", "utf-8-sig"])
 def test_busan_csv_in_any_supported_encoding(tmp_path, encoding):
-    p = write(tmp_path, "r.csv", HEADER + '1,(주)대호,"부산광역시 사하구 다산로 203 (다대동)",도금업 외 1종,\n', encoding)
+    p = write(
+        tmp_path, "r.csv", HEADER + '1,(주)대호,"부산광역시 사하구 다산로 203 (다대동)",도금업 외 1종,\n', encoding
+    )
     parsed = read_registry(p)
     assert parsed.fmt == "busan-csv" and parsed.encoding == ("cp949" if encoding == "cp949" else "utf-8-sig")
     assert parsed.rows[0].name == "(주)대호" and parsed.rows[0].industry_name == "도금업 외 1종"
 
 
 def test_bad_rows_are_reported_with_line_and_reason(tmp_path):
-    p = write(tmp_path, "r.csv", HEADER + "1,,부산광역시 사하구 다산로 1 (다대동),도금업,\n"
-                                          "2,좋은회사,,도금업,\n"
-                                          "3,회사,주소,업종\n"
-                                          "\n"
-                                          "5,정상회사,부산광역시 사하구 장림로 1 (장림동),도금업,\n", "cp949")
+    p = write(
+        tmp_path,
+        "r.csv",
+        HEADER + "1,,부산광역시 사하구 다산로 1 (다대동),도금업,\n"
+        "2,좋은회사,,도금업,\n"
+        "3,회사,주소,업종\n"
+        "\n"
+        "5,정상회사,부산광역시 사하구 장림로 1 (장림동),도금업,\n",
+        "cp949",
+    )
     parsed = read_registry(p)
     assert [(e.line, e.reason.split(" ")[0]) for e in parsed.errors] == [(2, "회사명이"), (3, "공장"), (4, "열")]
     assert [r.line for r in parsed.rows] == [6]
@@ -55,20 +62,36 @@ def test_not_a_registry_gets_a_clear_message(tmp_path):
 
 
 def test_kicox_json_envelope_and_bare_list(tmp_path):
-    items = [{"irsttNm": "신평장림일반산업단지", "cmpnyNm": "(주)한빛", "indutyNm": "도금업", "indutyCode": "25922",
-              "rnAdres": "부산광역시 사하구 다산로 1 (다대동)", "bizrno": "1248100998"}]
+    items = [
+        {
+            "irsttNm": "신평장림일반산업단지",
+            "cmpnyNm": "(주)한빛",
+            "indutyNm": "도금업",
+            "indutyCode": "25922",
+            "rnAdres": "부산광역시 사하구 다산로 1 (다대동)",
+            "bizrno": "1248100998",
+        }
+    ]
     env = {"response": {"header": {"resultCode": "00"}, "body": {"items": {"item": items}, "totalCount": 1}}}
     for doc in (env, items):
         parsed = read_registry(write(tmp_path, "k.json", json.dumps(doc, ensure_ascii=False)))
         assert parsed.fmt == "kicox-json"
         row = parsed.rows[0]
-        assert (row.name, row.industry_code, row.complex_name, row.brn) == ("(주)한빛", "25922", "신평장림일반산업단지",
-                                                                          "1248100998")
+        assert (row.name, row.industry_code, row.complex_name, row.brn) == (
+            "(주)한빛",
+            "25922",
+            "신평장림일반산업단지",
+            "1248100998",
+        )
 
 
 def test_kicox_csv_and_invalid_business_number(tmp_path):
-    p = write(tmp_path, "k.csv", "irsttNm,cmpnyNm,indutyNm,indutyCode,bizrno\n"
-                                 "신평장림일반산업단지,가나,도금업,25922,1234567890\n", "cp949")
+    p = write(
+        tmp_path,
+        "k.csv",
+        "irsttNm,cmpnyNm,indutyNm,indutyCode,bizrno\n신평장림일반산업단지,가나,도금업,25922,1234567890\n",
+        "cp949",
+    )
     parsed = read_registry(p)
     assert parsed.fmt == "kicox-csv" and parsed.errors[0].line == 2 and "사업자등록번호" in parsed.errors[0].reason
 
@@ -87,14 +110,17 @@ def test_excel_with_a_title_block(tmp_path):
     assert parsed.errors[0].line == 5
 
 
-@pytest.mark.parametrize(("address", "expected"), [
-    ("부산광역시 사하구 다산로 203 (다대동)", ("사하구", "다대동")),
-    ("부산광역시 사하구 낙동대로 301, 212호 (괴정동, 일동지에닌)", ("사하구", "괴정동")),
-    ("부산광역시 사하구 다대로497번길 22 (다대동) (총 2 필지)", ("사하구", "다대동")),
-    ("부산광역시 사하구 장림동 123-4", ("사하구", "장림동")),
-    ("부산광역시 사하구 하신번영로 1 (장림제1동)", ("사하구", "장림동")),
-    ("부산광역시 사하구 다대로 368-3", ("사하구", "")),
-])
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("부산광역시 사하구 다산로 203 (다대동)", ("사하구", "다대동")),
+        ("부산광역시 사하구 낙동대로 301, 212호 (괴정동, 일동지에닌)", ("사하구", "괴정동")),
+        ("부산광역시 사하구 다대로497번길 22 (다대동) (총 2 필지)", ("사하구", "다대동")),
+        ("부산광역시 사하구 장림동 123-4", ("사하구", "장림동")),
+        ("부산광역시 사하구 하신번영로 1 (장림제1동)", ("사하구", "장림동")),
+        ("부산광역시 사하구 다대로 368-3", ("사하구", "")),
+    ],
+)
 def test_split_address(address, expected):
     assert split_address(address) == expected
 

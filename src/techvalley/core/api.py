@@ -5,9 +5,9 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from techvalley.core import selectors
 from techvalley.core.models import Complex
 from techvalley.core.scoping import viewer_for
-from techvalley.core import selectors
 
 router = Router(tags=["core"])
 
@@ -53,8 +53,12 @@ def get_complex(slug: str | None) -> Complex:
 @router.get("/me", response=MeOut)
 def me(request):
     v = viewer(request)
-    return {"username": v.username or None, "role": v.role_label, "officer_of": sorted(v.officer_complex_ids),
-            "organisations": sorted(v.org_ids)}
+    return {
+        "username": v.username or None,
+        "role": v.role_label,
+        "officer_of": sorted(v.officer_complex_ids),
+        "organisations": sorted(v.org_ids),
+    }
 
 
 @router.get("/audit", response=list[AuditOut])

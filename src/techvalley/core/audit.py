@@ -50,9 +50,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
 
 def audited(model: type[models.Model]) -> type[models.Model]:
     """Class decorator: record every change of this model in the audit trail."""
-    fields = tuple(
-        f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name not in SKIPPED_FIELDS
-    )
+    fields = tuple(f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name not in SKIPPED_FIELDS)
     _AUDITED[model] = fields
     pre_save.connect(_before_save, sender=model, weak=False)
     post_save.connect(_after_save, sender=model, weak=False)

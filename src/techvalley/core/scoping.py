@@ -36,9 +36,7 @@ class Viewer:
         return self.is_superuser or complex_id in self.officer_complex_ids
 
     def can_see_private(self, organisation_id: int | None, complex_id: int | None) -> bool:
-        return self.is_officer_of(complex_id) or (
-            organisation_id is not None and organisation_id in self.org_ids
-        )
+        return self.is_officer_of(complex_id) or (organisation_id is not None and organisation_id in self.org_ids)
 
     def can_manage(self, organisation_id: int | None, complex_id: int | None) -> bool:
         return self.is_officer_of(complex_id) or (

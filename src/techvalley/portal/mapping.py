@@ -50,5 +50,10 @@ def svg_map(points: list[tuple[float, float, str, str]], outline: dict | None = 
 
     paths = ["M" + " L".join(f"{x},{y}" for x, y in (project(*p[:2]) for p in ring)) + " Z" for ring in rings]
     circles = [(*project(lon, lat), cls, title) for lon, lat, cls, title in points]
-    return {"width": WIDTH, "height": height, "paths": paths, "points": circles,
-            "note": outline.get("properties", {}).get("note", "")}
+    return {
+        "width": WIDTH,
+        "height": height,
+        "paths": paths,
+        "points": circles,
+        "note": outline.get("properties", {}).get("note", ""),
+    }

@@ -13,15 +13,21 @@ from techvalley.registry.models import Company
 
 def _map(cx):
     rows = Company.objects.filter(complex=cx, in_registry=True, lon__isnull=False).values_list(
-        "lon", "lat", "tech_intensity", "name")
+        "lon", "lat", "tech_intensity", "name"
+    )
     return svg_map(list(rows))
 
 
 def home(request):
     cx = current_complex(request)
     data = registry_selectors.structure(cx)
-    context = {"complex": cx, "data": data, "map": _map(cx), "high_tech_pct": round(100 * data["high_tech_share"], 1),
-               "intensities": ksic.INTENSITY_LABELS}
+    context = {
+        "complex": cx,
+        "data": data,
+        "map": _map(cx),
+        "high_tech_pct": round(100 * data["high_tech_share"], 1),
+        "intensities": ksic.INTENSITY_LABELS,
+    }
     return render_page(request, "portal/home.html", context)
 
 
@@ -34,7 +40,6 @@ def dashboard(request):
         context["review_count"] = registry_selectors.review_queue(viewer, cx).count()
         context["recent_changes"] = core_selectors.audit_trail(viewer, cx)[:10]
         context["last_import"] = registry_selectors.imports(viewer, cx).first()
-    context["my_companies"] = Company.objects.filter(organisation_id__in=viewer.org_ids).only("id", "name",
-                                                                                              "ksic_code")
+    context["my_companies"] = Company.objects.filter(organisation_id__in=viewer.org_ids).only("id", "name", "ksic_code")
     context["high_tech_pct"] = round(100 * context["data"]["high_tech_share"], 1)
     return render_page(request, "portal/dashboard.html", context)

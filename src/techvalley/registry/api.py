@@ -89,11 +89,17 @@ class ImportOut(Schema):
 
 @router.get("/companies", response=list[CompanyOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_companies(request, complex: str | None = None, q: str = "", intensity: str = "", dong: str = "",
-                   division: str = "", size: str = ""):
+def list_companies(
+    request,
+    complex: str | None = None,
+    q: str = "",
+    intensity: str = "",
+    dong: str = "",
+    division: str = "",
+    size: str = "",
+):
     cx = get_complex(complex)
-    return selectors.companies(viewer(request), cx, q=q, intensity=intensity, dong=dong, division=division,
-                               size=size)
+    return selectors.companies(viewer(request), cx, q=q, intensity=intensity, dong=dong, division=division, size=size)
 
 
 def _detail(request, company: Company) -> dict:
@@ -159,8 +165,13 @@ def structure(request, complex: str | None = None):
 
 
 @router.post("/imports", response={200: ImportOut, 422: ImportOut})
-def upload_import(request, file: UploadedFile = File(...), complex: str | None = None, dry_run: bool = False,
-                  skip_invalid: bool = False):
+def upload_import(
+    request,
+    file: UploadedFile = File(...),
+    complex: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+):
     cx = get_complex(complex)
     require_officer(request, cx)
     suffix = Path(file.name or "upload").suffix
@@ -180,8 +191,14 @@ def upload_import(request, file: UploadedFile = File(...), complex: str | None =
 
 def _import_out(result: services.ImportResult) -> dict:
     d = result.as_dict()
-    return {"format": d["format"], "encoding": d["encoding"], "dry_run": d["dry_run"], "counts": result.counts,
-            "errors": d["errors"], "import_id": d["import_id"]}
+    return {
+        "format": d["format"],
+        "encoding": d["encoding"],
+        "dry_run": d["dry_run"],
+        "counts": result.counts,
+        "errors": d["errors"],
+        "import_id": d["import_id"],
+    }
 
 
 class ResolutionOut(Schema):

@@ -71,8 +71,9 @@ def rng_for(key: str) -> random.Random:
 
 
 def ensure_complex() -> Complex:
-    cx, _ = Complex.objects.update_or_create(slug=COMPLEX["slug"], defaults={k: v for k, v in COMPLEX.items()
-                                                                              if k != "slug"})
+    cx, _ = Complex.objects.update_or_create(
+        slug=COMPLEX["slug"], defaults={k: v for k, v in COMPLEX.items() if k != "slug"}
+    )
     return cx
 
 
@@ -107,19 +108,48 @@ def apply_estimates(cx: Complex) -> int:
         c.size_class = size_class_of(c.employees)
         c.founded_on = dt.date(r.randint(1978, 2023), r.randint(1, 12), 1)
         c.rd_centre = c.tech_intensity in ("high", "medium_high") and r.random() < 0.35 or r.random() < 0.05
-        certs = [name for name, p in (("venture", 0.06), ("innobiz", 0.08), ("mainbiz", 0.05),
-                                      ("iso9001", 0.25), ("root_industry", 0.12)) if r.random() < p]
+        certs = [
+            name
+            for name, p in (
+                ("venture", 0.06),
+                ("innobiz", 0.08),
+                ("mainbiz", 0.05),
+                ("iso9001", 0.25),
+                ("root_industry", 0.12),
+            )
+            if r.random() < p
+        ]
         c.certifications = certs
-        c.smart_factory_level = r.choices(["none", "basic", "intermediate1", "intermediate2"],
-                                          weights=[70, 20, 8, 2])[0]
+        c.smart_factory_level = r.choices(["none", "basic", "intermediate1", "intermediate2"], weights=[70, 20, 8, 2])[
+            0
+        ]
         c.status = r.choices(["operating", "suspended"], weights=[97, 3])[0]
-        c.estimated_fields = ["employees", "founded_on", "rd_centre", "certifications", "smart_factory_level",
-                              "status"]
+        c.estimated_fields = ["employees", "founded_on", "rd_centre", "certifications", "smart_factory_level", "status"]
         land = round(max(150.0, c.employees * r.uniform(60, 140)), 1)
-        sites.append(Site(complex=cx, company=c, address=c.address, land_area_m2=land,
-                          building_area_m2=round(land * r.uniform(0.45, 0.75), 1), estimated=True))
-    Company.objects.bulk_update(companies, ["employees", "size_class", "founded_on", "rd_centre", "certifications",
-                                            "smart_factory_level", "status", "estimated_fields"], batch_size=1000)
+        sites.append(
+            Site(
+                complex=cx,
+                company=c,
+                address=c.address,
+                land_area_m2=land,
+                building_area_m2=round(land * r.uniform(0.45, 0.75), 1),
+                estimated=True,
+            )
+        )
+    Company.objects.bulk_update(
+        companies,
+        [
+            "employees",
+            "size_class",
+            "founded_on",
+            "rd_centre",
+            "certifications",
+            "smart_factory_level",
+            "status",
+            "estimated_fields",
+        ],
+        batch_size=1000,
+    )
     Site.objects.bulk_create(sites, batch_size=2000)
     return len(companies)
 
@@ -127,19 +157,29 @@ def apply_estimates(cx: Complex) -> int:
 def ensure_people(cx: Complex) -> list[tuple[str, str, str]]:
     """Organisations and one demo user per role; returns (username, password, what they are)."""
     User = get_user_model()
-    orgs = {name: Organisation.objects.get_or_create(complex=cx, name=name, defaults={"kind": kind})[0]
-            for name, kind in ORGANISATIONS}
+    orgs = {
+        name: Organisation.objects.get_or_create(complex=cx, name=name, defaults={"kind": kind})[0]
+        for name, kind in ORGANISATIONS
+    }
     # The two demo companies: the first operating companies in the metal-working division.
-    picks = list(Company.objects.filter(complex=cx, ksic_code__startswith="25", in_registry=True)
-                 .order_by("registry_key")[:2])
+    picks = list(
+        Company.objects.filter(complex=cx, ksic_code__startswith="25", in_registry=True).order_by("registry_key")[:2]
+    )
     for i, company in enumerate(picks):
         if company.organisation_id is None:
             company.organisation = Organisation.objects.get_or_create(
-                complex=cx, name=company.name, defaults={"kind": Organisation.Kind.COMPANY})[0]
+                complex=cx, name=company.name, defaults={"kind": Organisation.Kind.COMPANY}
+            )[0]
             company.save(update_fields=["organisation"])
         if not company.contacts.exists():
-            Contact.objects.create(complex=cx, company=company, name=["김민준", "이서연"][i], position="생산관리팀장",
-                                   phone=f"051-20{i}-1234", email=f"contact{i}@example.com")
+            Contact.objects.create(
+                complex=cx,
+                company=company,
+                name=["김민준", "이서연"][i],
+                position="생산관리팀장",
+                phone=f"051-20{i}-1234",
+                email=f"contact{i}@example.com",
+            )
         orgs[i] = company.organisation
     logins = []
     for username, org_name, role in USERS:
@@ -167,5 +207,11 @@ def load_demo(progress: Callable[[str], None] | None = None) -> dict:
         estimated = apply_estimates(cx)
         note("people")
         logins = ensure_people(cx)
-    return {"complex": cx.slug, "import": result.counts, "located": located, "estimated": estimated,
-            "logins": logins, "size_classes": dict(SizeClass.choices)}
+    return {
+        "complex": cx.slug,
+        "import": result.counts,
+        "located": located,
+        "estimated": estimated,
+        "logins": logins,
+        "size_classes": dict(SizeClass.choices),
+    }

@@ -11,11 +11,19 @@ from techvalley.registry.models import Company
 from techvalley.registry.validators import mask_phone
 
 COLUMNS = [
-    ("회사명 / name", "name"), ("주소 / address", "address"), ("법정동 / dong", "legal_dong"),
-    ("업종명 / industry", "industry_name"), ("KSIC", "ksic_code"), ("KSIC 차수 / revision", "ksic_revision"),
-    ("분류 상태 / status", "ksic_status"), ("기술수준 / intensity", "tech_intensity"),
-    ("종업원 / employees", "employees"), ("규모 / size", "size_class"), ("추정 항목 / estimated", "estimated"),
-    ("등록 여부 / in registry", "in_registry"), ("대표 연락처 / contact phone", "phone"),
+    ("회사명 / name", "name"),
+    ("주소 / address", "address"),
+    ("법정동 / dong", "legal_dong"),
+    ("업종명 / industry", "industry_name"),
+    ("KSIC", "ksic_code"),
+    ("KSIC 차수 / revision", "ksic_revision"),
+    ("분류 상태 / status", "ksic_status"),
+    ("기술수준 / intensity", "tech_intensity"),
+    ("종업원 / employees", "employees"),
+    ("규모 / size", "size_class"),
+    ("추정 항목 / estimated", "estimated"),
+    ("등록 여부 / in registry", "in_registry"),
+    ("대표 연락처 / contact phone", "phone"),
 ]
 
 
@@ -39,8 +47,9 @@ def export_companies(cx: Complex, path: Path) -> int:
         ws.append([h for h, _ in COLUMNS])
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for n, row in enumerate(rows(cx), start=1):
+        for row in rows(cx):
             ws.append(row)
+            n += 1
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
         wb.save(path)
@@ -48,6 +57,7 @@ def export_companies(cx: Complex, path: Path) -> int:
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
         w.writerow([h for h, _ in COLUMNS])
-        for n, row in enumerate(rows(cx), start=1):
+        for row in rows(cx):
             w.writerow(row)
+            n += 1
     return n

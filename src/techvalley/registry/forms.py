@@ -8,14 +8,27 @@ class ProfileForm(forms.ModelForm):
     """What a company's manager keeps up to date about the company."""
 
     certifications = forms.MultipleChoiceField(
-        label=_("certifications"), choices=list(CERTIFICATIONS.items()), required=False,
+        label=_("certifications"),
+        choices=list(CERTIFICATIONS.items()),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Company
-        fields = ["representative", "brn", "corporate_no", "employees", "founded_on", "revenue_million_krw",
-                  "main_products", "status", "rd_centre", "certifications", "smart_factory_level"]
+        fields = [
+            "representative",
+            "brn",
+            "corporate_no",
+            "employees",
+            "founded_on",
+            "revenue_million_krw",
+            "main_products",
+            "status",
+            "rd_centre",
+            "certifications",
+            "smart_factory_level",
+        ]
         widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}
 
 

@@ -77,8 +77,7 @@ def table(revision: int) -> dict[str, Industry]:
     path = resources.files("techvalley.registry") / "data" / "ksic" / f"ksic_rev{revision}.csv"
     with path.open(encoding="utf-8") as f:
         return {
-            r["code"]: Industry(r["code"], r["name"], int(r["level"]), r["parent"], revision)
-            for r in csv.DictReader(f)
+            r["code"]: Industry(r["code"], r["name"], int(r["level"]), r["parent"], revision) for r in csv.DictReader(f)
         }
 
 
@@ -165,15 +164,11 @@ def resolve(name: str) -> Resolution:
     ind = normal[choice]
     if score >= FUZZY_ACCEPT:
         return _found(raw, ind, "fuzzy", round(score / 100, 3), extra)
-    return Resolution(
-        raw, None, None, None, None, "unresolved", "review", round(score / 100, 3), extra, ind.code
-    )
+    return Resolution(raw, None, None, None, None, "unresolved", "review", round(score / 100, 3), extra, ind.code)
 
 
 def _found(raw: str, ind: Industry, method: str, confidence: float, extra: int) -> Resolution:
-    return Resolution(
-        raw, ind.code, ind.name, ind.revision, ind.level, method, "resolved", confidence, extra
-    )
+    return Resolution(raw, ind.code, ind.name, ind.revision, ind.level, method, "resolved", confidence, extra)
 
 
 # --- technology intensity ------------------------------------------------------------------

@@ -70,20 +70,24 @@ class Company(models.Model):
     source = models.CharField(_("source"), max_length=20, default="manual")
     name = models.CharField(_("company name (회사명)"), max_length=200)
     name_key = models.CharField(max_length=200, db_index=True)
-    brn = models.CharField(_("business registration no. (사업자등록번호)"), max_length=10, blank=True,
-                           validators=[validate_brn])
-    corporate_no = models.CharField(_("corporate no. (법인등록번호)"), max_length=13, blank=True,
-                                    validators=[validate_corporate_no])
+    brn = models.CharField(
+        _("business registration no. (사업자등록번호)"), max_length=10, blank=True, validators=[validate_brn]
+    )
+    corporate_no = models.CharField(
+        _("corporate no. (법인등록번호)"), max_length=13, blank=True, validators=[validate_corporate_no]
+    )
     representative = models.CharField(_("representative (대표자)"), max_length=100, blank=True)
     address = models.CharField(_("road-name address (도로명주소)"), max_length=300)
     legal_dong = models.CharField(_("legal dong (법정동)"), max_length=50, blank=True, db_index=True)
     lon = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=CompanyStatus.choices,
-                              default=CompanyStatus.OPERATING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CompanyStatus.choices, default=CompanyStatus.OPERATING
+    )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices,
-                                  default=SizeClass.UNKNOWN, db_index=True)
+    size_class = models.CharField(
+        _("size class"), max_length=10, choices=SizeClass.choices, default=SizeClass.UNKNOWN, db_index=True
+    )
     founded_on = models.DateField(_("founded"), null=True, blank=True)
     revenue_million_krw = models.PositiveBigIntegerField(_("revenue (million KRW)"), null=True, blank=True)
     main_products = models.CharField(_("main products"), max_length=300, blank=True)
@@ -96,12 +100,12 @@ class Company(models.Model):
     ksic_confidence = models.FloatField(default=0)
     ksic_status = models.CharField(max_length=10, default="review", db_index=True)  # resolved | review
     other_ksic = models.JSONField(_("other KSIC codes"), default=list, blank=True)
-    tech_intensity = models.CharField(_("technology intensity"), max_length=20, default="unknown",
-                                      db_index=True)
+    tech_intensity = models.CharField(_("technology intensity"), max_length=20, default="unknown", db_index=True)
     rd_centre = models.BooleanField(_("R&D centre (기업부설연구소)"), default=False)
     certifications = models.JSONField(_("certifications"), default=list, blank=True)
-    smart_factory_level = models.CharField(_("smart factory level"), max_length=20,
-                                           choices=SmartFactoryLevel.choices, default=SmartFactoryLevel.NONE)
+    smart_factory_level = models.CharField(
+        _("smart factory level"), max_length=20, choices=SmartFactoryLevel.choices, default=SmartFactoryLevel.NONE
+    )
     in_registry = models.BooleanField(_("in the latest registry"), default=True, db_index=True)
     missing_since = models.DateField(_("missing from the registry since"), null=True, blank=True)
     estimated_fields = models.JSONField(default=list, blank=True)
@@ -114,8 +118,9 @@ class Company(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["complex", "registry_key"], name="company_unique_key"),
-            models.CheckConstraint(condition=models.Q(ksic_status__in=["resolved", "review"]),
-                                   name="company_ksic_status_known"),
+            models.CheckConstraint(
+                condition=models.Q(ksic_status__in=["resolved", "review"]), name="company_ksic_status_known"
+            ),
         ]
         indexes = [models.Index(fields=["complex", "in_registry", "name"])]
 
@@ -133,10 +138,10 @@ class Site(models.Model):
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="sites")
     address = models.CharField(_("address"), max_length=300)
-    land_area_m2 = models.DecimalField(_("land area (m²)"), max_digits=12, decimal_places=1, null=True,
-                                       blank=True)
-    building_area_m2 = models.DecimalField(_("building area (m²)"), max_digits=12, decimal_places=1,
-                                           null=True, blank=True)
+    land_area_m2 = models.DecimalField(_("land area (m²)"), max_digits=12, decimal_places=1, null=True, blank=True)
+    building_area_m2 = models.DecimalField(
+        _("building area (m²)"), max_digits=12, decimal_places=1, null=True, blank=True
+    )
     estimated = models.BooleanField(_("areas are estimates"), default=False)
 
     class Meta:

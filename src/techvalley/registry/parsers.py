@@ -194,16 +194,20 @@ def _read_csv(text: str, encoding: str) -> ParsedFile:
                 continue
             if len(values) != width:
                 parsed.errors.append(
-                    RowError(line, f"열 개수가 {len(values)}개입니다 ({width}개여야 함). / "
-                                   f"{len(values)} columns instead of {width}.")
+                    RowError(
+                        line,
+                        f"열 개수가 {len(values)}개입니다 ({width}개여야 함). / "
+                        f"{len(values)} columns instead of {width}.",
+                    )
                 )
                 continue
             row = _row_from({k: v for k, v in zip(mapped, values, strict=True) if k}, line, parsed.errors)
             if row:
                 parsed.rows.append(row)
     except csv.Error as exc:
-        raise RegistryFileError(f"CSV 형식 오류 {reader.line_num}행: {exc} / Malformed CSV at line "
-                                f"{reader.line_num}: {exc}") from exc
+        raise RegistryFileError(
+            f"CSV 형식 오류 {reader.line_num}행: {exc} / Malformed CSV at line {reader.line_num}: {exc}"
+        ) from exc
     return parsed
 
 
@@ -228,7 +232,9 @@ def _read_json(text: str, encoding: str) -> ParsedFile:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RegistryFileError(f"JSON 형식 오류 {exc.lineno}행: {exc.msg} / Malformed JSON at line {exc.lineno}.") from exc
+        raise RegistryFileError(
+            f"JSON 형식 오류 {exc.lineno}행: {exc.msg} / Malformed JSON at line {exc.lineno}."
+        ) from exc
     records = _find_records(doc)
     if records is None:
         raise RegistryFileError("JSON에서 공장 목록을 찾을 수 없습니다. / No list of factory records in the JSON.")
@@ -262,7 +268,9 @@ def _read_xlsx(data: bytes) -> ParsedFile:
         if header_line > 20:
             break
     if mapped is None:
-        raise RegistryFileError("엑셀 첫 시트에서 회사명 열을 찾을 수 없습니다. / No company-name column in the first sheet.")
+        raise RegistryFileError(
+            "엑셀 첫 시트에서 회사명 열을 찾을 수 없습니다. / No company-name column in the first sheet."
+        )
     parsed = ParsedFile(fmt=f"{fmt}-xlsx", encoding="xlsx")
     for line, values in enumerate(rows, start=header_line + 1):
         cells = ["" if v is None else str(v) for v in values]

@@ -12,20 +12,49 @@ from techvalley.registry.models import Company, Contact, ImportRun
 from techvalley.registry.validators import mask_email, mask_name, mask_phone
 
 LIST_FIELDS = (
-    "id", "name", "address", "legal_dong", "industry_name", "ksic_code", "ksic_revision", "ksic_status",
-    "tech_intensity", "size_class", "employees", "status", "in_registry", "estimated_fields", "lon", "lat",
+    "id",
+    "name",
+    "address",
+    "legal_dong",
+    "industry_name",
+    "ksic_code",
+    "ksic_revision",
+    "ksic_status",
+    "tech_intensity",
+    "size_class",
+    "employees",
+    "status",
+    "in_registry",
+    "estimated_fields",
+    "lon",
+    "lat",
 )
 
 
-def companies(viewer: Viewer, cx: Complex, *, q: str = "", intensity: str = "", dong: str = "",
-              division: str = "", size: str = "", review: bool = False, include_gone: bool = False) -> QuerySet:
+def companies(
+    viewer: Viewer,
+    cx: Complex,
+    *,
+    q: str = "",
+    intensity: str = "",
+    dong: str = "",
+    division: str = "",
+    size: str = "",
+    review: bool = False,
+    include_gone: bool = False,
+) -> QuerySet:
     """The public directory of a complex (registry data is published data), filtered."""
     qs = Company.objects.filter(complex=cx).only(*LIST_FIELDS)
     if not include_gone:
         qs = qs.filter(in_registry=True)
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(name_key__icontains=q.replace(" ", ""))
-                       | Q(industry_name__icontains=q) | Q(address__icontains=q) | Q(ksic_code__startswith=q))
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(name_key__icontains=q.replace(" ", ""))
+            | Q(industry_name__icontains=q)
+            | Q(address__icontains=q)
+            | Q(ksic_code__startswith=q)
+        )
     if intensity:
         qs = qs.filter(tech_intensity=intensity)
     if dong:
@@ -51,21 +80,34 @@ def company_private(viewer: Viewer, company: Company) -> dict:
         return {
             "entitled": True,
             "revenue_million_krw": company.revenue_million_krw,
-            "contacts": [{"name": c.name, "position": c.position, "phone": c.phone, "email": c.email}
-                         for c in contacts],
+            "contacts": [
+                {"name": c.name, "position": c.position, "phone": c.phone, "email": c.email} for c in contacts
+            ],
         }
     return {
         "entitled": False,
         "revenue_million_krw": None,
-        "contacts": [{"name": mask_name(c.name), "position": c.position, "phone": mask_phone(c.phone),
-                      "email": mask_email(c.email)} for c in contacts] if viewer.is_authenticated else [],
+        "contacts": [
+            {
+                "name": mask_name(c.name),
+                "position": c.position,
+                "phone": mask_phone(c.phone),
+                "email": mask_email(c.email),
+            }
+            for c in contacts
+        ]
+        if viewer.is_authenticated
+        else [],
     }
 
 
 def review_queue(viewer: Viewer, cx: Complex) -> QuerySet:
     """Companies whose industry name could not be placed; officers only."""
-    return (Company.objects.filter(officer_q(viewer), complex=cx, ksic_status="review", in_registry=True)
-            .only(*LIST_FIELDS).order_by("industry_name", "name"))
+    return (
+        Company.objects.filter(officer_q(viewer), complex=cx, ksic_status="review", in_registry=True)
+        .only(*LIST_FIELDS)
+        .order_by("industry_name", "name")
+    )
 
 
 def company_history(viewer: Viewer, company: Company) -> QuerySet:
@@ -129,8 +171,15 @@ def structure_change(before: dict, after: dict) -> dict:
             cb, ca = b.get(key, {}).get("companies", 0), a.get(key, {}).get("companies", 0)
             eb, ea = b.get(key, {}).get("employees", 0), a.get(key, {}).get("employees", 0)
             if (cb, eb) != (ca, ea):
-                rows.append({"key": key, "companies_before": cb, "companies_after": ca,
-                             "companies_change": ca - cb, "employees_change": ea - eb})
+                rows.append(
+                    {
+                        "key": key,
+                        "companies_before": cb,
+                        "companies_after": ca,
+                        "companies_change": ca - cb,
+                        "employees_change": ea - eb,
+                    }
+                )
         out[dim] = rows
     out["high_tech_share"] = [before.get("high_tech_share", 0), after.get("high_tech_share", 0)]
     return out

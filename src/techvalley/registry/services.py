@@ -26,9 +26,23 @@ from techvalley.registry.parsers import (
 
 # The fields an import owns; everything else (employees, contacts …) belongs to the company.
 IMPORTED_FIELDS = (
-    "name", "name_key", "address", "legal_dong", "industry_name", "extra_industries", "ksic_code",
-    "ksic_revision", "ksic_level", "ksic_method", "ksic_confidence", "ksic_status", "other_ksic",
-    "tech_intensity", "in_registry", "missing_since", "source",
+    "name",
+    "name_key",
+    "address",
+    "legal_dong",
+    "industry_name",
+    "extra_industries",
+    "ksic_code",
+    "ksic_revision",
+    "ksic_level",
+    "ksic_method",
+    "ksic_confidence",
+    "ksic_status",
+    "other_ksic",
+    "tech_intensity",
+    "in_registry",
+    "missing_since",
+    "source",
 )
 MAX_REPORTED_ERRORS = 1000
 
@@ -72,8 +86,9 @@ def _classify(row: RegistryRow) -> dict:
     if row.industry_code:
         ind = ksic.lookup(row.industry_code)
         if ind is not None:
-            res = ksic.Resolution(row.industry_name, ind.code, ind.name, ind.revision, ind.level,
-                                  "code", "resolved", 1.0, 0)
+            res = ksic.Resolution(
+                row.industry_name, ind.code, ind.name, ind.revision, ind.level, "code", "resolved", 1.0, 0
+            )
     if res is None:
         res = ksic.resolve(row.industry_name)
     return {
@@ -153,17 +168,26 @@ def import_registry(
     source = parsed.fmt.split("-")[0]
     wanted, counts = plan_rows(parsed, cx, source)
     result = ImportResult(parsed.fmt, parsed.encoding, dry_run, errors=parsed.errors)
-    result.counts = {"rows": len(parsed.rows) + len(parsed.errors), "created": 0, "updated": 0,
-                     "unchanged": 0, "invalid": len(parsed.errors), "missing": 0, "returned": 0,
-                     "review": sum(1 for w in wanted.values() if w["ksic_status"] == "review"), **counts}
+    result.counts = {
+        "rows": len(parsed.rows) + len(parsed.errors),
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "invalid": len(parsed.errors),
+        "missing": 0,
+        "returned": 0,
+        "review": sum(1 for w in wanted.values() if w["ksic_status"] == "review"),
+        **counts,
+    }
     if parsed.errors and not skip_invalid:
         raise ImportRejected(result)
 
     today = timezone.localdate()
     with transaction.atomic():
         Complex.objects.select_for_update().filter(pk=cx.pk).first()  # one import per complex at a time
-        existing = {c.registry_key: c for c in Company.objects.filter(complex=cx).only("id", "registry_key",
-                                                                                      *IMPORTED_FIELDS)}
+        existing = {
+            c.registry_key: c for c in Company.objects.filter(complex=cx).only("id", "registry_key", *IMPORTED_FIELDS)
+        }
         to_create, to_update, entries = [], [], []
         total = len(wanted)
         for i, (key, fields) in enumerate(wanted.items(), start=1):
@@ -175,8 +199,11 @@ def import_registry(
                 company = Company(complex=cx, registry_key=key, **fields)
                 to_create.append(company)
                 continue
-            changes = {f: [audit.jsonable(getattr(company, f)), audit.jsonable(v)]
-                       for f, v in fields.items() if getattr(company, f) != v}
+            changes = {
+                f: [audit.jsonable(getattr(company, f)), audit.jsonable(v)]
+                for f, v in fields.items()
+                if getattr(company, f) != v
+            }
             if not changes:
                 result.counts["unchanged"] += 1
                 continue
@@ -192,11 +219,20 @@ def import_registry(
                 if key not in wanted and company.in_registry and company.source == source:
                     company.in_registry, company.missing_since = False, today
                     gone.append(company)
-                    entries.append(audit.entry(company, "update",
-                                               {"in_registry": [True, False], "missing_since": [None, str(today)]},
-                                               f"not in registry import {path.name}"))
-        result.counts.update(created=len(to_create), updated=len(to_update), missing=len(gone),
-                             imported=len(to_create) + len(to_update) + len(gone))
+                    entries.append(
+                        audit.entry(
+                            company,
+                            "update",
+                            {"in_registry": [True, False], "missing_since": [None, str(today)]},
+                            f"not in registry import {path.name}",
+                        )
+                    )
+        result.counts.update(
+            created=len(to_create),
+            updated=len(to_update),
+            missing=len(gone),
+            imported=len(to_create) + len(to_update) + len(gone),
+        )
         if dry_run:
             transaction.set_rollback(True)
             return result
@@ -207,20 +243,31 @@ def import_registry(
         if gone:
             Company.objects.bulk_update(gone, ["in_registry", "missing_since"], batch_size=2000)
         if not to_create or to_create[0].pk is None:  # backends without RETURNING on bulk insert
-            ids = dict(Company.objects.filter(complex=cx, registry_key__in=[c.registry_key for c in to_create])
-                       .values_list("registry_key", "id"))
+            ids = dict(
+                Company.objects.filter(complex=cx, registry_key__in=[c.registry_key for c in to_create]).values_list(
+                    "registry_key", "id"
+                )
+            )
             for c in to_create:
                 c.pk = ids[c.registry_key]
-        entries += [audit.entry(c, "create", {"source": [None, source], "name": [None, c.name]},
-                                f"registry import {path.name}") for c in to_create]
+        entries += [
+            audit.entry(c, "create", {"source": [None, source], "name": [None, c.name]}, f"registry import {path.name}")
+            for c in to_create
+        ]
         audit.record_bulk(entries)
         from techvalley.registry.selectors import structure
 
         run = ImportRun.objects.create(
-            complex=cx, filename=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-            fmt=parsed.fmt, dry_run=False, ok=True, counts=result.counts,
+            complex=cx,
+            filename=path.name,
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            fmt=parsed.fmt,
+            dry_run=False,
+            ok=True,
+            counts=result.counts,
             errors=[e.as_dict() for e in parsed.errors[:MAX_REPORTED_ERRORS]],
-            structure=structure(cx), actor_label=audit.current_actor()[1],
+            structure=structure(cx),
+            actor_label=audit.current_actor()[1],
         )
         result.run_id = run.pk
     note("done", 1, 1)
@@ -241,8 +288,17 @@ def set_industry(company: Company, code: str, revision: int | None = None, reaso
 
 
 PROFILE_FIELDS = (
-    "brn", "corporate_no", "representative", "employees", "founded_on", "revenue_million_krw",
-    "main_products", "status", "rd_centre", "certifications", "smart_factory_level",
+    "brn",
+    "corporate_no",
+    "representative",
+    "employees",
+    "founded_on",
+    "revenue_million_krw",
+    "main_products",
+    "status",
+    "rd_centre",
+    "certifications",
+    "smart_factory_level",
 )
 
 

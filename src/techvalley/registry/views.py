@@ -27,8 +27,12 @@ def company_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
     qs = selectors.companies(viewer, cx, **filters, include_gone=request.GET.get("gone") == "1")
     context = {
-        "complex": cx, "page": page_of(request, qs), "filters": filters,
-        "intensities": ksic.INTENSITY_LABELS, "sizes": SizeClass.choices, "dongs": cx.legal_dongs,
+        "complex": cx,
+        "page": page_of(request, qs),
+        "filters": filters,
+        "intensities": ksic.INTENSITY_LABELS,
+        "sizes": SizeClass.choices,
+        "dongs": cx.legal_dongs,
     }
     return render_page(request, "registry/company_list.html", context, partial="registry/_company_rows.html")
 
@@ -87,8 +91,9 @@ def place_industry(request, pk: int):
     if form.is_valid():
         try:
             services.set_industry(company, form.cleaned_data["code"], reason=form.cleaned_data["reason"])
-            messages.success(request, _("%(name)s: industry set to %(code)s.")
-                             % {"name": company.name, "code": company.ksic_code})
+            messages.success(
+                request, _("%(name)s: industry set to %(code)s.") % {"name": company.name, "code": company.ksic_code}
+            )
         except ValueError as exc:
             messages.error(request, str(exc))
     else:
@@ -109,14 +114,20 @@ def import_list(request):
                 for chunk in upload.chunks():
                     out.write(chunk)
             try:
-                result = services.import_registry(path, cx, dry_run=form.cleaned_data["dry_run"],
-                                                  skip_invalid=form.cleaned_data["skip_invalid"])
+                result = services.import_registry(
+                    path, cx, dry_run=form.cleaned_data["dry_run"], skip_invalid=form.cleaned_data["skip_invalid"]
+                )
             except services.ImportRejected as exc:
                 result, rejected = exc.result, True
             except RegistryFileError as exc:
                 form.add_error("file", str(exc))
-    context = {"complex": cx, "form": form, "result": result, "rejected": rejected,
-               "runs": selectors.imports(viewer, cx)[:30]}
+    context = {
+        "complex": cx,
+        "form": form,
+        "result": result,
+        "rejected": rejected,
+        "runs": selectors.imports(viewer, cx)[:30],
+    }
     return render_page(request, "registry/import_list.html", context)
 
 
@@ -138,8 +149,16 @@ def structure(request):
     change = None
     runs = list(selectors.imports(viewer, cx).only("id", "filename", "started_at", "structure")[:2])
     if len(runs) == 2:
-        change = {"before": runs[1], "after": runs[0],
-                  "diff": selectors.structure_change(runs[1].structure, runs[0].structure)}
-    context = {"complex": cx, "data": data, "change": change, "intensity_source": ksic.INTENSITY_SOURCE,
-               "high_tech_pct": round(100 * data["high_tech_share"], 1)}
+        change = {
+            "before": runs[1],
+            "after": runs[0],
+            "diff": selectors.structure_change(runs[1].structure, runs[0].structure),
+        }
+    context = {
+        "complex": cx,
+        "data": data,
+        "change": change,
+        "intensity_source": ksic.INTENSITY_SOURCE,
+        "high_tech_pct": round(100 * data["high_tech_share"], 1),
+    }
     return render_page(request, "registry/structure.html", context)
