@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import os
 import random
@@ -43,7 +42,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared/data/registry/busan_facto
 
 def real_rows() -> list[dict]:
     path = SHARED if SHARED.exists() else demo_file("saha_factory_registry_2025-12-31.cp949.csv")
-    with io.open(path, encoding="cp949", newline="") as f:
+    with open(path, encoding="cp949", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -84,7 +83,7 @@ def bench_resolver(rows: list[dict]) -> dict:
 def synthetic_registry(rows: list[dict], n: int, path: Path, seed: int = 7) -> None:
     """n rows in the Busan layout, CP949, built from real rows with distinct names and numbers."""
     rng = random.Random(seed)
-    with io.open(path, "w", encoding="cp949", newline="") as f:
+    with open(path, "w", encoding="cp949", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(["순번", "회사명", "공장대표주소", "업종명", "전화번호"])
         for i in range(n):
@@ -99,7 +98,7 @@ def bench_import(rows: list[dict], n: int) -> dict:
         path = Path(tmp) / "registry.csv"
         synthetic_registry(rows, n, path)
         t = time.perf_counter()
-        with io.open(path, encoding="cp949", newline="") as f:
+        with open(path, encoding="cp949", newline="") as f:
             parsed = sum(1 for _ in csv.reader(f))
         baseline = time.perf_counter() - t
         ksic.resolve.cache_clear()
