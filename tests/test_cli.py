@@ -63,3 +63,14 @@ def test_installed_entry_point(tmp_path):
         timeout=60,
     )
     assert r.returncode == 0 and json.loads(r.stdout)[0]["code"] == "25922"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registry_export_xlsx(world, tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "companies.xlsx"
+    r = runner.invoke(app, ["registry", "export", "-o", str(target)])
+    assert r.exit_code == 0, r.output
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[0][0].startswith("회사명") and len(rows) == 3

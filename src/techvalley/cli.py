@@ -213,9 +213,9 @@ def registry_export(
 ) -> None:
     """Export the complex's companies (contacts are masked: exports travel)."""
     django_setup()
-    from techvalley.registry.exports import export_companies
+    from techvalley.registry.exports import all_companies, export_companies
 
-    n = export_companies(_complex(complex), output)
+    n = export_companies(all_companies(_complex(complex)), output)
     console.print(f"[green]{n} companies written to {output}")
 
 

@@ -132,3 +132,19 @@ def test_api_docs_and_schema(world):
 def test_api_docs_are_served_locally(world):
     html = Client().get("/api/docs").content.decode()
     assert "swagger-ui-bundle.js" in html and "cdn." not in html
+
+
+@pytest.mark.django_db
+def test_excel_download_follows_the_filters_and_masks_contacts(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    CompanyFactory(complex=world["cx"], name="특수반도체", ksic_code="26110", tech_intensity="high")
+    r = Client().get(reverse("registry:company_export"), {"intensity": "medium_low"})
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    names = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == ["비정밀", "에이금속"]
+    phones = [row[-1] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert "010-1111-2222" not in phones and "010-****-2222" in phones

@@ -148,3 +148,17 @@ def test_import_writes_in_batches_not_per_row(cx, tmp_path):
 
     # Bulk statements are split by the backend's parameter limit (999 on SQLite), never per row.
     assert queries(400) - queries(10) <= 400 // 20
+
+
+@pytest.mark.django_db
+def test_structure_change_api_between_two_imports(world, tmp_path):
+    from django.test import Client
+
+    services.import_registry(registry(tmp_path, ROWS_2024), world["cx"])
+    services.import_registry(registry(tmp_path, ROWS_2024[:2], "smaller.csv"), world["cx"])
+    c = Client()
+    c.force_login(world["users"]["officer"])
+    change = c.get("/api/registry/structure/change").json()["change"]
+    food = next(r for r in change["division"] if r["key"] == "10")
+    assert (food["companies_before"], food["companies_after"], food["companies_change"]) == (1, 0, -1)
+    assert Client().get("/api/registry/structure/change").status_code == 403

@@ -164,6 +164,25 @@ def structure(request, complex: str | None = None):
     return selectors.structure(get_complex(complex))
 
 
+@router.get("/structure/change")
+def structure_change(request, complex: str | None = None, before: int | None = None, after: int | None = None):
+    """Change of the structure between two imports (default: the last two). Officers only."""
+    cx = get_complex(complex)
+    runs = selectors.imports(require_officer(request, cx), cx)
+    if before is None or after is None:
+        latest = list(runs[:2])
+        if len(latest) < 2:
+            raise HttpError(404, "비교할 가져오기가 두 번 이상 있어야 합니다. / Needs two imports to compare.")
+        after_run, before_run = latest
+    else:
+        before_run, after_run = get_object_or_404(runs, pk=before), get_object_or_404(runs, pk=after)
+    return {
+        "before": before_run.pk,
+        "after": after_run.pk,
+        "change": selectors.structure_change(before_run.structure, after_run.structure),
+    }
+
+
 @router.post("/imports", response={200: ImportOut, 422: ImportOut})
 def upload_import(
     request,

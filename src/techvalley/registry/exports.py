@@ -1,12 +1,13 @@
 """Exports of the company list: CSV for other systems, Excel for officials. Personal data masked."""
 
 import csv
+import io
 from pathlib import Path
 
+from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from techvalley.core.models import Complex
 from techvalley.registry.models import Company
 from techvalley.registry.validators import mask_phone
 
@@ -27,8 +28,9 @@ COLUMNS = [
 ]
 
 
-def rows(cx: Complex):
-    qs = Company.objects.filter(complex=cx).order_by("name", "id").prefetch_related("contacts")
+def rows(companies: QuerySet):
+    """One list per company, in COLUMNS order; two queries whatever the number of companies."""
+    qs = companies.order_by("name", "id").prefetch_related("contacts")
     for c in qs.iterator(chunk_size=2000):
         contacts = list(c.contacts.all())
         values = {f: getattr(c, f, "") for _, f in COLUMNS}
@@ -37,27 +39,43 @@ def rows(cx: Complex):
         yield [values[f] for _, f in COLUMNS]
 
 
-def export_companies(cx: Complex, path: Path) -> int:
-    path = Path(path)
+def write_xlsx(companies: QuerySet, target) -> int:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "입주기업"
+    ws.append([h for h, _ in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
     n = 0
-    if path.suffix.lower() == ".xlsx":
-        wb = Workbook(write_only=False)
-        ws = wb.active
-        ws.title = "입주기업"
-        ws.append([h for h, _ in COLUMNS])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows(cx):
-            ws.append(row)
-            n += 1
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-        wb.save(path)
-        return n
-    with open(path, "w", newline="", encoding="utf-8-sig") as f:
-        w = csv.writer(f)
-        w.writerow([h for h, _ in COLUMNS])
-        for row in rows(cx):
-            w.writerow(row)
-            n += 1
+    for row in rows(companies):
+        ws.append(row)
+        n += 1
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    for col, width in zip("ABCDEFGHIJKLM", (28, 48, 8, 36, 8, 8, 10, 14, 10, 10, 20, 10, 16), strict=True):
+        ws.column_dimensions[col].width = width
+    wb.save(target)
     return n
+
+
+def write_csv(companies: QuerySet, target: io.TextIOBase) -> int:
+    w = csv.writer(target)
+    w.writerow([h for h, _ in COLUMNS])
+    n = 0
+    for row in rows(companies):
+        w.writerow(row)
+        n += 1
+    return n
+
+
+def export_companies(companies: QuerySet, path: Path) -> int:
+    """Write .xlsx or .csv (UTF-8 with BOM, which Excel opens as Korean) by the file's suffix."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return write_xlsx(companies, path)
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:
+        return write_csv(companies, f)
+
+
+def all_companies(cx) -> QuerySet:
+    return Company.objects.filter(complex=cx)

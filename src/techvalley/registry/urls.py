@@ -5,6 +5,7 @@ from techvalley.registry import views
 app_name = "registry"
 urlpatterns = [
     path("companies/", views.company_list, name="company_list"),
+    path("companies/export.xlsx", views.company_export, name="company_export"),
     path("companies/<int:pk>/", views.company_detail, name="company_detail"),
     path("companies/<int:pk>/edit/", views.company_edit, name="company_edit"),
     path("companies/<int:pk>/industry/", views.place_industry, name="company_industry"),

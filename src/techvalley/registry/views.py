@@ -6,14 +6,15 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techvalley.core.scoping import viewer_for
 from techvalley.core.views import current_complex, officer_or_403, page_of, render_page
-from techvalley.registry import ksic, selectors, services
+from techvalley.registry import exports, ksic, selectors, services
 from techvalley.registry.forms import ImportForm, IndustryForm, ProfileForm
 from techvalley.registry.models import Company, SizeClass
 from techvalley.registry.parsers import RegistryFileError
@@ -35,6 +36,18 @@ def company_list(request):
         "dongs": cx.legal_dongs,
     }
     return render_page(request, "registry/company_list.html", context, partial="registry/_company_rows.html")
+
+
+def company_export(request):
+    """The directory as it is filtered, as an Excel file (contacts masked)."""
+    cx = current_complex(request)
+    filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    qs = selectors.companies(viewer_for(request.user), cx, **filters, include_gone=request.GET.get("gone") == "1")
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"companies-{cx.slug}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    exports.write_xlsx(qs, response)
+    return response
 
 
 def company_detail(request, pk: int):

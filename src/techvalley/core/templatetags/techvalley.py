@@ -23,8 +23,13 @@ KIC_VERDICTS = {
     "not_eligible": ("입주 대상 아님", "Not eligible"),
     "unknown": ("판정 불가 (업종 미분류)", "Cannot tell (industry not classified)"),
 }
-LEVELS = {1: ("대분류", "section"), 2: ("중분류", "division"), 3: ("소분류", "group"), 4: ("세분류", "class"),
-          5: ("세세분류", "sub-class")}
+LEVELS = {
+    1: ("대분류", "section"),
+    2: ("중분류", "division"),
+    3: ("소분류", "group"),
+    4: ("세분류", "class"),
+    5: ("세세분류", "sub-class"),
+}
 
 
 @register.filter
