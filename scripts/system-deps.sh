@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the platform needs, when they are missing.
-#   base: python3-venv, gettext (compiles the translations)
-#   test: also PostgreSQL, Chromium (browser tests), Korean fonts (screenshots, PDFs)
+#   base: python3-venv, gettext (compiles the translations), Pango and Korean fonts (PDF cards)
+#   test: also PostgreSQL and Chromium (browser tests)
 set -euo pipefail
 need=()
 python3 -c "import ensurepip, venv" 2>/dev/null || need+=(python3-venv)
 command -v msgfmt >/dev/null || need+=(gettext)
+# WeasyPrint (PDF cards) draws text with Pango; Korean needs the Nanum fonts.
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+fc-list 2>/dev/null | grep -qi nanum || need+=(fonts-nanum fontconfig)
 if [ "${1:-base}" = test ]; then
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
   [ -x /usr/bin/chromium ] || need+=(chromium)
-  fc-list 2>/dev/null | grep -qi nanum || need+=(fonts-nanum fontconfig)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from the package, not from a CDN
     "techvalley.core",
     "techvalley.registry",
+    "techvalley.projects",
     "techvalley.portal",
 ]
 

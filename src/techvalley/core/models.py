@@ -62,6 +62,7 @@ class Membership(models.Model):
         MANAGER = "manager", _("Manager")
         MEMBER = "member", _("Member")
         OFFICER = "officer", _("District officer")
+        PLANNER = "planner", _("Planning officer (approves progress reports)")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
@@ -73,7 +74,7 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
             models.CheckConstraint(
-                condition=models.Q(role__in=["manager", "member", "officer"]), name="membership_role_known"
+                condition=models.Q(role__in=["manager", "member", "officer", "planner"]), name="membership_role_known"
             ),
         ]
 

@@ -21,6 +21,7 @@ class Viewer:
     username: str = ""
     is_superuser: bool = False
     officer_complex_ids: frozenset[int] = field(default_factory=frozenset)
+    planner_complex_ids: frozenset[int] = field(default_factory=frozenset)
     org_ids: frozenset[int] = field(default_factory=frozenset)
     manager_org_ids: frozenset[int] = field(default_factory=frozenset)
 
@@ -35,6 +36,10 @@ class Viewer:
     def is_officer_of(self, complex_id: int | None) -> bool:
         return self.is_superuser or complex_id in self.officer_complex_ids
 
+    def is_planner_of(self, complex_id: int | None) -> bool:
+        """Planning officers (기획부서) approve or return the departments' progress reports."""
+        return self.is_superuser or complex_id in self.planner_complex_ids
+
     def can_see_private(self, organisation_id: int | None, complex_id: int | None) -> bool:
         return self.is_officer_of(complex_id) or (organisation_id is not None and organisation_id in self.org_ids)
 
@@ -47,6 +52,8 @@ class Viewer:
     def role_label(self) -> str:
         if self.is_superuser:
             return "admin"
+        if self.planner_complex_ids:
+            return "planner"
         if self.officer_complex_ids:
             return "officer"
         if self.manager_org_ids:
@@ -73,14 +80,15 @@ def viewer_for(user) -> Viewer:
             "organisation_id", "role", "organisation__kind", "organisation__complex_id"
         )
     )
-    officer = frozenset(
-        c for _, role, kind, c in rows if role == Membership.Role.OFFICER and kind == Organisation.Kind.DISTRICT
-    )
+    district = [(role, c) for _, role, kind, c in rows if kind == Organisation.Kind.DISTRICT]
+    officer = frozenset(c for role, c in district if role in (Membership.Role.OFFICER, Membership.Role.PLANNER))
+    planner = frozenset(c for role, c in district if role == Membership.Role.PLANNER)
     viewer = Viewer(
         user_id=user.pk,
         username=user.get_username(),
         is_superuser=user.is_superuser,
         officer_complex_ids=officer,
+        planner_complex_ids=planner,
         org_ids=frozenset(o for o, *_ in rows),
         manager_org_ids=frozenset(o for o, role, *_ in rows if role in (Membership.Role.MANAGER,)),
     )
