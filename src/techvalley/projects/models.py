@@ -131,12 +131,12 @@ class YearTarget(models.Model):
         verbose_name_plural = _("yearly targets")
         ordering = ["order"]
 
+    def __str__(self) -> str:
+        return f"{self.year or '임기 후'}: {self.percent}%"
+
     @property
     def complex_id(self):
         return self.project.complex_id
-
-    def __str__(self) -> str:
-        return f"{self.year or '임기 후'}: {self.percent}%"
 
 
 @audited
@@ -163,12 +163,12 @@ class Achievement(models.Model):
         verbose_name_plural = _("achievements")
         ordering = ["order", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.start} {self.text[:60]}"
+
     @property
     def complex_id(self):
         return self.project.complex_id
-
-    def __str__(self) -> str:
-        return f"{self.start} {self.text[:60]}"
 
 
 @audited
@@ -186,12 +186,12 @@ class FuturePlan(models.Model):
         verbose_name_plural = _("future plans")
         ordering = ["order", "id"]
 
+    def __str__(self) -> str:
+        return self.text[:80]
+
     @property
     def complex_id(self):
         return self.project.complex_id
-
-    def __str__(self) -> str:
-        return self.text[:80]
 
 
 class FundingSource(models.TextChoices):
@@ -224,12 +224,12 @@ class BudgetLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.project} {self.year} {self.source}"
+
     @property
     def complex_id(self):
         return self.project.complex_id
-
-    def __str__(self) -> str:
-        return f"{self.project} {self.year} {self.source}"
 
 
 @audited
@@ -268,12 +268,12 @@ class ProgressReport(models.Model):
             models.CheckConstraint(condition=models.Q(percent__gte=0, percent__lte=100), name="report_percent_range"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.project} {self.year} {self.quarter}/4"
+
     @property
     def complex_id(self):
         return self.project.complex_id
-
-    def __str__(self) -> str:
-        return f"{self.project} {self.year} {self.quarter}/4"
 
 
 def evidence_path(instance, filename: str) -> str:
@@ -294,12 +294,12 @@ class Evidence(models.Model):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def complex_id(self):
         return self.report.project.complex_id
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CardVersion(models.Model):
