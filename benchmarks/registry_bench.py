@@ -186,7 +186,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=300)
     args = ap.parse_args()
     call_command("migrate", verbosity=0)
-    from techvalley.registry.demo import load_demo
+    from techvalley.demo import load_demo
 
     load_demo()
     rows = real_rows()

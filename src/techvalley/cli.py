@@ -72,9 +72,9 @@ def demo(
 ) -> None:
     """Load the demo scenario (the real Sinpyeong-Jangnim registry plus estimates) and serve it."""
     django_setup()
-    from techvalley.registry.demo import load_demo
+    from techvalley.demo import STEPS as steps
+    from techvalley.demo import load_demo
 
-    steps = ["registry", "coordinates", "estimates", "people"]
     with progress_bar() as bar:
         task = bar.add_task("demo", total=len(steps))
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("techvalley.core.urls")),
     path("registry/", include("techvalley.registry.urls")),
+    path("plan/", include("techvalley.projects.urls")),
     path("", include("techvalley.portal.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

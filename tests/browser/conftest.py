@@ -54,3 +54,10 @@ def page(browser, live_server):
 
 def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def demo(live_server):
+    from techvalley.demo import load_demo
+
+    return load_demo()

@@ -2,15 +2,9 @@ import re
 
 import pytest
 
-from techvalley.registry.demo import load_demo
 from tests.browser.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(live_server):
-    return load_demo()
 
 
 def login(page, base, username):

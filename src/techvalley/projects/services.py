@@ -341,3 +341,21 @@ def return_report(report: ProgressReport, user, comment: str) -> ProgressReport:
 def attach_evidence(report: ProgressReport, uploaded, user=None, name: str = "") -> Evidence:
     _check_state(report, ProgressReport.State.DRAFT, ProgressReport.State.RETURNED)
     return Evidence.objects.create(report=report, file=uploaded, name=(name or uploaded.name)[:200], uploaded_by=user)
+
+
+def add_subproject(
+    parent: Project, title: str, *, kind: str = Project.Kind.SUBPROJECT, weight: Decimal | float = 1
+) -> Project:
+    """A sub-project or task under a pledge; from now on the pledge's % rolls up from its children."""
+    order = (parent.children.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    return Project.objects.create(
+        complex_id=parent.complex_id,
+        field_id=parent.field_id,
+        parent=parent,
+        kind=kind,
+        title=title,
+        weight=Decimal(str(weight)),
+        order=order,
+        department_name=parent.department_name,
+        department_team=parent.department_team,
+    )

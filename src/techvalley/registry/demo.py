@@ -41,6 +41,7 @@ COMPLEX = {
 }
 ORGANISATIONS = [
     ("사하구청 전략사업과 스마트산업담당", Organisation.Kind.DISTRICT),
+    ("사하구청 기획감사실", Organisation.Kind.DISTRICT),
     ("부산경제진흥원", Organisation.Kind.AGENCY),
     ("한국산업단지공단 부산지역본부", Organisation.Kind.AGENCY),
     ("동아대학교 산학협력단", Organisation.Kind.UNIVERSITY),
@@ -50,6 +51,7 @@ ORGANISATIONS = [
 # username, organisation (or the n-th demo company), role
 USERS = [
     ("officer", "사하구청 전략사업과 스마트산업담당", Membership.Role.OFFICER),
+    ("planner", "사하구청 기획감사실", Membership.Role.PLANNER),
     ("company-manager", 0, Membership.Role.MANAGER),
     ("company-member", 0, Membership.Role.MEMBER),
     ("other-company", 1, Membership.Role.MANAGER),
@@ -194,8 +196,8 @@ def ensure_people(cx: Complex) -> list[tuple[str, str, str]]:
     return logins
 
 
-def load_demo(progress: Callable[[str], None] | None = None) -> dict:
-    """Build (or refresh) the demo scenario. Safe to run again: it changes nothing the second time."""
+def load_registry_demo(progress: Callable[[str], None] | None = None) -> dict:
+    """The registry part of the demo (call ``techvalley.demo.load_demo`` for the whole scenario)."""
     note = progress or (lambda _msg: None)
     with acting_as(None, "demo"), transaction.atomic():
         cx = ensure_complex()
