@@ -108,7 +108,8 @@ def test_not_a_card_gets_a_clear_error():
 def test_other_spellings():
     text = (
         "관리번호\t5-2\n노후 산단 재생\n사업구분\t계속사업\t사업주체\t구\n소요예산\t1,341억원\t완료시기\t임기내\n"
-        "【추진실적】\n□ 재생사업\n○ 기반시설\n- 2023. 11. ~ 2024. 02. : 도로 정비\n▷ 1차분\n【금후계획】\n- 착공(’25. 3.)\n"
+        "【추진실적】\n□ 재생사업\n○ 기반시설\n- 2023. 11. ~ 2024. 02. : 도로 정비\n▷ 1차분\n"
+        "【금후계획】\n- 착공(’25. 3.)\n"
     )
     c = parse_card(text).card
     assert (c["management_no"], c["title"], c["category"], c["completion"]) == (
