@@ -1,0 +1,30 @@
+import re
+from pathlib import Path
+
+import techvalley
+
+PO = Path(techvalley.__file__).parent / "locale/ko/LC_MESSAGES/django.po"
+ALREADY_BILINGUAL_OR_NAMES = {"ISO 9001", "ISO 14001"}
+
+
+def entries(text: str):
+    """(msgid, msgstr, fuzzy) of every entry of a .po file, continuation lines joined."""
+    for block in text.split("\n\n"):
+        fuzzy = "#, fuzzy" in block or ", fuzzy" in block
+        parts = {"msgid": "", "msgstr": ""}
+        key = None
+        for line in block.splitlines():
+            m = re.match(r'^(msgid|msgstr) "(.*)"$', line)
+            if m:
+                key = m.group(1)
+                parts[key] = m.group(2)
+            elif line.startswith('"') and key:
+                parts[key] += line.strip('"')
+        if parts["msgid"]:
+            yield parts["msgid"], parts["msgstr"], fuzzy
+
+
+def test_every_page_string_has_a_korean_translation():
+    missing = [mid for mid, mstr, fuzzy in entries(PO.read_text(encoding="utf-8"))
+               if (not mstr or fuzzy) and mid not in ALREADY_BILINGUAL_OR_NAMES and "/ " not in mid]
+    assert missing == [], f"untranslated: {missing[:10]}"
