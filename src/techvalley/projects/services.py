@@ -116,6 +116,21 @@ def _project_fields(card: dict) -> dict:
     }
 
 
+def _add_achievement(project: Project, a: dict, *, order: int, report: ProgressReport | None = None) -> Achievement:
+    """One achievement in the card's shape ({heading, subheading, start, end, text, notes})."""
+    return Achievement.objects.create(
+        project=project,
+        heading=a["heading"],
+        subheading=a["subheading"],
+        start=a["start"],
+        end=a["end"] or "",
+        text=a["text"],
+        notes=a["notes"],
+        order=order,
+        report=report,
+    )
+
+
 def _replace_children(project: Project, card: dict) -> None:
     """Make the yearly plan, achievements and future plans those of the card (only what differs)."""
     current = card_of(project)
@@ -132,16 +147,7 @@ def _replace_children(project: Project, card: dict) -> None:
     if current["achievements"] != card["achievements"]:
         project.achievements.filter(report__isnull=True).delete()
         for i, a in enumerate(card["achievements"]):
-            Achievement.objects.create(
-                project=project,
-                heading=a["heading"],
-                subheading=a["subheading"],
-                start=a["start"],
-                end=a["end"] or "",
-                text=a["text"],
-                notes=a["notes"],
-                order=i,
-            )
+            _add_achievement(project, a, order=i)
     if current["future_plans"] != card["future_plans"]:
         project.future_plans.all().delete()
         for i, f in enumerate(card["future_plans"]):
@@ -309,17 +315,7 @@ def approve_report(report: ProgressReport, user, comment: str = "") -> ProgressR
     project.save()
     last = project.achievements.order_by("-order").values_list("order", flat=True).first() or 0
     for i, a in enumerate(report.new_achievements, start=1):
-        Achievement.objects.create(
-            project=project,
-            heading=a["heading"],
-            subheading=a["subheading"],
-            start=a["start"],
-            end=a["end"] or "",
-            text=a["text"],
-            notes=a["notes"],
-            order=last + i,
-            report=report,
-        )
+        _add_achievement(project, a, order=last + i, report=report)
     report.state, report.reviewed_by, report.reviewed_at = ProgressReport.State.APPROVED, user, timezone.now()
     report.review_comment = comment
     report.save()
