@@ -1,0 +1,249 @@
+"""Energy analytics written once, run on DuckDB (default) or Apache Spark.
+
+Every computation is a SQL query in DuckDB's dialect over three views — ``readings`` (the lake),
+``meters`` (meter → company, kind) and ``calendar`` (day → working / weekend / holiday, Korean
+public holidays) — plus the factor table as a VALUES list. The Spark engine translates the same
+text with SQLGlot; the test suite runs both engines on the same data and compares the results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+import holidays
+import pyarrow as pa
+import sqlglot
+
+from techvalley.green import factors
+from techvalley.green.lake import Lake
+
+NEGATIVE = 1
+
+
+def calendar_table(first_year: int, last_year: int) -> pa.Table:
+    kr = holidays.country_holidays("KR", years=range(first_year, last_year + 1))
+    day = dt.date(first_year, 1, 1)
+    days, types = [], []
+    while day.year <= last_year:
+        days.append(day)
+        types.append("holiday" if day in kr else "weekend" if day.weekday() >= 5 else "working")
+        day += dt.timedelta(days=1)
+    return pa.table({"day": pa.array(days, pa.date32()), "daytype": types})
+
+
+def months_of(year: int) -> tuple[str, str]:
+    return f"{year}-01", f"{year}-12"
+
+
+# --- the queries (DuckDB dialect; SQLGlot writes them for Spark) -----------------------------
+
+
+def monthly_sql(year: int, emission_set: str | None = None, companies: Iterable[str] | None = None) -> str:
+    """Monthly final energy (kWh, MJ, toe) and tCO2eq (scope 1, 2) per company."""
+    lo, hi = months_of(year)
+    only = ""
+    if companies is not None:
+        quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in companies)
+        only = f"AND m.company IN ({quoted})"
+    return f"""
+WITH f AS ({factors.values_sql(emission_set)}),
+per_meter AS (
+    SELECT meter_id, kind, month, sum(value) AS qty
+    FROM readings
+    WHERE month >= '{lo}' AND month <= '{hi}' AND (flags & {NEGATIVE}) = 0 AND kind <> 'solar'
+    GROUP BY meter_id, kind, month
+)
+SELECT m.company AS company, p.month AS month,
+       sum(p.qty * f.kwh_per_unit) AS kwh, sum(p.qty * f.mj_per_unit) AS mj, sum(p.qty * f.toe_per_unit) AS toe,
+       sum(p.qty * f.tco2_per_unit) AS tco2eq,
+       sum(CASE WHEN f.scope = 1 THEN p.qty * f.tco2_per_unit ELSE 0 END) AS scope1,
+       sum(CASE WHEN f.scope = 2 THEN p.qty * f.tco2_per_unit ELSE 0 END) AS scope2
+FROM per_meter p JOIN meters m ON p.meter_id = m.meter_id JOIN f ON p.kind = f.kind
+WHERE 1 = 1 {only}
+GROUP BY m.company, p.month
+ORDER BY m.company, p.month"""
+
+
+def excluded_sql(year: int) -> str:
+    lo, hi = months_of(year)
+    return f"""SELECT count(*) AS negative_rows FROM readings
+WHERE month >= '{lo}' AND month <= '{hi}' AND (flags & {NEGATIVE}) <> 0"""
+
+
+def _electricity_intervals(year: int) -> str:
+    lo, hi = months_of(year)
+    return f"""SELECT m.company AS company, r.ts AS ts, sum(r.value) AS kwh
+    FROM readings r JOIN meters m ON r.meter_id = m.meter_id
+    WHERE r.kind = 'electricity' AND r.month >= '{lo}' AND r.month <= '{hi}' AND (r.flags & {NEGATIVE}) = 0
+    GROUP BY m.company, r.ts"""
+
+
+def load_sql(year: int) -> str:
+    """Per company: peak 15-minute demand, mean and base load, night and off-day (weekend,
+    holiday) shares of electricity — the waste indicators."""
+    return f"""
+WITH e AS ({_electricity_intervals(year)}),
+d AS (SELECT e.company, e.kwh, hour(e.ts) AS h, c.daytype
+      FROM e JOIN calendar c ON CAST(e.ts AS DATE) = c.day)
+SELECT company,
+       max(kwh) * 4 AS peak_kw,
+       avg(kwh) * 4 AS mean_kw,
+       percentile_cont(0.05) WITHIN GROUP (ORDER BY kwh) * 4 AS base_kw,
+       sum(kwh) AS kwh,
+       sum(CASE WHEN h >= 22 OR h < 6 THEN kwh ELSE 0 END) / sum(kwh) AS night_share,
+       sum(CASE WHEN daytype <> 'working' THEN kwh ELSE 0 END) / sum(kwh) AS offday_share,
+       sum(CASE WHEN daytype = 'holiday' THEN kwh ELSE 0 END) / sum(kwh) AS holiday_share
+FROM d GROUP BY company ORDER BY company"""
+
+
+def profile_sql(year: int) -> str:
+    """Average load (kW) by hour of day, on working days and on off days, per company."""
+    return f"""
+WITH e AS ({_electricity_intervals(year)})
+SELECT e.company AS company, CASE WHEN c.daytype = 'working' THEN 'working' ELSE 'off' END AS daytype,
+       hour(e.ts) AS h, avg(e.kwh) * 4 AS kw
+FROM e JOIN calendar c ON CAST(e.ts AS DATE) = c.day
+GROUP BY e.company, CASE WHEN c.daytype = 'working' THEN 'working' ELSE 'off' END, hour(e.ts)
+ORDER BY company, daytype, h"""
+
+
+MIN_DAYS = 5  # a baseline needs at least this many comparable days
+MIN_RELATIVE = 0.15  # and a deviation that matters to an energy manager (15% of the usual day)
+
+
+def anomaly_sql(year: int, threshold: float = 3.5) -> str:
+    """Days whose electricity use is far from the company's usual for that month and kind of day
+    (working / weekend / holiday): a robust z-score on the median and the median absolute
+    deviation (MAD), over at least MIN_DAYS comparable days and at least MIN_RELATIVE off."""
+    return f"""
+WITH e AS ({_electricity_intervals(year)}),
+daily AS (SELECT company, CAST(ts AS DATE) AS day, sum(kwh) AS kwh FROM e GROUP BY company, CAST(ts AS DATE)),
+typed AS (SELECT d.company, d.day, d.kwh, c.daytype, month(d.day) AS mon FROM daily d JOIN calendar c ON d.day = c.day),
+base AS (SELECT company, daytype, mon, median(kwh) AS med, count(*) AS days FROM typed GROUP BY company, daytype, mon),
+dev AS (SELECT t.company, t.daytype, t.mon, median(abs(t.kwh - b.med)) AS mad
+        FROM typed t JOIN base b ON t.company = b.company AND t.daytype = b.daytype AND t.mon = b.mon
+        GROUP BY t.company, t.daytype, t.mon)
+SELECT t.company AS company, t.day AS day, t.daytype AS daytype, t.kwh AS kwh, b.med AS expected_kwh,
+       (t.kwh - b.med) / (1.4826 * v.mad) AS score
+FROM typed t JOIN base b ON t.company = b.company AND t.daytype = b.daytype AND t.mon = b.mon
+JOIN dev v ON t.company = v.company AND t.daytype = v.daytype AND t.mon = v.mon
+WHERE b.days >= {MIN_DAYS} AND v.mad > 0 AND abs(t.kwh - b.med) > {threshold} * 1.4826 * v.mad
+  AND abs(t.kwh - b.med) > {MIN_RELATIVE} * b.med
+ORDER BY company, day"""
+
+
+# --- engines --------------------------------------------------------------------------------
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, lake: Lake, meters: pa.Table, year: int | None = None, memory_limit: str = "1GB"):
+        import duckdb
+
+        self.con = duckdb.connect()
+        self.con.execute(f"SET memory_limit='{memory_limit}'")
+        files = lake.files(months=months_of(year) if year else None)
+        self.con.register("meters_in", meters)
+        self.con.execute("CREATE TEMP TABLE meters AS SELECT * FROM meters_in")
+        first, last = (year, year) if year else (2000, dt.date.today().year + 1)
+        self.con.register("calendar", calendar_table(first, last))
+        if files:
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            self.con.execute(f"""CREATE VIEW readings AS SELECT meter_id, ts, value, flags, kind, month
+                FROM read_parquet([{listed}], hive_partitioning = true,
+                                  hive_types = {{'kind': VARCHAR, 'month': VARCHAR}})""")
+        else:
+            self.con.execute("CREATE VIEW readings AS SELECT NULL::VARCHAR AS meter_id, NULL::TIMESTAMP AS ts, "
+                             "NULL::DOUBLE AS value, NULL::UTINYINT AS flags, NULL::VARCHAR AS kind, "
+                             "NULL::VARCHAR AS month WHERE false")
+
+    def query(self, sql: str) -> list[dict]:
+        cur = self.con.execute(sql)
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def close(self) -> None:
+        self.con.close()
+
+
+_SPARK = None
+
+
+def spark_session():
+    """One local Spark session per process (local mode, both cores)."""
+    global _SPARK
+    if _SPARK is None:
+        from pyspark.sql import SparkSession
+
+        _SPARK = (SparkSession.builder.master("local[2]").appName("techvalley")
+                  .config("spark.ui.enabled", "false")
+                  .config("spark.ui.showConsoleProgress", "false")
+                  .config("spark.sql.session.timeZone", "Asia/Seoul")
+                  .config("spark.sql.shuffle.partitions", "4")
+                  .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+                  .config("spark.driver.memory", "1g")
+                  .getOrCreate())
+        _SPARK.sparkContext.setLogLevel("ERROR")
+    return _SPARK
+
+
+class SparkEngine:
+    """The same queries on Apache Spark: SQL translated from DuckDB's dialect by SQLGlot."""
+
+    name = "spark"
+
+    def __init__(self, lake: Lake, meters: pa.Table, year: int | None = None):
+        spark = spark_session()
+        self.spark = spark
+        files = lake.files(months=months_of(year) if year else None)
+        spark.createDataFrame(meters.to_pylist(), "meter_id string, company string, kind string").createOrReplaceTempView(
+            "meters")
+        first, last = (year, year) if year else (2000, dt.date.today().year + 1)
+        spark.createDataFrame(calendar_table(first, last).to_pylist(), "day date, daytype string") \
+            .createOrReplaceTempView("calendar")
+        schema = "meter_id string, ts timestamp_ntz, value double, flags int, kind string, month string"
+        if files:
+            df = spark.read.option("basePath", str(Path(lake.root) / "readings")).parquet(*files)
+            df.selectExpr("meter_id", "CAST(ts AS TIMESTAMP_NTZ) AS ts", "value", "CAST(flags AS INT) AS flags",
+                          "kind", "month").createOrReplaceTempView("readings")
+        else:
+            spark.createDataFrame([], schema).createOrReplaceTempView("readings")
+
+    @staticmethod
+    def translate(sql: str) -> str:
+        return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+
+    def query(self, sql: str) -> list[dict]:
+        return [row.asDict() for row in self.spark.sql(self.translate(sql)).collect()]
+
+    def close(self) -> None:
+        pass
+
+
+def engine(name: str, lake: Lake, meters: pa.Table, year: int | None = None):
+    if name == "duckdb":
+        return DuckDBEngine(lake, meters, year)
+    if name == "spark":
+        return SparkEngine(lake, meters, year)
+    raise ValueError(f"unknown engine {name}: duckdb or spark")
+
+
+def annual_report(eng, year: int, emission_set: str | None = None, companies: Iterable[str] | None = None) -> dict:
+    """The report of `techvalley green report --json` (documented in docs/energy.md)."""
+    rows = eng.query(monthly_sql(year, emission_set, companies))
+    out: dict[str, dict] = {}
+    for r in rows:
+        c = out.setdefault(r["company"], {"company": r["company"], "months": [],
+                                          "total": {"kwh": 0.0, "toe": 0.0, "tco2eq": 0.0, "scope1": 0.0,
+                                                    "scope2": 0.0}})
+        c["months"].append({"month": r["month"], "kwh": r["kwh"], "toe": r["toe"], "tco2eq": r["tco2eq"],
+                            "scope1": r["scope1"], "scope2": r["scope2"]})
+        for k in ("kwh", "toe", "tco2eq", "scope1", "scope2"):
+            c["total"][k] += r[k]
+    total = {k: sum(c["total"][k] for c in out.values()) for k in ("kwh", "toe", "tco2eq", "scope1", "scope2")}
+    excluded = eng.query(excluded_sql(year))[0]["negative_rows"]
+    return {"year": year, "engine": eng.name, "factors": factors.describe(emission_set),
+            "companies": list(out.values()), "total": total, "excluded_negative_rows": excluded}

@@ -1,0 +1,135 @@
+"""The readings lake: Parquet files partitioned by kind and month, published through a manifest.
+
+Layout under the lake root::
+
+    readings/kind=electricity/month=2025-01/part-<batch>-<n>.parquet
+    _manifest.json     the published state: files, ingested batches, per-meter watermarks
+    _staging/<batch>/  files being written (invisible to readers)
+    _rejects/          rows that could not be stored, for review
+
+Readers see only what the manifest lists. A writer writes new files first, then replaces the
+manifest atomically (write, fsync, rename), so a crash at any point leaves the published state
+as it was; files of an unfinished batch are swept by ``vacuum``. One writer at a time (flock).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+EMPTY = {"version": 0, "files": [], "batches": {}, "watermarks": {}}
+
+
+class Lake:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "readings").mkdir(exist_ok=True)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "_manifest.json"
+
+    def manifest(self) -> dict:
+        try:
+            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return json.loads(json.dumps(EMPTY))
+
+    def files(self, kinds: list[str] | None = None, months: tuple[str, str] | None = None,
+              manifest: dict | None = None) -> list[str]:
+        """Absolute paths of the published files, pruned by kind and month range (inclusive)."""
+        out = []
+        for f in (manifest or self.manifest())["files"]:
+            if kinds and f["kind"] not in kinds:
+                continue
+            if months and not (months[0] <= f["month"] <= months[1]):
+                continue
+            out.append(str(self.root / f["path"]))
+        return out
+
+    def partitions(self, manifest: dict | None = None) -> dict[tuple[str, str], list[dict]]:
+        parts: dict[tuple[str, str], list[dict]] = {}
+        for f in (manifest or self.manifest())["files"]:
+            parts.setdefault((f["kind"], f["month"]), []).append(f)
+        return parts
+
+    def new_batch_dir(self) -> tuple[str, Path]:
+        batch = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        path = self.root / "_staging" / batch
+        path.mkdir(parents=True)
+        return batch, path
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[None]:
+        """Hold the lake's write lock (one ingest or compaction at a time)."""
+        with open(self.root / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def publish(self, staged: Path, added: list[dict], removed: list[str] = (), batch: dict | None = None,
+                watermarks: dict[str, str] | None = None) -> dict:
+        """Move staged files into place, then switch the manifest in one atomic rename.
+
+        ``added`` entries have ``path`` relative to ``staged``; they are moved under the lake
+        root keeping that relative path. Call inside ``writer()``.
+        """
+        moved = []
+        for f in added:
+            target = self.root / f["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged / f["path"], target)
+            moved.append(f)
+        manifest = self.manifest()
+        gone = set(removed)
+        manifest["files"] = [f for f in manifest["files"] if f["path"] not in gone] + moved
+        if batch is not None:
+            manifest["batches"][batch["id"]] = batch
+        for meter, ts in (watermarks or {}).items():
+            if ts > manifest["watermarks"].get(meter, ""):
+                manifest["watermarks"][meter] = ts
+        manifest["version"] += 1
+        tmp = self.root / f"_manifest.{uuid.uuid4().hex}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(manifest, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.manifest_path)
+        dir_fd = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        for path in removed:
+            with contextlib.suppress(FileNotFoundError):
+                (self.root / path).unlink()
+        shutil.rmtree(staged, ignore_errors=True)
+        return manifest
+
+    def vacuum(self) -> int:
+        """Delete staging leftovers and files the manifest does not list (after a crash)."""
+        with self.writer():
+            listed = {f["path"] for f in self.manifest()["files"]}
+            removed = 0
+            for path in (self.root / "readings").rglob("*.parquet"):
+                if str(path.relative_to(self.root)) not in listed:
+                    path.unlink()
+                    removed += 1
+            batches = set(self.manifest()["batches"])
+            for path in (self.root / "_rejects").glob("*.parquet"):
+                if path.stem not in batches:
+                    path.unlink()
+            shutil.rmtree(self.root / "_staging", ignore_errors=True)
+            for tmp in self.root.glob("_manifest.*.tmp"):
+                tmp.unlink()
+            return removed
