@@ -12,6 +12,7 @@ fc-list 2>/dev/null | grep -qi nanum || need+=(fonts-nanum fontconfig)
 if [ "${1:-base}" = test ]; then
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  command -v java >/dev/null || need+=(openjdk-17-jre-headless)  # Spark runs the energy tests too
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"

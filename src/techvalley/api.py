@@ -53,6 +53,7 @@ api = NinjaAPI(
 
 # The routers import helpers from core.api, which imports nothing from here: no cycle.
 from techvalley.core.api import router as core_router  # noqa: E402
+from techvalley.green.api import router as green_router  # noqa: E402
 from techvalley.projects.api import router as plan_router  # noqa: E402
 from techvalley.registry.api import ksic_router  # noqa: E402
 from techvalley.registry.api import router as registry_router  # noqa: E402
@@ -61,3 +62,4 @@ api.add_router("/core", core_router)
 api.add_router("/registry", registry_router)
 api.add_router("/ksic", ksic_router)
 api.add_router("/plan", plan_router)
+api.add_router("/green", green_router)

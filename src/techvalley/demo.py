@@ -8,10 +8,12 @@ from django.db import transaction
 
 from techvalley.core.audit import acting_as
 
-STEPS = ["registry", "coordinates", "estimates", "people", "plan"]
+STEPS = ["registry", "coordinates", "estimates", "people", "plan", "energy"]
 
 
-def load_demo(progress: Callable[[str], None] | None = None) -> dict:
+def load_demo(progress: Callable[[str], None] | None = None, energy_days: int = 365) -> dict:
+    """``energy_days``: days of simulated meter readings from 2025-01-01 (0 for none)."""
+    from techvalley.green.demo import load_energy_demo
     from techvalley.projects.demo import load_plan_demo
     from techvalley.registry import demo as registry_demo
 
@@ -20,4 +22,8 @@ def load_demo(progress: Callable[[str], None] | None = None) -> dict:
         summary = registry_demo.load_registry_demo(note)
         note("plan")
         summary["plan"] = load_plan_demo(registry_demo.ensure_complex())
+    if energy_days:
+        note("energy")
+        with acting_as(None, "demo"):
+            summary["energy"] = load_energy_demo(registry_demo.ensure_complex(), energy_days)
     return summary

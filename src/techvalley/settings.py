@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "techvalley.core",
     "techvalley.registry",
     "techvalley.projects",
+    "techvalley.green",
     "techvalley.portal",
 ]
 
@@ -173,3 +174,6 @@ LOGGING = {
 # The complex a fresh installation works on, and its page size for directories.
 TECHVALLEY_DEFAULT_COMPLEX = os.environ.get("TECHVALLEY_DEFAULT_COMPLEX", "sinpyeong-jangnim")
 TECHVALLEY_PAGE_SIZE = 50
+# The meter-readings lake (Parquet files and their manifest); on object storage or a shared disk
+# for a Spark cluster, point this at the mounted path.
+TECHVALLEY_LAKE_DIR = Path(os.environ.get("TECHVALLEY_LAKE_DIR", DATA_DIR / "lake"))

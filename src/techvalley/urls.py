@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("techvalley.core.urls")),
     path("registry/", include("techvalley.registry.urls")),
     path("plan/", include("techvalley.projects.urls")),
+    path("green/", include("techvalley.green.urls")),
     path("", include("techvalley.portal.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

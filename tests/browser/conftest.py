@@ -60,4 +60,4 @@ def shot(page, name):
 def demo(live_server):
     from techvalley.demo import load_demo
 
-    return load_demo()
+    return load_demo(energy_days=7)

@@ -25,6 +25,9 @@ def entries(text: str):
 
 
 def test_every_page_string_has_a_korean_translation():
-    missing = [mid for mid, mstr, fuzzy in entries(PO.read_text(encoding="utf-8"))
-               if (not mstr or fuzzy) and mid not in ALREADY_BILINGUAL_OR_NAMES and "/ " not in mid]
+    missing = [
+        mid
+        for mid, mstr, fuzzy in entries(PO.read_text(encoding="utf-8"))
+        if (not mstr or fuzzy) and mid not in ALREADY_BILINGUAL_OR_NAMES and "/ " not in mid
+    ]
     assert missing == [], f"untranslated: {missing[:10]}"

@@ -40,21 +40,35 @@ def months_of(year: int) -> tuple[str, str]:
 # --- the queries (DuckDB dialect; SQLGlot writes them for Spark) -----------------------------
 
 
-def monthly_sql(year: int, emission_set: str | None = None, companies: Iterable[str] | None = None) -> str:
-    """Monthly final energy (kWh, MJ, toe) and tCO2eq (scope 1, 2) per company."""
+def _only(companies: Iterable[str] | None) -> str:
+    if companies is None:
+        return ""
+    quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in companies) or "NULL"
+    return f"AND m.company IN ({quoted})"
+
+
+def _per_meter(source: str, lo: str, hi: str) -> str:
+    """Each meter's quantity per month: from the rollups written at ingest, or from the readings."""
+    if source == "rollups":
+        return f"""SELECT meter_id, kind, month, sum(qty) AS qty FROM monthly
+    WHERE month >= '{lo}' AND month <= '{hi}' AND kind <> 'solar' GROUP BY meter_id, kind, month"""
+    return f"""SELECT meter_id, kind, month, sum(value) AS qty FROM readings
+    WHERE month >= '{lo}' AND month <= '{hi}' AND (flags & {NEGATIVE}) = 0 AND kind <> 'solar'
+    GROUP BY meter_id, kind, month"""
+
+
+def monthly_sql(
+    year: int, emission_set: str | None = None, companies: Iterable[str] | None = None, source: str = "rollups"
+) -> str:
+    """Monthly final energy (kWh, MJ, toe) and tCO2eq (scope 1, 2) per company.
+
+    ``source="rollups"`` (default) sums the per-meter monthly rollups the ingest writes;
+    ``"readings"`` computes the same from every reading (the tests check they agree)."""
     lo, hi = months_of(year)
-    only = ""
-    if companies is not None:
-        quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in companies)
-        only = f"AND m.company IN ({quoted})"
+    only = _only(companies)
     return f"""
 WITH f AS ({factors.values_sql(emission_set)}),
-per_meter AS (
-    SELECT meter_id, kind, month, sum(value) AS qty
-    FROM readings
-    WHERE month >= '{lo}' AND month <= '{hi}' AND (flags & {NEGATIVE}) = 0 AND kind <> 'solar'
-    GROUP BY meter_id, kind, month
-)
+per_meter AS ({_per_meter(source, lo, hi)})
 SELECT m.company AS company, p.month AS month,
        sum(p.qty * f.kwh_per_unit) AS kwh, sum(p.qty * f.mj_per_unit) AS mj, sum(p.qty * f.toe_per_unit) AS toe,
        sum(p.qty * f.tco2_per_unit) AS tco2eq,
@@ -68,40 +82,51 @@ ORDER BY m.company, p.month"""
 
 def excluded_sql(year: int) -> str:
     lo, hi = months_of(year)
-    return f"""SELECT count(*) AS negative_rows FROM readings
-WHERE month >= '{lo}' AND month <= '{hi}' AND (flags & {NEGATIVE}) <> 0"""
+    return f"""SELECT coalesce(sum(negatives), 0) AS negative_rows FROM monthly
+WHERE month >= '{lo}' AND month <= '{hi}'"""
 
 
-def _electricity_intervals(year: int) -> str:
+def _electricity_intervals(year: int, companies: Iterable[str] | None = None) -> str:
     lo, hi = months_of(year)
     return f"""SELECT m.company AS company, r.ts AS ts, sum(r.value) AS kwh
     FROM readings r JOIN meters m ON r.meter_id = m.meter_id
     WHERE r.kind = 'electricity' AND r.month >= '{lo}' AND r.month <= '{hi}' AND (r.flags & {NEGATIVE}) = 0
+    {_only(companies)}
     GROUP BY m.company, r.ts"""
 
 
-def load_sql(year: int) -> str:
+def load_sql(year: int, companies: Iterable[str] | None = None) -> str:
     """Per company: peak 15-minute demand, mean and base load, night and off-day (weekend,
-    holiday) shares of electricity — the waste indicators."""
+    holiday) shares of electricity — the waste indicators.
+
+    The base load is the 5th percentile of the 15-minute loads, taken by rank (the smallest
+    value with at least 5% of the intervals at or below it): exact on both engines, where
+    percentile functions differ (SQLGlot writes an approximate one for Spark).
+    """
     return f"""
-WITH e AS ({_electricity_intervals(year)}),
+WITH e AS ({_electricity_intervals(year, companies)}),
 d AS (SELECT e.company, e.kwh, hour(e.ts) AS h, c.daytype
-      FROM e JOIN calendar c ON CAST(e.ts AS DATE) = c.day)
-SELECT company,
+      FROM e JOIN calendar c ON CAST(e.ts AS DATE) = c.day),
+ranked AS (SELECT company, kwh, row_number() OVER (PARTITION BY company ORDER BY kwh) AS rn,
+                  count(*) OVER (PARTITION BY company) AS n FROM d),
+base AS (SELECT company, min(kwh) AS base_kwh FROM ranked WHERE rn >= ceil(0.05 * n) GROUP BY company),
+agg AS (SELECT company,
        max(kwh) * 4 AS peak_kw,
        avg(kwh) * 4 AS mean_kw,
-       percentile_cont(0.05) WITHIN GROUP (ORDER BY kwh) * 4 AS base_kw,
        sum(kwh) AS kwh,
        sum(CASE WHEN h >= 22 OR h < 6 THEN kwh ELSE 0 END) / sum(kwh) AS night_share,
        sum(CASE WHEN daytype <> 'working' THEN kwh ELSE 0 END) / sum(kwh) AS offday_share,
        sum(CASE WHEN daytype = 'holiday' THEN kwh ELSE 0 END) / sum(kwh) AS holiday_share
-FROM d GROUP BY company ORDER BY company"""
+       FROM d GROUP BY company)
+SELECT a.company AS company, a.peak_kw AS peak_kw, a.mean_kw AS mean_kw, b.base_kwh * 4 AS base_kw, a.kwh AS kwh,
+       a.night_share AS night_share, a.offday_share AS offday_share, a.holiday_share AS holiday_share
+FROM agg a JOIN base b ON a.company = b.company ORDER BY a.company"""
 
 
-def profile_sql(year: int) -> str:
+def profile_sql(year: int, companies: Iterable[str] | None = None) -> str:
     """Average load (kW) by hour of day, on working days and on off days, per company."""
     return f"""
-WITH e AS ({_electricity_intervals(year)})
+WITH e AS ({_electricity_intervals(year, companies)})
 SELECT e.company AS company, CASE WHEN c.daytype = 'working' THEN 'working' ELSE 'off' END AS daytype,
        hour(e.ts) AS h, avg(e.kwh) * 4 AS kw
 FROM e JOIN calendar c ON CAST(e.ts AS DATE) = c.day
@@ -113,12 +138,12 @@ MIN_DAYS = 5  # a baseline needs at least this many comparable days
 MIN_RELATIVE = 0.15  # and a deviation that matters to an energy manager (15% of the usual day)
 
 
-def anomaly_sql(year: int, threshold: float = 3.5) -> str:
+def anomaly_sql(year: int, threshold: float = 3.5, companies: Iterable[str] | None = None) -> str:
     """Days whose electricity use is far from the company's usual for that month and kind of day
     (working / weekend / holiday): a robust z-score on the median and the median absolute
     deviation (MAD), over at least MIN_DAYS comparable days and at least MIN_RELATIVE off."""
     return f"""
-WITH e AS ({_electricity_intervals(year)}),
+WITH e AS ({_electricity_intervals(year, companies)}),
 daily AS (SELECT company, CAST(ts AS DATE) AS day, sum(kwh) AS kwh FROM e GROUP BY company, CAST(ts AS DATE)),
 typed AS (SELECT d.company, d.day, d.kwh, c.daytype, month(d.day) AS mon FROM daily d JOIN calendar c ON d.day = c.day),
 base AS (SELECT company, daytype, mon, median(kwh) AS med, count(*) AS days FROM typed GROUP BY company, daytype, mon),
@@ -132,6 +157,19 @@ JOIN dev v ON t.company = v.company AND t.daytype = v.daytype AND t.mon = v.mon
 WHERE b.days >= {MIN_DAYS} AND v.mad > 0 AND abs(t.kwh - b.med) > {threshold} * 1.4826 * v.mad
   AND abs(t.kwh - b.med) > {MIN_RELATIVE} * b.med
 ORDER BY company, day"""
+
+
+def daily_mean_sql(company: str, first: dt.date, last: dt.date) -> str:
+    """Mean electricity per working day of one company between two dates (inclusive)."""
+    return f"""
+WITH daily AS (
+    SELECT CAST(r.ts AS DATE) AS day, sum(r.value) AS kwh
+    FROM readings r JOIN meters m ON r.meter_id = m.meter_id
+    WHERE r.kind = 'electricity' AND m.company = '{company.replace("'", "''")}' AND (r.flags & {NEGATIVE}) = 0
+      AND r.month >= '{first:%Y-%m}' AND r.month <= '{last:%Y-%m}'
+      AND r.ts >= TIMESTAMP '{first} 00:00:00' AND r.ts < TIMESTAMP '{last + dt.timedelta(days=1)} 00:00:00'
+    GROUP BY CAST(r.ts AS DATE))
+SELECT avg(d.kwh) AS kwh FROM daily d JOIN calendar c ON d.day = c.day WHERE c.daytype = 'working'"""
 
 
 # --- engines --------------------------------------------------------------------------------
@@ -156,9 +194,21 @@ class DuckDBEngine:
                 FROM read_parquet([{listed}], hive_partitioning = true,
                                   hive_types = {{'kind': VARCHAR, 'month': VARCHAR}})""")
         else:
-            self.con.execute("CREATE VIEW readings AS SELECT NULL::VARCHAR AS meter_id, NULL::TIMESTAMP AS ts, "
-                             "NULL::DOUBLE AS value, NULL::UTINYINT AS flags, NULL::VARCHAR AS kind, "
-                             "NULL::VARCHAR AS month WHERE false")
+            self.con.execute(
+                "CREATE VIEW readings AS SELECT NULL::VARCHAR AS meter_id, NULL::TIMESTAMP AS ts, "
+                "NULL::DOUBLE AS value, NULL::UTINYINT AS flags, NULL::VARCHAR AS kind, "
+                "NULL::VARCHAR AS month WHERE false"
+            )
+        rollups = lake.rollup_files()
+        if rollups:
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in rollups)
+            self.con.execute(f"CREATE VIEW monthly AS SELECT * FROM read_parquet([{listed}])")
+        else:
+            self.con.execute(
+                "CREATE VIEW monthly AS SELECT NULL::VARCHAR AS meter_id, NULL::VARCHAR AS kind, "
+                "NULL::VARCHAR AS month, NULL::DOUBLE AS qty, NULL::BIGINT AS n, "
+                "NULL::BIGINT AS negatives WHERE false"
+            )
 
     def query(self, sql: str) -> list[dict]:
         cur = self.con.execute(sql)
@@ -178,14 +228,17 @@ def spark_session():
     if _SPARK is None:
         from pyspark.sql import SparkSession
 
-        _SPARK = (SparkSession.builder.master("local[2]").appName("techvalley")
-                  .config("spark.ui.enabled", "false")
-                  .config("spark.ui.showConsoleProgress", "false")
-                  .config("spark.sql.session.timeZone", "Asia/Seoul")
-                  .config("spark.sql.shuffle.partitions", "4")
-                  .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
-                  .config("spark.driver.memory", "1g")
-                  .getOrCreate())
+        _SPARK = (
+            SparkSession.builder.master("local[2]")
+            .appName("techvalley")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "Asia/Seoul")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+            .config("spark.driver.memory", "1g")
+            .getOrCreate()
+        )
         _SPARK.sparkContext.setLogLevel("ERROR")
     return _SPARK
 
@@ -199,18 +252,28 @@ class SparkEngine:
         spark = spark_session()
         self.spark = spark
         files = lake.files(months=months_of(year) if year else None)
-        spark.createDataFrame(meters.to_pylist(), "meter_id string, company string, kind string").createOrReplaceTempView(
-            "meters")
+        spark.createDataFrame(
+            meters.to_pylist(), "meter_id string, company string, kind string"
+        ).createOrReplaceTempView("meters")
         first, last = (year, year) if year else (2000, dt.date.today().year + 1)
-        spark.createDataFrame(calendar_table(first, last).to_pylist(), "day date, daytype string") \
-            .createOrReplaceTempView("calendar")
+        spark.createDataFrame(
+            calendar_table(first, last).to_pylist(), "day date, daytype string"
+        ).createOrReplaceTempView("calendar")
         schema = "meter_id string, ts timestamp_ntz, value double, flags int, kind string, month string"
         if files:
             df = spark.read.option("basePath", str(Path(lake.root) / "readings")).parquet(*files)
-            df.selectExpr("meter_id", "CAST(ts AS TIMESTAMP_NTZ) AS ts", "value", "CAST(flags AS INT) AS flags",
-                          "kind", "month").createOrReplaceTempView("readings")
+            df.selectExpr(
+                "meter_id", "CAST(ts AS TIMESTAMP_NTZ) AS ts", "value", "CAST(flags AS INT) AS flags", "kind", "month"
+            ).createOrReplaceTempView("readings")
         else:
             spark.createDataFrame([], schema).createOrReplaceTempView("readings")
+        rollups = lake.rollup_files()
+        if rollups:
+            spark.read.parquet(*rollups).createOrReplaceTempView("monthly")
+        else:
+            spark.createDataFrame(
+                [], "meter_id string, kind string, month string, qty double, n long, negatives long"
+            ).createOrReplaceTempView("monthly")
 
     @staticmethod
     def translate(sql: str) -> str:
@@ -231,19 +294,40 @@ def engine(name: str, lake: Lake, meters: pa.Table, year: int | None = None):
     raise ValueError(f"unknown engine {name}: duckdb or spark")
 
 
-def annual_report(eng, year: int, emission_set: str | None = None, companies: Iterable[str] | None = None) -> dict:
+def annual_report(
+    eng, year: int, emission_set: str | None = None, companies: Iterable[str] | None = None, source: str = "rollups"
+) -> dict:
     """The report of `techvalley green report --json` (documented in docs/energy.md)."""
-    rows = eng.query(monthly_sql(year, emission_set, companies))
+    rows = eng.query(monthly_sql(year, emission_set, companies, source))
     out: dict[str, dict] = {}
     for r in rows:
-        c = out.setdefault(r["company"], {"company": r["company"], "months": [],
-                                          "total": {"kwh": 0.0, "toe": 0.0, "tco2eq": 0.0, "scope1": 0.0,
-                                                    "scope2": 0.0}})
-        c["months"].append({"month": r["month"], "kwh": r["kwh"], "toe": r["toe"], "tco2eq": r["tco2eq"],
-                            "scope1": r["scope1"], "scope2": r["scope2"]})
+        c = out.setdefault(
+            r["company"],
+            {
+                "company": r["company"],
+                "months": [],
+                "total": {"kwh": 0.0, "toe": 0.0, "tco2eq": 0.0, "scope1": 0.0, "scope2": 0.0},
+            },
+        )
+        c["months"].append(
+            {
+                "month": r["month"],
+                "kwh": r["kwh"],
+                "toe": r["toe"],
+                "tco2eq": r["tco2eq"],
+                "scope1": r["scope1"],
+                "scope2": r["scope2"],
+            }
+        )
         for k in ("kwh", "toe", "tco2eq", "scope1", "scope2"):
             c["total"][k] += r[k]
     total = {k: sum(c["total"][k] for c in out.values()) for k in ("kwh", "toe", "tco2eq", "scope1", "scope2")}
     excluded = eng.query(excluded_sql(year))[0]["negative_rows"]
-    return {"year": year, "engine": eng.name, "factors": factors.describe(emission_set),
-            "companies": list(out.values()), "total": total, "excluded_negative_rows": excluded}
+    return {
+        "year": year,
+        "engine": eng.name,
+        "factors": factors.describe(emission_set),
+        "companies": list(out.values()),
+        "total": total,
+        "excluded_negative_rows": excluded,
+    }

@@ -50,8 +50,9 @@ def factor_rows(emission_set: str | None = None) -> list[KindFactors]:
     """Per energy kind: kWh, MJ, toe and tCO2eq per unit of the meter, under an emission set."""
     name = emission_set or default_set()
     if name not in emission_sets():
-        raise UnknownFactorSet(f"알 수 없는 배출계수 버전 {name}. / Unknown factor set {name}; known: "
-                               + ", ".join(emission_sets()))
+        raise UnknownFactorSet(
+            f"알 수 없는 배출계수 버전 {name}. / Unknown factor set {name}; known: " + ", ".join(emission_sets())
+        )
     elec = emission_sets()[name]["electricity_t_per_mwh"]
     toe_mj = data()["energy"]["toe_mj"]
     rows = []
@@ -79,5 +80,9 @@ def values_sql(emission_set: str | None = None) -> str:
 def describe(emission_set: str | None = None) -> dict:
     """What a report shows next to its figures: the versions and their sources."""
     name = emission_set or default_set()
-    return {"emission_set": name, **emission_sets()[name], "energy": data()["energy"]["version"],
-            "energy_basis": data()["energy"]["basis"]}
+    return {
+        "emission_set": name,
+        **emission_sets()[name],
+        "energy": data()["energy"]["version"],
+        "energy_basis": data()["energy"]["basis"],
+    }

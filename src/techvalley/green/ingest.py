@@ -18,7 +18,7 @@ Validation flags rows and reports counts; nothing is silently dropped or double-
 flag bit    meaning
 ==========  =====================================================================
 1           negative value (kept, flagged; reports leave it out and say how many)
-2           spike: more than 3 × the meter's 99th percentile in the batch
+2           spike: more than 10 × the meter's 90th percentile in the batch
 4           late: at or before the meter's latest stored reading (out of order)
 8           conflict: the batch had two different values for this meter and time
 ==========  =====================================================================
@@ -100,10 +100,16 @@ def records_table(records: list[dict]) -> pa.Table:
             stamps.append(ts)
             values.append(None if r.get("value") is None else float(r["value"]))
         except (KeyError, TypeError, ValueError) as exc:
-            raise IngestError(f"{i}번째 기록을 읽을 수 없습니다: {exc} / record {i} is not "
-                              "{meter_id, timestamp, value}") from exc
-    return pa.table({"meter_id": pa.array(ids, pa.string()), "ts": pa.array(stamps, pa.timestamp("us")),
-                     "value": pa.array(values, pa.float64())})
+            raise IngestError(
+                f"{i}번째 기록을 읽을 수 없습니다: {exc} / record {i} is not {{meter_id, timestamp, value}}"
+            ) from exc
+    return pa.table(
+        {
+            "meter_id": pa.array(ids, pa.string()),
+            "ts": pa.array(stamps, pa.timestamp("us")),
+            "value": pa.array(values, pa.float64()),
+        }
+    )
 
 
 def _csv_header(path: Path) -> tuple[list[str], str]:
@@ -120,12 +126,16 @@ def _source_sql(con: duckdb.DuckDBPyConnection, path: Path, n: int) -> str:
         schema = pq.read_schema(path)
         names = set(schema.names)
         if not {"meter_id", "timestamp", "value"} <= names:
-            raise IngestError(f"{path.name}: meter_id, timestamp, value 열이 필요합니다 / needs meter_id, "
-                              f"timestamp, value columns (found {', '.join(schema.names)})")
+            raise IngestError(
+                f"{path.name}: meter_id, timestamp, value 열이 필요합니다 / needs meter_id, "
+                f"timestamp, value columns (found {', '.join(schema.names)})"
+            )
         tz = getattr(schema.field("timestamp").type, "tz", None)
-        ts = "timezone('Asia/Seoul', \"timestamp\")" if tz else "CAST(\"timestamp\" AS TIMESTAMP)"
-        return f"SELECT CAST(meter_id AS VARCHAR) AS meter_id, {ts} AS ts, CAST(value AS DOUBLE) AS value " \
-               f"FROM read_parquet('{p}')"
+        ts = "timezone('Asia/Seoul', \"timestamp\")" if tz else 'CAST("timestamp" AS TIMESTAMP)'
+        return (
+            f"SELECT CAST(meter_id AS VARCHAR) AS meter_id, {ts} AS ts, CAST(value AS DOUBLE) AS value "
+            f"FROM read_parquet('{p}')"
+        )
     if path.suffix.lower() != ".csv":
         raise IngestError(f"{path.name}: CSV 또는 Parquet만 읽습니다 / only .csv and .parquet files")
     header, first = _csv_header(path)
@@ -135,7 +145,7 @@ def _source_sql(con: duckdb.DuckDBPyConnection, path: Path, n: int) -> str:
             ts = "timezone('Asia/Seoul', CAST(\"timestamp\" AS TIMESTAMPTZ))"
             types = "{'meter_id': 'VARCHAR', 'timestamp': 'VARCHAR', 'value': 'DOUBLE'}"
         else:
-            ts = "\"timestamp\""
+            ts = '"timestamp"'
             types = "{'meter_id': 'VARCHAR', 'timestamp': 'TIMESTAMP', 'value': 'DOUBLE'}"
         return f"SELECT meter_id, {ts} AS ts, value FROM read_csv('{p}', header=true, types={types})"
     if header[:2] == ["meter_id", "date"] and len(header) == 98:
@@ -145,21 +155,34 @@ def _source_sql(con: duckdb.DuckDBPyConnection, path: Path, n: int) -> str:
         elif quarters == [f"q{i:02d}" for i in range(1, 97)]:
             offset = -15  # q01 is the quarter ending 00:15
         else:
-            raise IngestError(f"{path.name}: 96개 15분 열 이름이 올바르지 않습니다 / the 96 quarter-hour columns "
-                              "must be 00:15 … 24:00 or q01 … q96")
+            raise IngestError(
+                f"{path.name}: 96개 15분 열 이름이 올바르지 않습니다 / the 96 quarter-hour columns "
+                "must be 00:15 … 24:00 or q01 … q96"
+            )
         cols = ", ".join(f'"{c}"' for c in quarters)
         index = " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(quarters, start=1))
-        return (f"SELECT meter_id, CAST(\"date\" AS TIMESTAMP) + INTERVAL 15 MINUTE * (CASE slot {index} END) "
-                f"+ INTERVAL ({offset}) MINUTE AS ts, CAST(value AS DOUBLE) AS value FROM "
-                f"(UNPIVOT (SELECT * FROM read_csv('{p}', header=true, all_varchar=true)) ON {cols} "
-                f"INTO NAME slot VALUE value)")
-    raise IngestError(f"{path.name}: 알 수 없는 열 구성 / unknown layout; expected meter_id,timestamp,value or "
-                      "meter_id,date + 96 quarter-hour columns")
+        return (
+            f'SELECT meter_id, CAST("date" AS TIMESTAMP) + INTERVAL 15 MINUTE * (CASE slot {index} END) '
+            f"+ INTERVAL ({offset}) MINUTE AS ts, CAST(value AS DOUBLE) AS value FROM "
+            f"(UNPIVOT (SELECT * FROM read_csv('{p}', header=true, all_varchar=true)) ON {cols} "
+            f"INTO NAME slot VALUE value)"
+        )
+    raise IngestError(
+        f"{path.name}: 알 수 없는 열 구성 / unknown layout; expected meter_id,timestamp,value or "
+        "meter_id,date + 96 quarter-hour columns"
+    )
 
 
-def ingest(lake: Lake, meters: dict[str, tuple[str, str]], *, paths: list[Path] | None = None,
-           records: list[dict] | None = None, progress: Callable[[str], None] | None = None,
-           memory_limit: str = "1GB", crash_after_stage: bool = False) -> IngestResult:
+def ingest(
+    lake: Lake,
+    meters: dict[str, tuple[str, str]],
+    *,
+    paths: list[Path] | None = None,
+    records: list[dict] | None = None,
+    progress: Callable[[str], None] | None = None,
+    memory_limit: str = "1GB",
+    crash_after_stage: bool = False,
+) -> IngestResult:
     """Ingest files or a JSON batch. ``meters``: meter_id → (kind, resolution).
 
     ``crash_after_stage`` exists for the crash-safety test: it stops after the files are written
@@ -186,14 +209,30 @@ def ingest(lake: Lake, meters: dict[str, tuple[str, str]], *, paths: list[Path] 
         con = duckdb.connect()
         tmp = lake.root / "_tmp"
         tmp.mkdir(exist_ok=True)
-        con.execute(f"SET memory_limit='{memory_limit}'; SET temp_directory='{tmp}'; "
-                    "SET preserve_insertion_order=false")
-        con.register("meters_in", pa.table({"meter_id": list(meters), "kind": [k for k, _ in meters.values()],
-                                            "resolution": [r for _, r in meters.values()]}))
+        con.execute(
+            f"SET memory_limit='{memory_limit}'; SET temp_directory='{tmp}'; SET preserve_insertion_order=false"
+        )
+        con.register(
+            "meters_in",
+            pa.table(
+                {
+                    "meter_id": list(meters),
+                    "kind": [k for k, _ in meters.values()],
+                    "resolution": [r for _, r in meters.values()],
+                }
+            ),
+        )
         con.execute("CREATE TEMP TABLE meters AS SELECT * FROM meters_in")
         wm = manifest["watermarks"]
-        con.register("wm_in", pa.table({"meter_id": list(wm), "ts": pa.array(
-            [dt.datetime.fromisoformat(v) for v in wm.values()], pa.timestamp("us"))}))
+        con.register(
+            "wm_in",
+            pa.table(
+                {
+                    "meter_id": list(wm),
+                    "ts": pa.array([dt.datetime.fromisoformat(v) for v in wm.values()], pa.timestamp("us")),
+                }
+            ),
+        )
         con.execute("CREATE TEMP TABLE wm AS SELECT * FROM wm_in")
         if paths:
             con.execute("CREATE VIEW raw AS " + " UNION ALL ".join(_source_sql(con, p, i) for i, p in enumerate(paths)))
@@ -203,58 +242,96 @@ def ingest(lake: Lake, meters: dict[str, tuple[str, str]], *, paths: list[Path] 
 
         note("stats")
         con.execute("""CREATE TEMP TABLE stats AS SELECT meter_id, count(*) AS n, min(ts) AS min_ts, max(ts) AS max_ts,
-                       approx_quantile(value, 0.99) AS p99 FROM raw WHERE ts IS NOT NULL AND value IS NOT NULL
+                       approx_quantile(value, 0.9) AS p90 FROM raw WHERE ts IS NOT NULL AND value IS NOT NULL
                        GROUP BY meter_id""")
         result.rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
-        result.unknown_meters = [r[0] for r in con.execute(
-            "SELECT meter_id FROM stats ANTI JOIN meters USING (meter_id) ORDER BY 1 LIMIT 100").fetchall()]
+        result.unknown_meters = [
+            r[0]
+            for r in con.execute(
+                "SELECT meter_id FROM stats ANTI JOIN meters USING (meter_id) ORDER BY 1 LIMIT 100"
+            ).fetchall()
+        ]
 
         note("stage")
         reader = con.sql(f"""
             SELECT r.meter_id, r.ts, r.value,
                    CAST((CASE WHEN r.value < 0 THEN {NEGATIVE} ELSE 0 END)
-                      + (CASE WHEN s.p99 > 0 AND r.value > 3 * s.p99 THEN {SPIKE} ELSE 0 END)
+                      + (CASE WHEN s.p90 > 0 AND r.value > 10 * s.p90 THEN {SPIKE} ELSE 0 END)
                       + (CASE WHEN w.ts IS NOT NULL AND r.ts <= w.ts THEN {LATE} ELSE 0 END) AS UTINYINT) AS flags,
                    m.kind, strftime(r.ts, '%Y-%m') AS month
             FROM raw r JOIN meters m USING (meter_id) JOIN stats s USING (meter_id) LEFT JOIN wm w USING (meter_id)
             WHERE r.ts IS NOT NULL AND r.value IS NOT NULL""").to_arrow_reader(500_000)
         ds.write_dataset(
-            reader, staged / "readings", format="parquet",
+            reader,
+            staged / "readings",
+            format="parquet",
             partitioning=ds.partitioning(pa.schema([("kind", pa.string()), ("month", pa.string())]), flavor="hive"),
-            basename_template=f"part-{batch}-{{i}}.parquet", existing_data_behavior="error",
-            max_rows_per_group=1_000_000, file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+            basename_template=f"part-{batch}-{{i}}.parquet",
+            existing_data_behavior="error",
+            max_rows_per_group=1_000_000,
+            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
         )
-        rejects = ["SELECT meter_id, ts, value, 'unknown meter' AS reason FROM raw ANTI JOIN meters USING (meter_id)",
-                   "SELECT meter_id, ts, value, 'no time or value' AS reason FROM raw WHERE ts IS NULL OR value IS NULL"]
+        rejects = [
+            "SELECT meter_id, ts, value, 'unknown meter' AS reason FROM raw ANTI JOIN meters USING (meter_id)",
+            "SELECT meter_id, ts, value, 'no time or value' AS reason FROM raw WHERE ts IS NULL OR value IS NULL",
+        ]
 
         note("check")
         added = []
+        repeats = 0  # repeated (meter, time) pairs inside this batch
         for part in sorted((staged / "readings").glob("kind=*/month=*")):
             kind, month = part.parent.name[5:], part.name[6:]
             files = sorted(part.glob("*.parquet"))
             new = "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
             n, distinct, late = con.execute(
                 f"SELECT count(*), count(DISTINCT (meter_id, ts)), count(*) FILTER (WHERE flags & {LATE} > 0) "
-                f"FROM {new}").fetchone()
+                f"FROM {new}"
+            ).fetchone()
             existing = [str(lake.root / f["path"]) for f in lake.partitions(manifest).get((kind, month), [])]
             if n != distinct or (late and existing):
-                n = _settle_partition(con, new, existing, part, batch, result, rejects)
+                n, again = _settle_partition(con, new, existing, part, batch, result, rejects)
+                repeats += again
                 files = sorted(part.glob("*.parquet"))
             for f in files:
                 rows = pq.ParquetFile(f).metadata.num_rows
-                added.append({"path": f"readings/kind={kind}/month={month}/{f.name}", "kind": kind,
-                              "month": month, "rows": rows, "batch": batch})
+                added.append(
+                    {
+                        "path": f"readings/kind={kind}/month={month}/{f.name}",
+                        "kind": kind,
+                        "month": month,
+                        "rows": rows,
+                        "batch": batch,
+                    }
+                )
                 result.accepted += rows
         result.partitions = len({(a["kind"], a["month"]) for a in added})
-        flags = con.execute(f"""SELECT count(*) FILTER (WHERE flags & {NEGATIVE} > 0),
+        flags = (
+            con.execute(f"""SELECT count(*) FILTER (WHERE flags & {NEGATIVE} > 0),
                count(*) FILTER (WHERE flags & {SPIKE} > 0), count(*) FILTER (WHERE flags & {LATE} > 0),
                count(*) FILTER (WHERE flags & {CONFLICT} > 0)
-               FROM read_parquet('{staged}/readings/*/*/*.parquet')""").fetchone() if added else (0, 0, 0, 0)
+               FROM read_parquet('{staged}/readings/*/*/*.parquet')""").fetchone()
+            if added
+            else (0, 0, 0, 0)
+        )
         result.flagged = dict(zip(("negative", "spike", "late", "conflict"), flags, strict=True))
-        result.gaps = con.execute("""SELECT coalesce(sum(greatest(0,
-                 (epoch(max_ts) - epoch(min_ts)) / (CASE m.resolution WHEN 'hourly' THEN 3600 ELSE 900 END) + 1 - n)), 0)
-                 FROM stats JOIN meters m USING (meter_id) WHERE m.resolution IN ('15min', 'hourly')""").fetchone()[0]
-        result.gaps = max(int(result.gaps), 0)
+        rollups = []
+        if added:
+            # Per meter and month, the sum of what this batch stored: annual reports read these
+            # instead of every reading (negative readings are counted, not summed).
+            rel = f"rollups/monthly/part-{batch}.parquet"
+            (staged / rel).parent.mkdir(parents=True)
+            con.execute(f"""COPY (SELECT meter_id, kind, month,
+                    coalesce(sum(value) FILTER (WHERE flags & {NEGATIVE} = 0), 0) AS qty, count(*) AS n,
+                    count(*) FILTER (WHERE flags & {NEGATIVE} <> 0) AS negatives
+                FROM read_parquet('{staged}/readings/*/*/*.parquet', hive_partitioning = true,
+                                  hive_types = {{'kind': VARCHAR, 'month': VARCHAR}})
+                GROUP BY meter_id, kind, month) TO '{staged / rel}' (FORMAT parquet)""")
+            rollups.append({"path": rel, "batch": batch})
+        # Missing intervals between each meter's first and last reading of the batch.
+        expected, present = con.execute("""SELECT coalesce(sum((epoch(max_ts) - epoch(min_ts))
+                 / (CASE m.resolution WHEN 'hourly' THEN 3600 ELSE 900 END) + 1), 0), coalesce(sum(n), 0)
+                 FROM stats JOIN meters m USING (meter_id) WHERE m.resolution IN ('15min', 'hourly')""").fetchone()
+        result.gaps = max(int(expected) - (int(present) - repeats), 0)
         reject_sql = " UNION ALL ".join(rejects)
         result.rejected = con.execute(f"SELECT count(*) FROM ({reject_sql})").fetchone()[0]
         reject_path = None
@@ -264,37 +341,52 @@ def ingest(lake: Lake, meters: dict[str, tuple[str, str]], *, paths: list[Path] 
             reject_path = f"_rejects/{batch}.parquet"
             (lake.root / "_rejects").mkdir(exist_ok=True)
             con.execute(f"COPY ({reject_sql}) TO '{lake.root / reject_path}' (FORMAT parquet)")
-        marks = {m: ts.isoformat(sep=" ") for m, ts in con.execute(
-            "SELECT meter_id, max_ts FROM stats SEMI JOIN meters USING (meter_id)").fetchall()}
+        marks = {
+            m: ts.isoformat(sep=" ")
+            for m, ts in con.execute("SELECT meter_id, max_ts FROM stats SEMI JOIN meters USING (meter_id)").fetchall()
+        }
         con.close()
         if crash_after_stage:
             raise SystemExit("simulated crash before publishing")
         note("publish")
-        record = {"id": batch, "fingerprint": fingerprint, "rows": result.rows, "accepted": result.accepted,
-                  "duplicate": result.duplicate, "conflict": result.conflict, "rejected": result.rejected,
-                  "rejects": reject_path, "at": dt.datetime.now(KST).isoformat(timespec="seconds")}
-        lake.publish(staged, [a for a in added if a["kind"] != "_rejects"], batch=record, watermarks=marks)
+        record = {
+            "id": batch,
+            "fingerprint": fingerprint,
+            "rows": result.rows,
+            "accepted": result.accepted,
+            "duplicate": result.duplicate,
+            "conflict": result.conflict,
+            "rejected": result.rejected,
+            "rejects": reject_path,
+            "at": dt.datetime.now(KST).isoformat(timespec="seconds"),
+        }
+        lake.publish(staged, added, batch=record, watermarks=marks, rollups=rollups)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _settle_partition(con, new: str, existing: list[str], part: Path, batch: str, result: IngestResult,
-                      rejects: list[str]) -> int:
+def _settle_partition(
+    con, new: str, existing: list[str], part: Path, batch: str, result: IngestResult, rejects: list[str]
+) -> tuple[int, int]:
     """Repeats inside the batch and against stored readings: drop exact repeats, flag conflicts.
 
     Inside the batch, differing values for one meter and time keep the largest and get the
     CONFLICT flag; against stored readings, the stored value stays and the new one is rejected.
     """
     deduped = f"""SELECT meter_id, ts, max(value) AS value,
-                  CAST(bit_or(flags) | (CASE WHEN min(value) <> max(value) THEN {CONFLICT} ELSE 0 END) AS UTINYINT) AS flags,
+                  CAST(bit_or(flags) | (CASE WHEN min(value) <> max(value) THEN {CONFLICT} ELSE 0 END)
+                       AS UTINYINT) AS flags,
                   count(*) - 1 AS repeats
                   FROM {new} GROUP BY meter_id, ts"""
     con.execute(f"CREATE OR REPLACE TEMP TABLE settle AS {deduped}")
-    result.duplicate += con.execute("SELECT coalesce(sum(repeats), 0) FROM settle").fetchone()[0]
+    repeats = con.execute("SELECT coalesce(sum(repeats), 0) FROM settle").fetchone()[0]
+    result.duplicate += repeats
     if existing:
         old = "read_parquet([" + ", ".join(f"'{f}'" for f in existing) + "])"
-        same, differ = con.execute(f"""SELECT count(*) FILTER (WHERE s.value = o.value), count(*) FILTER (WHERE s.value <> o.value)
+        same, differ = (
+            con.execute(f"""SELECT count(*) FILTER (WHERE s.value = o.value), count(*) FILTER (WHERE s.value <> o.value)
                                        FROM settle s JOIN {old} o USING (meter_id, ts)""").fetchone()
+        )
         result.duplicate += same
         result.conflict += differ
         if differ:
@@ -307,6 +399,60 @@ def _settle_partition(con, new: str, existing: list[str], part: Path, batch: str
         f.unlink()
     n = con.execute("SELECT count(*) FROM settle").fetchone()[0]
     if n:
-        con.execute(f"COPY (SELECT meter_id, ts, value, flags FROM settle) TO '{part}/part-{batch}-0.parquet' "
-                    "(FORMAT parquet, COMPRESSION zstd)")
-    return n
+        con.execute(
+            f"COPY (SELECT meter_id, ts, value, flags FROM settle) TO '{part}/part-{batch}-0.parquet' "
+            "(FORMAT parquet, COMPRESSION zstd)"
+        )
+    return n, repeats
+
+
+def compact(lake: Lake, min_files: int = 4) -> dict:
+    """Merge each partition of ``min_files`` or more files into one file, published atomically.
+
+    Small files come from frequent small batches (an API posting every 15 minutes); readers are
+    faster on fewer, larger files. Content does not change, so reports before and after agree.
+    """
+    merged = files_before = 0
+    with lake.writer():
+        manifest = lake.manifest()
+        for (kind, month), files in sorted(lake.partitions(manifest).items()):
+            if len(files) < min_files:
+                continue
+            batch, staged = lake.new_batch_dir()
+            rel = f"readings/kind={kind}/month={month}/part-{batch}-compact.parquet"
+            (staged / rel).parent.mkdir(parents=True)
+            listed = ", ".join(f"'{lake.root / f['path']}'" for f in files)
+            con = duckdb.connect()
+            con.execute(
+                f"COPY (SELECT meter_id, ts, value, flags FROM read_parquet([{listed}]) ORDER BY meter_id, ts) "
+                f"TO '{staged / rel}' (FORMAT parquet, COMPRESSION zstd)"
+            )
+            con.close()
+            rows = pq.ParquetFile(staged / rel).metadata.num_rows
+            lake.publish(
+                staged,
+                [{"path": rel, "kind": kind, "month": month, "rows": rows, "batch": batch}],
+                removed=[f["path"] for f in files],
+            )
+            merged += 1
+            files_before += len(files)
+        manifest = lake.manifest()
+        if len(manifest["rollups"]) >= min_files:
+            batch, staged = lake.new_batch_dir()
+            rel = f"rollups/monthly/part-{batch}-compact.parquet"
+            (staged / rel).parent.mkdir(parents=True)
+            listed = ", ".join(f"'{lake.root / f['path']}'" for f in manifest["rollups"])
+            con = duckdb.connect()
+            con.execute(
+                f"COPY (SELECT meter_id, kind, month, sum(qty) AS qty, sum(n) AS n, sum(negatives) AS negatives "
+                f"FROM read_parquet([{listed}]) GROUP BY meter_id, kind, month) TO '{staged / rel}' "
+                "(FORMAT parquet)"
+            )
+            con.close()
+            lake.publish(
+                staged,
+                [],
+                rollups=[{"path": rel, "batch": batch}],
+                removed_rollups=[f["path"] for f in manifest["rollups"]],
+            )
+    return {"partitions": merged, "files_before": files_before}

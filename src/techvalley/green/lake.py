@@ -3,7 +3,8 @@
 Layout under the lake root::
 
     readings/kind=electricity/month=2025-01/part-<batch>-<n>.parquet
-    _manifest.json     the published state: files, ingested batches, per-meter watermarks
+    rollups/monthly/part-<batch>.parquet   per meter and month: the sum of the batch's stored readings
+    _manifest.json     the published state: files, rollups, ingested batches, per-meter watermarks
     _staging/<batch>/  files being written (invisible to readers)
     _rejects/          rows that could not be stored, for review
 
@@ -24,7 +25,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-EMPTY = {"version": 0, "files": [], "batches": {}, "watermarks": {}}
+EMPTY = {"version": 0, "files": [], "rollups": [], "batches": {}, "watermarks": {}}
 
 
 class Lake:
@@ -39,12 +40,17 @@ class Lake:
 
     def manifest(self) -> dict:
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return {**json.loads(json.dumps(EMPTY)), **json.loads(self.manifest_path.read_text(encoding="utf-8"))}
         except FileNotFoundError:
             return json.loads(json.dumps(EMPTY))
 
-    def files(self, kinds: list[str] | None = None, months: tuple[str, str] | None = None,
-              manifest: dict | None = None) -> list[str]:
+    def rollup_files(self, manifest: dict | None = None) -> list[str]:
+        """The monthly rollups (meter × month sums written at ingest), for reports that need no more."""
+        return [str(self.root / f["path"]) for f in (manifest or self.manifest())["rollups"]]
+
+    def files(
+        self, kinds: list[str] | None = None, months: tuple[str, str] | None = None, manifest: dict | None = None
+    ) -> list[str]:
         """Absolute paths of the published files, pruned by kind and month range (inclusive)."""
         out = []
         for f in (manifest or self.manifest())["files"]:
@@ -77,22 +83,29 @@ class Lake:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def publish(self, staged: Path, added: list[dict], removed: list[str] = (), batch: dict | None = None,
-                watermarks: dict[str, str] | None = None) -> dict:
+    def publish(
+        self,
+        staged: Path,
+        added: list[dict],
+        removed: list[str] = (),
+        batch: dict | None = None,
+        watermarks: dict[str, str] | None = None,
+        rollups: list[dict] = (),
+        removed_rollups: list[str] = (),
+    ) -> dict:
         """Move staged files into place, then switch the manifest in one atomic rename.
 
         ``added`` entries have ``path`` relative to ``staged``; they are moved under the lake
         root keeping that relative path. Call inside ``writer()``.
         """
-        moved = []
-        for f in added:
+        for f in [*added, *rollups]:
             target = self.root / f["path"]
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged / f["path"], target)
-            moved.append(f)
         manifest = self.manifest()
-        gone = set(removed)
-        manifest["files"] = [f for f in manifest["files"] if f["path"] not in gone] + moved
+        gone = set(removed) | set(removed_rollups)
+        manifest["files"] = [f for f in manifest["files"] if f["path"] not in gone] + list(added)
+        manifest["rollups"] = [f for f in manifest["rollups"] if f["path"] not in gone] + list(rollups)
         if batch is not None:
             manifest["batches"][batch["id"]] = batch
         for meter, ts in (watermarks or {}).items():
@@ -110,7 +123,7 @@ class Lake:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        for path in removed:
+        for path in gone:
             with contextlib.suppress(FileNotFoundError):
                 (self.root / path).unlink()
         shutil.rmtree(staged, ignore_errors=True)
@@ -119,9 +132,10 @@ class Lake:
     def vacuum(self) -> int:
         """Delete staging leftovers and files the manifest does not list (after a crash)."""
         with self.writer():
-            listed = {f["path"] for f in self.manifest()["files"]}
+            manifest = self.manifest()
+            listed = {f["path"] for f in manifest["files"] + manifest["rollups"]}
             removed = 0
-            for path in (self.root / "readings").rglob("*.parquet"):
+            for path in [*(self.root / "readings").rglob("*.parquet"), *(self.root / "rollups").rglob("*.parquet")]:
                 if str(path.relative_to(self.root)) not in listed:
                     path.unlink()
                     removed += 1

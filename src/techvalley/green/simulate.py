@@ -23,8 +23,14 @@ import pyarrow.parquet as pq
 INTERVALS_PER_DAY = 96
 STEP = np.timedelta64(15, "m")
 # Mostly electricity, as in a metal-working complex; some gas, a little of the rest.
-KIND_MIX = [("electricity", 0.72), ("city_gas", 0.14), ("lpg", 0.04), ("diesel", 0.03), ("steam", 0.02),
-            ("solar", 0.05)]
+KIND_MIX = [
+    ("electricity", 0.72),
+    ("city_gas", 0.14),
+    ("lpg", 0.04),
+    ("diesel", 0.03),
+    ("steam", 0.02),
+    ("solar", 0.05),
+]
 UNITS = {"electricity": "kWh", "city_gas": "Nm3", "lpg": "kg", "diesel": "L", "steam": "GJ", "solar": "kWh"}
 SCHEMA = pa.schema([("meter_id", pa.string()), ("timestamp", pa.timestamp("s")), ("value", pa.float64())])
 
@@ -87,29 +93,39 @@ def _profile(rng: np.random.Generator, kind: str, working: np.ndarray, doy: np.n
     return np.round(load * noise, 4)
 
 
-def readings(specs: list[MeterSpec], start: dt.date, days: int, seed: int = 7,
-             chunk_meters: int = 50) -> Iterator[pa.Table]:
+def readings(
+    specs: list[MeterSpec], start: dt.date, days: int, seed: int = 7, chunk_meters: int = 50
+) -> Iterator[pa.Table]:
     """Tables of (meter_id, timestamp, value), meter by meter, ``chunk_meters`` at a time."""
     working, doy, _ = day_types(start, days)
     t0 = np.datetime64(start.isoformat(), "s")
     stamps = t0 + np.arange(days * INTERVALS_PER_DAY) * STEP
     for lo in range(0, len(specs), chunk_meters):
-        part = specs[lo: lo + chunk_meters]
-        values = [_profile(np.random.default_rng((seed, lo + j)), s.kind, working, doy).ravel()
-                  for j, s in enumerate(part)]
+        part = specs[lo : lo + chunk_meters]
+        values = [
+            _profile(np.random.default_rng((seed, lo + j)), s.kind, working, doy).ravel() for j, s in enumerate(part)
+        ]
         n = len(stamps)
-        ids = pa.DictionaryArray.from_arrays(np.repeat(np.arange(len(part), dtype=np.int32), n),
-                                             pa.array([s.meter_id for s in part])).cast(pa.string())
+        ids = pa.DictionaryArray.from_arrays(
+            np.repeat(np.arange(len(part), dtype=np.int32), n), pa.array([s.meter_id for s in part])
+        ).cast(pa.string())
         yield pa.table([ids, pa.array(np.tile(stamps, len(part))), pa.array(np.concatenate(values))], schema=SCHEMA)
 
 
-def write(specs: list[MeterSpec], start: dt.date, days: int, out: Path, *, fmt: str = "parquet",
-          seed: int = 7, progress=None) -> dict:
+def write(
+    specs: list[MeterSpec], start: dt.date, days: int, out: Path, *, fmt: str = "parquet", seed: int = 7, progress=None
+) -> dict:
     """Write DIR/meters.csv and DIR/readings.parquet (or .csv) in the generic layout."""
     out.mkdir(parents=True, exist_ok=True)
-    meters = pa.table({"meter_id": [s.meter_id for s in specs], "company": [s.company for s in specs],
-                       "kind": [s.kind for s in specs], "unit": [s.unit for s in specs],
-                       "resolution": [s.resolution for s in specs]})
+    meters = pa.table(
+        {
+            "meter_id": [s.meter_id for s in specs],
+            "company": [s.company for s in specs],
+            "kind": [s.kind for s in specs],
+            "unit": [s.unit for s in specs],
+            "resolution": [s.resolution for s in specs],
+        }
+    )
     pacsv.write_csv(meters, out / "meters.csv")
     path = out / f"readings.{fmt}"
     rows = 0

@@ -1,0 +1,279 @@
+"""Use cases of the green module: meters, ingest, reports, benchmarks, measures, trajectory."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import statistics
+from pathlib import Path
+
+import pyarrow as pa
+from django.conf import settings
+from django.db import transaction
+
+from techvalley.core import audit
+from techvalley.core.models import Complex
+from techvalley.green import analytics, factors
+from techvalley.green.ingest import IngestError, IngestResult, ingest
+from techvalley.green.lake import Lake
+from techvalley.green.models import IngestLog, Kind, Measure, Meter, ReductionTarget
+from techvalley.registry.models import Company, Site
+from techvalley.registry.parsers import company_key
+
+# Rooftop PV potential: assumptions, shown next to the figure.
+PV = {
+    "usable_roof_share": 0.6,
+    "kwp_per_m2": 0.15,
+    "kwh_per_kwp_year": 1300,
+    "source": "project assumptions: 60% of the building footprint usable, 0.15 kWp/m², 1,300 kWh/kWp/year "
+    "(typical for southern Korea); replace with a site survey",
+}
+MIN_PEERS = 5
+
+
+def lake_for(cx: Complex) -> Lake:
+    return Lake(Path(settings.TECHVALLEY_LAKE_DIR) / cx.slug)
+
+
+@transaction.atomic
+def register_meters(cx: Complex, rows: list[dict], *, create_companies: bool = True) -> dict:
+    """Meters from ``meters.csv`` rows (meter_id, company, kind, unit, resolution).
+
+    ``company`` is a company name of the complex (spacing and legal form ignored); companies it
+    does not know are created, marked as simulated, when ``create_companies``.
+    """
+    known = {company_key(c.name): c for c in Company.objects.filter(complex=cx).only("id", "name")}
+    existing = {m.meter_id: m for m in Meter.objects.filter(complex=cx)}
+    created = updated = new_companies = 0
+    for i, row in enumerate(rows, start=2):
+        kind = row.get("kind", "")
+        if kind not in Kind.values:
+            raise IngestError(
+                f"meters.csv {i}행: 알 수 없는 에너지 종류 '{kind}' / unknown kind; one of " + ", ".join(Kind.values)
+            )
+        name = (row.get("company") or "").strip()
+        company = known.get(company_key(name))
+        if company is None:
+            if not create_companies or not name:
+                raise IngestError(f"meters.csv {i}행: 회사 '{name}'를 찾을 수 없습니다 / unknown company")
+            company = Company.objects.create(
+                complex=cx,
+                name=name,
+                name_key=company_key(name),
+                registry_key=f"simulated:{company_key(name)}",
+                source="simulated",
+                address=f"{cx.name} (simulated)",
+                estimated_fields=["all"],
+            )
+            known[company_key(name)] = company
+            new_companies += 1
+        values = {
+            "company": company,
+            "kind": kind,
+            "unit": row.get("unit") or factors.kinds()[kind]["unit"],
+            "resolution": row.get("resolution") or "15min",
+        }
+        meter = existing.get(row["meter_id"])
+        if meter is None:
+            Meter.objects.create(complex=cx, meter_id=row["meter_id"], **values)
+            created += 1
+        elif any(getattr(meter, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(meter, k, v)
+            meter.save()
+            updated += 1
+    return {"created": created, "updated": updated, "companies_created": new_companies}
+
+
+def read_meters_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def meter_map(cx: Complex) -> dict[str, tuple[str, str]]:
+    return {m: (k, r) for m, k, r in Meter.objects.filter(complex=cx).values_list("meter_id", "kind", "resolution")}
+
+
+def meters_table(cx: Complex) -> pa.Table:
+    rows = list(Meter.objects.filter(complex=cx).values_list("meter_id", "company_id", "kind"))
+    return pa.table(
+        {"meter_id": [r[0] for r in rows], "company": [str(r[1]) for r in rows], "kind": [r[2] for r in rows]}
+    )
+
+
+def _log(cx: Complex, source: str, result: IngestResult) -> IngestLog:
+    return IngestLog.objects.create(
+        complex=cx,
+        batch=result.batch,
+        source=source[:300],
+        result=result.as_dict(),
+        actor_label=audit.current_actor()[1],
+    )
+
+
+def ingest_files(cx: Complex, paths: list[Path], progress=None) -> IngestResult:
+    result = ingest(lake_for(cx), meter_map(cx), paths=paths, progress=progress)
+    _log(cx, ", ".join(Path(p).name for p in paths), result)
+    return result
+
+
+def ingest_records(cx: Complex, records: list[dict]) -> IngestResult:
+    result = ingest(lake_for(cx), meter_map(cx), records=records)
+    _log(cx, f"API batch of {len(records)}", result)
+    return result
+
+
+def open_engine(cx: Complex, year: int, engine: str = "duckdb"):
+    return analytics.engine(engine, lake_for(cx), meters_table(cx), year)
+
+
+def report(
+    cx: Complex, year: int, *, engine: str = "duckdb", emission_set: str | None = None, company: Company | None = None
+) -> dict:
+    """Monthly energy and tCO2eq per company and in total (the JSON of docs/energy.md)."""
+    eng = open_engine(cx, year, engine)
+    try:
+        out = analytics.annual_report(eng, year, emission_set, [str(company.pk)] if company else None)
+    finally:
+        eng.close()
+    names = dict(Company.objects.filter(pk__in=[int(c["company"]) for c in out["companies"]]).values_list("id", "name"))
+    for c in out["companies"]:
+        c["company_id"] = int(c["company"])
+        c["company"] = names.get(c["company_id"], c["company"])
+    return out
+
+
+def company_energy(cx: Complex, company: Company, year: int, emission_set: str | None = None) -> dict:
+    """Everything the company energy page shows, computed on DuckDB from the lake."""
+    eng = open_engine(cx, year)
+    key = [str(company.pk)]
+    try:
+        monthly = analytics.annual_report(eng, year, emission_set, key)
+        load = eng.query(analytics.load_sql(year, key))
+        profile = eng.query(analytics.profile_sql(year, key))
+        anomalies = eng.query(analytics.anomaly_sql(year, companies=key))
+    finally:
+        eng.close()
+    return {
+        "report": monthly["companies"][0] if monthly["companies"] else None,
+        "factors": monthly["factors"],
+        "load": load[0] if load else None,
+        "profile": profile,
+        "anomalies": anomalies,
+        "benchmark": benchmark(cx, company, year, emission_set),
+        "pv": pv_potential(company),
+        "measures": measured_savings(cx, company),
+    }
+
+
+def _intensities(cx: Complex, year: int, emission_set: str | None) -> dict[int, float]:
+    """kWh per employee per company for the year (companies with reported or estimated staff)."""
+    rep = report(cx, year, emission_set=emission_set)
+    staff = dict(Company.objects.filter(complex=cx, employees__gt=0).values_list("id", "employees"))
+    return {
+        c["company_id"]: c["total"]["kwh"] / staff[c["company_id"]]
+        for c in rep["companies"]
+        if c["company_id"] in staff
+    }
+
+
+def benchmark(cx: Complex, company: Company, year: int, emission_set: str | None = None) -> dict:
+    """The company's energy per employee against peers of the same KSIC division and size class.
+
+    Anonymised: only the company's own percentile and the peers' quartiles, and only with at
+    least MIN_PEERS peers — never another company's figure.
+    """
+    per_employee = _intensities(cx, year, emission_set)
+    mine = per_employee.get(company.pk)
+    division = (company.ksic_code or "")[:2]
+    peers = (
+        Company.objects.filter(
+            complex=cx, size_class=company.size_class, ksic_code__startswith=division, in_registry=True
+        )
+        .exclude(pk=company.pk)
+        .values_list("id", flat=True)
+    )
+    values = [per_employee[p] for p in peers if p in per_employee]
+    out = {"division": division, "size_class": company.size_class, "peers": len(values), "kwh_per_employee": mine}
+    if mine is None or len(values) < MIN_PEERS or not division:
+        out["enough_peers"] = False
+        return out
+    q = statistics.quantiles(values, n=4)
+    out.update(
+        enough_peers=True,
+        percentile=round(100 * sum(v < mine for v in values) / len(values)),
+        p25=q[0],
+        median=q[1],
+        p75=q[2],
+    )
+    return out
+
+
+def pv_potential(company: Company) -> dict:
+    roof = sum(float(s.building_area_m2 or 0) for s in Site.objects.filter(company=company))
+    kwp = roof * PV["usable_roof_share"] * PV["kwp_per_m2"]
+    return {"roof_m2": roof, "kwp": kwp, "kwh_per_year": kwp * PV["kwh_per_kwp_year"], "source": PV["source"]}
+
+
+def measured_savings(cx: Complex, company: Company, window_days: int = 56) -> list[dict]:
+    """Each measure in operation: working-day electricity before vs after it went live.
+
+    The baseline is the mean working-day use in the ``window_days`` before; savings are the
+    difference to the same window after, per year of working days. A simple before/after
+    model; weather and production changes are not adjusted for.
+    """
+    out = []
+    for m in Measure.objects.filter(company=company).order_by("id"):
+        row = {"measure": m, "expected_kwh_per_year": m.expected_kwh_per_year, "measured_kwh_per_year": None}
+        if m.live_from and m.status == Measure.Status.DONE:
+            before = (m.live_from - dt.timedelta(days=window_days), m.live_from - dt.timedelta(days=1))
+            after = (m.live_from, m.live_from + dt.timedelta(days=window_days - 1))
+            eng = analytics.engine("duckdb", lake_for(cx), meters_table(cx))  # the window may span two years
+            try:
+                means = [
+                    eng.query(analytics.daily_mean_sql(str(company.pk), *span))[0]["kwh"] for span in (before, after)
+                ]
+            finally:
+                eng.close()
+            if all(v is not None for v in means):
+                row["measured_kwh_per_year"] = (means[0] - means[1]) * 245  # working days in a Korean year
+        out.append(row)
+    return out
+
+
+def trajectory(cx: Complex, years: list[int], emission_set: str | None = None) -> dict:
+    """Complex-wide tCO2eq per year against the target path, with the gap."""
+    target = ReductionTarget.objects.filter(complex=cx).first()
+    rows = []
+    for y in years:
+        total = report(cx, y, emission_set=emission_set)["total"]["tco2eq"]
+        goal = target.target_for(y) if target else None
+        rows.append({"year": y, "tco2eq": total, "target": goal, "gap": None if goal is None else total - goal})
+    return {"target": target, "years": rows}
+
+
+def complex_overview(cx: Complex, year: int, emission_set: str | None = None) -> dict:
+    rep = report(cx, year, emission_set=emission_set)
+    return {
+        "report": rep,
+        "measures": Measure.objects.filter(complex=cx).select_related("company"),
+        "meters": Meter.objects.filter(complex=cx).count(),
+        "companies_with_data": len(rep["companies"]),
+        "lake": lake_for(cx).manifest()["version"],
+    }
+
+
+def set_target(
+    cx: Complex, base_year: int, base_tco2eq: float, target_year: int, reduction_percent: float, source: str = ""
+) -> ReductionTarget:
+    target, _ = ReductionTarget.objects.update_or_create(
+        complex=cx,
+        defaults={
+            "base_year": base_year,
+            "base_tco2eq": base_tco2eq,
+            "target_year": target_year,
+            "reduction_percent": reduction_percent,
+            "source": source,
+        },
+    )
+    return target

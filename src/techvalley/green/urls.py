@@ -1,0 +1,12 @@
+from django.urls import path
+
+from techvalley.green import views
+
+app_name = "green"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("complex/", views.complex_page, name="complex"),
+    path("complex/export.csv", views.complex_export, name="complex_export"),
+    path("company/<int:pk>/", views.company, name="company"),
+    path("company/<int:pk>/export.csv", views.company_export, name="company_export"),
+]

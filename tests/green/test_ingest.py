@@ -1,0 +1,166 @@
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from techvalley.green import services
+from techvalley.green.ingest import IngestError, compact
+from tests.green.conftest import write_csv
+
+
+def quarter_rows(meter, day="2025-03-03", n=96, value=1.0):
+    start = dt.datetime.fromisoformat(day)
+    return [(meter, (start + dt.timedelta(minutes=15 * i)).isoformat(sep=" "), value) for i in range(n)]
+
+
+@pytest.mark.django_db
+def test_layouts_give_the_same_readings(world, meters, tmp_path, lake):
+    generic = write_csv(tmp_path / "g.csv", quarter_rows("A-electricity"))
+    wide = tmp_path / "w.csv"
+    header = ["meter_id", "date"] + [f"{(m // 60):02d}:{(m % 60):02d}" for m in range(15, 24 * 60 + 1, 15)]
+    wide.write_text(",".join(header) + "\nB-electricity,2025-03-03," + ",".join(["1.0"] * 96) + "\n")
+    offset = write_csv(
+        tmp_path / "o.csv",
+        [("A-city_gas", "2025-03-03T00:00:00+09:00", 2.0), ("A-city_gas", "2025-03-02T15:15:00Z", 2.0)],
+    )  # = 03-03 00:15 KST
+    parquet = tmp_path / "p.parquet"
+    seoul = dt.datetime(2025, 3, 3, tzinfo=ZoneInfo("Asia/Seoul"))  # zone-aware Parquet, converted to local
+    pq.write_table(
+        pa.table(
+            {"meter_id": ["A-lpg"], "timestamp": pa.array([seoul], pa.timestamp("s", tz="Asia/Seoul")), "value": [3.0]}
+        ),
+        parquet,
+    )
+    result = services.ingest_files(world["cx"], [generic, wide, offset, parquet])
+    assert (result.rows, result.accepted, result.rejected, result.gaps) == (96 + 96 + 2 + 1, 195, 0, 0)
+    import duckdb
+
+    got = duckdb.sql(
+        f"SELECT meter_id, min(ts), max(ts), count(*) FROM read_parquet({lake.files()}) GROUP BY meter_id ORDER BY 1"
+    ).fetchall()
+    day = dt.datetime(2025, 3, 3)
+    assert got == [
+        ("A-city_gas", day, day + dt.timedelta(minutes=15), 2),
+        ("A-electricity", day, day + dt.timedelta(hours=23, minutes=45), 96),
+        ("A-lpg", day, day, 1),
+        ("B-electricity", day, day + dt.timedelta(hours=23, minutes=45), 96),
+    ]
+
+
+@pytest.mark.django_db
+def test_validation_flags_and_rejects(world, meters, tmp_path, lake):
+    rows = quarter_rows("A-electricity", n=40)
+    rows[5] = ("A-electricity", rows[5][1], -3.0)  # negative
+    rows[6] = ("A-electricity", rows[6][1], 900.0)  # spike
+    del rows[20:24]  # a one-hour gap
+    rows += [rows[10], ("A-electricity", rows[11][1], 7.5)]  # exact repeat, conflicting repeat
+    rows += [("NOPE-1", rows[0][1], 1.0), ("A-electricity", "", 1.0)]  # unknown meter, no time
+    result = services.ingest_files(world["cx"], [write_csv(tmp_path / "v.csv", rows)])
+    assert result.flagged["negative"] == 1 and result.flagged["spike"] == 1 and result.flagged["conflict"] == 1
+    assert result.duplicate == 2 and result.rejected == 2 and result.unknown_meters == ["NOPE-1"]
+    assert result.gaps == 4
+    assert result.accepted == 36
+    rejects = pq.read_table(lake.root / lake.manifest()["batches"][result.batch]["rejects"]).to_pylist()
+    assert sorted(r["reason"] for r in rejects) == ["no time or value", "unknown meter"]
+    rep = services.report(world["cx"], 2025)
+    assert rep["excluded_negative_rows"] == 1  # left out of the totals, and said so
+
+
+@pytest.mark.django_db
+def test_resending_changes_nothing_and_conflicts_are_rejected(world, meters, tmp_path, lake):
+    first = write_csv(tmp_path / "a.csv", quarter_rows("A-electricity"))
+    services.ingest_files(world["cx"], [first])
+    before = lake.manifest()
+    again = services.ingest_files(world["cx"], [first])
+    assert again.skipped and lake.manifest() == before
+    overlap = write_csv(tmp_path / "b.csv", quarter_rows("A-electricity", n=100))  # 96 known + 4 new
+    result = services.ingest_files(world["cx"], [overlap])
+    assert (result.duplicate, result.accepted, result.flagged["late"]) == (96, 4, 0)
+    earlier = write_csv(tmp_path / "e.csv", quarter_rows("A-electricity", day="2025-03-01", n=8))
+    assert services.ingest_files(world["cx"], [earlier]).flagged["late"] == 8  # arrived after later data
+    changed = quarter_rows("A-electricity", n=2, value=5.0)
+    result = services.ingest_files(world["cx"], [write_csv(tmp_path / "c.csv", changed)])
+    assert (result.conflict, result.accepted, result.rejected) == (2, 0, 2)
+    rep = services.report(world["cx"], 2025)
+    assert rep["total"]["kwh"] == pytest.approx(108.0)  # nothing double-counted, stored values kept
+
+
+@pytest.mark.django_db
+def test_json_batch(world, meters, lake):
+    records = [
+        {"meter_id": "A-electricity", "timestamp": "2025-03-03T09:00:00+09:00", "value": 4},
+        {"meter_id": "A-electricity", "timestamp": "2025-03-03T00:15:00Z", "value": 6},
+    ]
+    result = services.ingest_records(world["cx"], records)
+    assert result.accepted == 2
+    assert services.ingest_records(world["cx"], records).skipped
+    with pytest.raises(IngestError):
+        services.ingest_records(world["cx"], [{"meter_id": "A-electricity", "value": 1}])
+
+
+@pytest.mark.django_db
+def test_bad_files_get_clear_errors(world, meters, tmp_path):
+    with pytest.raises(IngestError, match="layout"):
+        services.ingest_files(world["cx"], [write_csv(tmp_path / "x.csv", [(1, 2)], header="a,b")])
+    with pytest.raises(IngestError, match="no such file"):
+        services.ingest_files(world["cx"], [tmp_path / "missing.csv"])
+
+
+@pytest.mark.django_db
+def test_compaction_keeps_the_numbers(world, meters, tmp_path, lake):
+    for i in range(5):
+        services.ingest_files(
+            world["cx"], [write_csv(tmp_path / f"d{i}.csv", quarter_rows("A-electricity", day=f"2025-03-0{i + 1}"))]
+        )
+    before = services.report(world["cx"], 2025)["total"]
+    assert len(lake.files()) == 5
+    assert compact(lake)["partitions"] == 1
+    assert len(lake.files()) == 1 and services.report(world["cx"], 2025)["total"] == before
+
+
+CHILD = """
+import sys, django, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "techvalley.settings"
+from pathlib import Path
+from techvalley.green.lake import Lake
+from techvalley.green.ingest import ingest
+meters = {f"M{i:06d}": ("electricity", "15min") for i in range(1, 201)}
+ingest(Lake(sys.argv[1]), meters, paths=[Path(sys.argv[2])])
+"""
+
+
+def test_kill_9_during_ingest_leaves_the_lake_as_it_was(tmp_path):
+    """A real SIGKILL of an ingest process part-way: the published state does not change."""
+    from techvalley.green import simulate
+    from techvalley.green.ingest import ingest
+    from techvalley.green.lake import Lake
+
+    specs = [simulate.MeterSpec(f"M{i:06d}", "c", "electricity", "kWh") for i in range(1, 201)]
+    small = simulate.write(specs[:2], dt.date(2024, 12, 1), 3, tmp_path / "small")
+    big = simulate.write(specs, dt.date(2025, 1, 1), 120, tmp_path / "big")
+    lake = Lake(tmp_path / "lake")
+    ingest(lake, {s.meter_id: ("electricity", "15min") for s in specs}, paths=[tmp_path / "small/readings.parquet"])
+    before = json.loads(lake.manifest_path.read_text())
+    env = {**os.environ, "TECHVALLEY_DATA_DIR": str(tmp_path / "var")}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(lake.root), big["readings"]], env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list((lake.root / "_staging").glob("*/readings/*/*/*.parquet")):
+        time.sleep(0.02)
+    assert child.poll() is None, "the ingest finished before it could be killed; make the input larger"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert json.loads(lake.manifest_path.read_text()) == before
+    assert small["rows"] == sum(f["rows"] for f in lake.manifest()["files"])
+    assert lake.vacuum() >= 0 and not (lake.root / "_staging").exists()
+    result = ingest(
+        lake, {s.meter_id: ("electricity", "15min") for s in specs}, paths=[tmp_path / "big/readings.parquet"]
+    )
+    assert result.accepted == big["rows"]
