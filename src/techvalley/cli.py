@@ -389,7 +389,19 @@ def green_simulate(
         from techvalley.green import services
 
         with acting_as(None, "cli:simulate"):
-            result["registered"] = services.register_meters(cx, [s.__dict__ for s in specs])
+            result["registered"] = services.register_meters(
+                cx,
+                [
+                    {
+                        "meter_id": s.meter_id,
+                        "company": s.company,
+                        "kind": s.kind,
+                        "unit": s.unit,
+                        "resolution": s.resolution,
+                    }
+                    for s in specs
+                ],
+            )
     out.joinpath("README.txt").write_text(
         "Synthetic readings made by `techvalley green simulate`: not real data.\n", encoding="utf-8"
     )

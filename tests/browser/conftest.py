@@ -57,7 +57,9 @@ def shot(page, name):
 
 
 @pytest.fixture
-def demo(live_server):
+def demo(live_server, settings, tmp_path):
     from techvalley.demo import load_demo
+
+    settings.TECHVALLEY_LAKE_DIR = tmp_path / "lake"
 
     return load_demo(energy_days=7)

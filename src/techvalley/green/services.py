@@ -39,10 +39,12 @@ def lake_for(cx: Complex) -> Lake:
 def register_meters(cx: Complex, rows: list[dict], *, create_companies: bool = True) -> dict:
     """Meters from ``meters.csv`` rows (meter_id, company, kind, unit, resolution).
 
-    ``company`` is a company name of the complex (spacing and legal form ignored); companies it
+    ``company`` is a company name of the complex (spacing and legal form ignored) or ``#id``; companies it
     does not know are created, marked as simulated, when ``create_companies``.
     """
-    known = {company_key(c.name): c for c in Company.objects.filter(complex=cx).only("id", "name")}
+    companies = list(Company.objects.filter(complex=cx).only("id", "name"))
+    known = {company_key(c.name): c for c in companies}
+    by_id = {c.pk: c for c in companies}
     existing = {m.meter_id: m for m in Meter.objects.filter(complex=cx)}
     created = updated = new_companies = 0
     for i, row in enumerate(rows, start=2):
@@ -52,7 +54,10 @@ def register_meters(cx: Complex, rows: list[dict], *, create_companies: bool = T
                 f"meters.csv {i}행: 알 수 없는 에너지 종류 '{kind}' / unknown kind; one of " + ", ".join(Kind.values)
             )
         name = (row.get("company") or "").strip()
-        company = known.get(company_key(name))
+        # "#123" names a company by its id (names repeat: two factories of one name).
+        company = (
+            by_id.get(int(name[1:])) if name[1:].isdigit() and name.startswith("#") else known.get(company_key(name))
+        )
         if company is None:
             if not create_companies or not name:
                 raise IngestError(f"meters.csv {i}행: 회사 '{name}'를 찾을 수 없습니다 / unknown company")

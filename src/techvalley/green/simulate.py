@@ -42,6 +42,8 @@ class MeterSpec:
     kind: str
     unit: str
     resolution: str = "15min"
+    size: float | None = None  # full-load use per 15 minutes; drawn at random when not given
+    step: tuple[dt.date, float] | None = None  # from this day on, use falls by this share (a measure)
 
 
 def meter_specs(n: int, companies: list[str], seed: int = 7) -> list[MeterSpec]:
@@ -64,7 +66,9 @@ def day_types(start: dt.date, days: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return working, doy, dates
 
 
-def _profile(rng: np.random.Generator, kind: str, working: np.ndarray, doy: np.ndarray) -> np.ndarray:
+def _profile(
+    rng: np.random.Generator, kind: str, working: np.ndarray, doy: np.ndarray, size: float | None = None
+) -> np.ndarray:
     """One meter's readings for all days: shape (days, 96)."""
     days = len(working)
     hour = np.arange(INTERVALS_PER_DAY) / 4.0
@@ -73,7 +77,8 @@ def _profile(rng: np.random.Generator, kind: str, working: np.ndarray, doy: np.n
     ramp = np.convolve(on.astype(float), np.ones(4) / 4, mode="same")  # a one-hour ramp up and down
     lunch = np.where((hour >= 12) & (hour < 13) & (shift < 3), 0.6, 1.0)
     base = rng.uniform(0.12, 0.35)
-    size = np.exp(rng.normal(3.2, 0.9))  # kWh per 15 min at full load: a few kW to a few MW
+    drawn = np.exp(rng.normal(3.2, 0.9))  # kWh per 15 min at full load: a few kW to a few MW
+    size = drawn if size is None else size * rng.lognormal(0, 0.35)
     daily = base + (1 - base) * ramp * lunch
     cooling = np.clip(np.cos((doy - 205) / 365 * 2 * np.pi), 0, None) ** 2  # peaks late July
     heating = np.clip(np.cos((doy - 15) / 365 * 2 * np.pi), 0, None) ** 2  # peaks mid January
@@ -97,14 +102,17 @@ def readings(
     specs: list[MeterSpec], start: dt.date, days: int, seed: int = 7, chunk_meters: int = 50
 ) -> Iterator[pa.Table]:
     """Tables of (meter_id, timestamp, value), meter by meter, ``chunk_meters`` at a time."""
-    working, doy, _ = day_types(start, days)
+    working, doy, dates = day_types(start, days)
     t0 = np.datetime64(start.isoformat(), "s")
     stamps = t0 + np.arange(days * INTERVALS_PER_DAY) * STEP
     for lo in range(0, len(specs), chunk_meters):
         part = specs[lo : lo + chunk_meters]
-        values = [
-            _profile(np.random.default_rng((seed, lo + j)), s.kind, working, doy).ravel() for j, s in enumerate(part)
-        ]
+        values = []
+        for j, s in enumerate(part):
+            load = _profile(np.random.default_rng((seed, lo + j)), s.kind, working, doy, s.size)
+            if s.step is not None:
+                load[dates >= s.step[0]] *= 1 - s.step[1]
+            values.append(load.ravel())
         n = len(stamps)
         ids = pa.DictionaryArray.from_arrays(
             np.repeat(np.arange(len(part), dtype=np.int32), n), pa.array([s.meter_id for s in part])
