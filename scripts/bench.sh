@@ -14,3 +14,9 @@ echo "== registry benchmark on PostgreSQL"
 source scripts/pg.sh
 trap pg_stop EXIT
 run "$@"
+
+# The energy benchmark does not touch the database: the lake, DuckDB and pandas only.
+echo "== energy benchmark: 2,000 meters × 365 days of 15-minute readings (about 70 million rows)"
+$BIN/techvalley green bench --meters 2000 --days 365
+echo "== energy benchmark at a tenth of the size (for the scaling figure)"
+$BIN/techvalley green bench --meters 200 --days 365
