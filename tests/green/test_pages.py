@@ -83,3 +83,17 @@ def test_energy_index_sends_people_to_what_they_may_see(world, readings):
     assert client(world, "officer").get(reverse("green:index")).url == reverse("green:complex")
     assert client(world, "member_a").get(reverse("green:index")).url == reverse("green:company", args=[world["a"].pk])
     assert client(world, "visitor").get(reverse("green:index")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_excel_export_with_the_factor_version(world, readings):
+    import io
+
+    from openpyxl import load_workbook
+
+    r = client(world, "officer").get(reverse("green:complex_export_xlsx"), {"year": 2025, "factors": "kr-2020-2022"})
+    wb = load_workbook(io.BytesIO(r.content))
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][0].startswith("기업") and len(rows) == 3
+    factors = dict(wb.worksheets[1].iter_rows(values_only=True))
+    assert factors["emission_set"] == "kr-2020-2022" and factors["electricity_t_per_mwh"] == "0.4541"

@@ -113,12 +113,14 @@ base AS (SELECT company, min(kwh) AS base_kwh FROM ranked WHERE rn >= ceil(0.05 
 agg AS (SELECT company,
        max(kwh) * 4 AS peak_kw,
        avg(kwh) * 4 AS mean_kw,
+       count(*) AS intervals,
        sum(kwh) AS kwh,
        sum(CASE WHEN h >= 22 OR h < 6 THEN kwh ELSE 0 END) / sum(kwh) AS night_share,
        sum(CASE WHEN daytype <> 'working' THEN kwh ELSE 0 END) / sum(kwh) AS offday_share,
        sum(CASE WHEN daytype = 'holiday' THEN kwh ELSE 0 END) / sum(kwh) AS holiday_share
        FROM d GROUP BY company)
 SELECT a.company AS company, a.peak_kw AS peak_kw, a.mean_kw AS mean_kw, b.base_kwh * 4 AS base_kw, a.kwh AS kwh,
+       b.base_kwh * a.intervals / a.kwh AS base_share,
        a.night_share AS night_share, a.offday_share AS offday_share, a.holiday_share AS holiday_share
 FROM agg a JOIN base b ON a.company = b.company ORDER BY a.company"""
 

@@ -159,8 +159,20 @@ def company_energy(cx: Complex, company: Company, year: int, emission_set: str |
         anomalies = eng.query(analytics.anomaly_sql(year, companies=key))
     finally:
         eng.close()
+    report_row = monthly["companies"][0] if monthly["companies"] else None
+    floor = sum(float(x or 0) for x in Site.objects.filter(company=company).values_list("building_area_m2", flat=True))
+    intensity = None
+    if report_row:
+        total = report_row["total"]
+        intensity = {
+            "kwh_per_employee": total["kwh"] / company.employees if company.employees else None,
+            "kwh_per_m2": total["kwh"] / floor if floor else None,
+            "tco2eq_per_employee": total["tco2eq"] / company.employees if company.employees else None,
+            "estimated": "employees" in company.estimated_fields,
+        }
     return {
-        "report": monthly["companies"][0] if monthly["companies"] else None,
+        "report": report_row,
+        "intensity": intensity,
         "factors": monthly["factors"],
         "load": load[0] if load else None,
         "profile": profile,

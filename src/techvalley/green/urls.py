@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("complex/", views.complex_page, name="complex"),
     path("complex/export.csv", views.complex_export, name="complex_export"),
+    path("complex/export.xlsx", views.complex_export, {"fmt": "xlsx"}, name="complex_export_xlsx"),
     path("company/<int:pk>/", views.company, name="company"),
     path("company/<int:pk>/export.csv", views.company_export, name="company_export"),
 ]

@@ -121,8 +121,35 @@ def complex_page(request):
     return render_page(request, "green/complex.html", context)
 
 
-def complex_export(request):
+def complex_export(request, fmt: str = "csv"):
     cx = current_complex(request)
     officer_or_403(request, cx)
     year = _year(request, cx)
-    return _csv_response(services.report(cx, year, emission_set=_factor_set(request)), f"energy-{cx.slug}-{year}.csv")
+    rep = services.report(cx, year, emission_set=_factor_set(request))
+    if fmt == "xlsx":
+        return _xlsx_response(rep, f"energy-{cx.slug}-{year}.xlsx")
+    return _csv_response(rep, f"energy-{cx.slug}-{year}.csv")
+
+
+def _xlsx_response(rep: dict, filename: str) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{rep['year']} 월별"
+    ws.append(["기업 / company", "월 / month", "kWh", "toe", "tCO2eq", "Scope 1", "Scope 2"])
+    for c in rep["companies"]:
+        for m in c["months"]:
+            ws.append([c["company"], m["month"], m["kwh"], m["toe"], m["tco2eq"], m["scope1"], m["scope2"]])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    notes = wb.create_sheet("계수 (factors)")
+    for k, v in rep["factors"].items():
+        notes.append([k, str(v)])
+    notes.append(["excluded_negative_rows", rep["excluded_negative_rows"]])
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    wb.save(response)
+    return response
