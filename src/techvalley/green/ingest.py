@@ -34,6 +34,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -119,7 +120,7 @@ def _csv_header(path: Path) -> tuple[list[str], str]:
     return header, first
 
 
-def _source_sql(con: duckdb.DuckDBPyConnection, path: Path, n: int) -> str:
+def _source_sql(path: Path) -> str:
     """A SELECT giving (meter_id, ts, value) for one input file."""
     p = str(path).replace("'", "''")
     if path.suffix.lower() == ".parquet":
@@ -188,8 +189,6 @@ def ingest(
     ``crash_after_stage`` exists for the crash-safety test: it stops after the files are written
     but before the manifest is switched, as a kill would.
     """
-    import time
-
     started = time.perf_counter()
     note = progress or (lambda _s: None)
     paths = [Path(p) for p in (paths or [])]
@@ -235,7 +234,7 @@ def ingest(
         )
         con.execute("CREATE TEMP TABLE wm AS SELECT * FROM wm_in")
         if paths:
-            con.execute("CREATE VIEW raw AS " + " UNION ALL ".join(_source_sql(con, p, i) for i, p in enumerate(paths)))
+            con.execute("CREATE VIEW raw AS " + " UNION ALL ".join(_source_sql(p) for p in paths))
         else:
             con.register("records_in", records_table(records or []))
             con.execute("CREATE VIEW raw AS SELECT meter_id, ts, value FROM records_in")

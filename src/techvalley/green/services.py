@@ -276,7 +276,6 @@ def complex_overview(cx: Complex, year: int, emission_set: str | None = None) ->
         "measures": Measure.objects.filter(complex=cx).select_related("company"),
         "meters": Meter.objects.filter(complex=cx).count(),
         "companies_with_data": len(rep["companies"]),
-        "lake": lake_for(cx).manifest()["version"],
     }
 
 
