@@ -157,6 +157,7 @@ def company_energy(cx: Complex, company: Company, year: int, emission_set: str |
         load = eng.query(analytics.load_sql(year, key))
         profile = eng.query(analytics.profile_sql(year, key))
         anomalies = eng.query(analytics.anomaly_sql(year, companies=key))
+        peers = benchmark(eng, cx, company, year, emission_set)  # the same engine: one read of the lake
     finally:
         eng.close()
     report_row = monthly["companies"][0] if monthly["companies"] else None
@@ -177,30 +178,28 @@ def company_energy(cx: Complex, company: Company, year: int, emission_set: str |
         "load": load[0] if load else None,
         "profile": profile,
         "anomalies": anomalies,
-        "benchmark": benchmark(cx, company, year, emission_set),
+        "benchmark": peers,
         "pv": pv_potential(company),
         "measures": measured_savings(cx, company),
     }
 
 
-def _intensities(cx: Complex, year: int, emission_set: str | None) -> dict[int, float]:
+def _intensities(eng, cx: Complex, year: int, emission_set: str | None) -> dict[int, float]:
     """kWh per employee per company for the year (companies with reported or estimated staff)."""
-    rep = report(cx, year, emission_set=emission_set)
+    kwh: dict[int, float] = {}
+    for row in eng.query(analytics.monthly_sql(year, emission_set)):
+        kwh[int(row["company"])] = kwh.get(int(row["company"]), 0.0) + row["kwh"]
     staff = dict(Company.objects.filter(complex=cx, employees__gt=0).values_list("id", "employees"))
-    return {
-        c["company_id"]: c["total"]["kwh"] / staff[c["company_id"]]
-        for c in rep["companies"]
-        if c["company_id"] in staff
-    }
+    return {pk: total / staff[pk] for pk, total in kwh.items() if pk in staff}
 
 
-def benchmark(cx: Complex, company: Company, year: int, emission_set: str | None = None) -> dict:
+def benchmark(eng, cx: Complex, company: Company, year: int, emission_set: str | None = None) -> dict:
     """The company's energy per employee against peers of the same KSIC division and size class.
 
     Anonymised: only the company's own percentile and the peers' quartiles, and only with at
     least MIN_PEERS peers — never another company's figure.
     """
-    per_employee = _intensities(cx, year, emission_set)
+    per_employee = _intensities(eng, cx, year, emission_set)
     mine = per_employee.get(company.pk)
     division = (company.ksic_code or "")[:2]
     peers = (

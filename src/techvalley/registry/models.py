@@ -127,9 +127,6 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_estimate(self, field: str) -> bool:
-        return field in self.estimated_fields
-
 
 @audited
 class Site(models.Model):
