@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from techvalley.core import spine
 from techvalley.core.models import ApiToken
 
 
@@ -51,15 +52,6 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-# The routers import helpers from core.api, which imports nothing from here: no cycle.
-from techvalley.core.api import router as core_router  # noqa: E402
-from techvalley.green.api import router as green_router  # noqa: E402
-from techvalley.projects.api import router as plan_router  # noqa: E402
-from techvalley.registry.api import ksic_router  # noqa: E402
-from techvalley.registry.api import router as registry_router  # noqa: E402
-
-api.add_router("/core", core_router)
-api.add_router("/registry", registry_router)
-api.add_router("/ksic", ksic_router)
-api.add_router("/plan", plan_router)
-api.add_router("/green", green_router)
+# Each app registers its router with the spine (its contributions.py); none is named here.
+for _prefix, _router in spine.platform.routers():
+    api.add_router(_prefix, _router)

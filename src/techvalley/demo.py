@@ -1,4 +1,8 @@
-"""The whole demo scenario, one call: registry, people, plan. Deterministic and safe to re-run."""
+"""The whole demo scenario, one call: every app's demo step as registered with the spine.
+
+Deterministic and safe to re-run. Steps marked atomic run in one transaction, in order;
+the bulk steps (the energy lake) follow.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,30 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from techvalley.core import spine
 from techvalley.core.audit import acting_as
 
-STEPS = ["registry", "coordinates", "estimates", "people", "plan", "energy"]
+
+def steps() -> list[spine.DemoStep]:
+    ordered = sorted(spine.platform.demo_steps, key=lambda s: (s.order, s.key))
+    return [s for s in ordered if s.atomic] + [s for s in ordered if not s.atomic]
 
 
-def load_demo(progress: Callable[[str], None] | None = None, energy_days: int = 365) -> dict:
-    """``energy_days``: days of simulated meter readings from 2025-01-01 (0 for none)."""
-    from techvalley.green.demo import load_energy_demo
-    from techvalley.projects.demo import load_plan_demo
-    from techvalley.registry import demo as registry_demo
-
+def load_demo(progress: Callable[[str], None] | None = None, **options) -> dict:
+    """Options go to every step: ``energy_days`` (days of simulated readings; 0 for none) …"""
     note = progress or (lambda _step: None)
-    with acting_as(None, "demo"), transaction.atomic():
-        summary = registry_demo.load_registry_demo(note)
-        note("plan")
-        summary["plan"] = load_plan_demo(registry_demo.ensure_complex())
-    if energy_days:
-        note("energy")
-        with acting_as(None, "demo"):
-            summary["energy"] = load_energy_demo(registry_demo.ensure_complex(), energy_days)
+    summary: dict = {}
+
+    def run(step: spine.DemoStep) -> None:
+        note(step.key)
+        summary.update(step.run(summary, options) or {})
+
+    with acting_as(None, "demo"):
+        with transaction.atomic():
+            for step in steps():
+                if step.atomic:
+                    run(step)
+        for step in steps():
+            if not step.atomic:
+                run(step)
     return summary

@@ -1,17 +1,17 @@
-from django.conf import settings
-from django.conf.urls.static import static
+"""The root URLconf: Django's own routes, the API, and every app's pages as registered with the spine."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from techvalley.api import api
+from techvalley.core import spine
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("", include("techvalley.core.urls")),
-    path("registry/", include("techvalley.registry.urls")),
-    path("plan/", include("techvalley.projects.urls")),
-    path("green/", include("techvalley.green.urls")),
-    path("", include("techvalley.portal.urls")),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+] + [path(prefix, include(urlconf)) for prefix, urlconf in spine.platform.page_routes]
+
+handler403 = "techvalley.core.views.error_403"
+handler404 = "techvalley.core.views.error_404"
+handler500 = "techvalley.core.views.error_500"

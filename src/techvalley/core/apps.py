@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "techvalley.core"
     label = "core"
     verbose_name = _("Platform core")
+
+    def ready(self) -> None:
+        from techvalley.core import spine
+
+        spine.autodiscover()

@@ -24,6 +24,16 @@ class Viewer:
     planner_complex_ids: frozenset[int] = field(default_factory=frozenset)
     org_ids: frozenset[int] = field(default_factory=frozenset)
     manager_org_ids: frozenset[int] = field(default_factory=frozenset)
+    #: Organisations of each kind the viewer belongs to: {"company": {…}, "university": {…}, …}.
+    org_kinds: tuple[tuple[str, frozenset[int]], ...] = ()
+
+    def orgs_of_kind(self, kind: str) -> frozenset[int]:
+        return dict(self.org_kinds).get(kind, frozenset())
+
+    @property
+    def company_org_ids(self) -> frozenset[int]:
+        """The companies' organisations the viewer belongs to (as manager or member)."""
+        return self.orgs_of_kind("company")
 
     @property
     def is_authenticated(self) -> bool:
@@ -56,8 +66,13 @@ class Viewer:
             return "planner"
         if self.officer_complex_ids:
             return "officer"
-        if self.manager_org_ids:
+        if self.manager_org_ids & self.company_org_ids:
             return "manager"
+        if self.company_org_ids:
+            return "member"
+        for kind, label in (("university", "university"), ("agency", "agency"), ("support_centre", "centre")):
+            if self.orgs_of_kind(kind):
+                return label
         if self.org_ids:
             return "member"
         return "visitor" if self.is_authenticated else "public"
@@ -91,6 +106,9 @@ def viewer_for(user) -> Viewer:
         planner_complex_ids=planner,
         org_ids=frozenset(o for o, *_ in rows),
         manager_org_ids=frozenset(o for o, role, *_ in rows if role in (Membership.Role.MANAGER,)),
+        org_kinds=tuple(
+            (k, frozenset(o for o, _, kind, _ in rows if kind == k)) for k in sorted({kind for _, _, kind, _ in rows})
+        ),
     )
     user._techvalley_viewer = viewer
     return viewer

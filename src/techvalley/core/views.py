@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseServerError
 from django.shortcuts import render
 
 from techvalley.core import selectors
@@ -49,3 +49,27 @@ def audit_list(request):
     viewer = officer_or_403(request, cx)
     qs = selectors.audit_trail(viewer, cx, request.GET.get("model", ""), request.GET.get("object_id", ""))
     return render_page(request, "core/audit.html", {"complex": cx, "page": page_of(request, qs)})
+
+
+def _error_page(request, status: int, exception=None):
+    message = ""
+    if exception is not None and status in (403, 404):
+        message = str(exception.args[0]) if getattr(exception, "args", None) and exception.args else ""
+        if status == 404 and message.startswith(("No ", "Page not found")):
+            message = ""  # Django's own wording names models and URL patterns: not for users
+    return render(request, "core/error.html", {"status": status, "message": message}, status=status)
+
+
+def error_403(request, exception=None):
+    return _error_page(request, 403, exception)
+
+
+def error_404(request, exception=None):
+    return _error_page(request, 404, exception)
+
+
+def error_500(request):
+    # No database or context processors here: the failure may be theirs.
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("core/error_500.html").render({}))

@@ -1,0 +1,199 @@
+"""The access-table harness: every URL and API operation, for every role, on two companies' objects.
+
+Each app declares its access table with the spine (``spine.access(app, [Access(...)])``).
+``tests/core/test_access.py`` checks that the tables cover every URL pattern and every
+OpenAPI operation, then requests each entry as every role of ``spine.ROLES`` (members and
+managers belong to company A) against objects of company A and of company B.
+
+Objects come from the apps' tests: each ``tests/<app>/access_objects.py`` has
+``build(world) -> {obj_kind: {"a": params, "b": params}}``, where params fill the URL's
+parameters (``{"pk": 3}``) — for kinds that belong to no company, "a" and "b" may be equal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests
+from techvalley.core import spine
+from techvalley.core.models import ApiToken, Membership, Organisation
+from tests.factories import (
+    CompanyFactory,
+    ComplexFactory,
+    ContactFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+API_PREFIX = "api:"
+
+
+def url_names() -> set[str]:
+    """Every named page URL of the platform's apps (the API's operations are counted apart)."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str = "") -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                if p.namespace in ("admin", "api"):
+                    continue
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                module = getattr(p.callback, "__module__", "") or ""
+                if module.startswith("techvalley."):
+                    names.add(namespace + p.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def api_operations() -> set[str]:
+    from techvalley.api import api
+
+    schema = api.get_openapi_schema()
+    ops = set()
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            ops.add(f"{API_PREFIX}{method.upper()} {path.removeprefix('/api')}")
+    return ops
+
+
+def build_world() -> dict:
+    """Users of every role (member and manager of company A), two companies, each app's objects."""
+    cx = ComplexFactory()
+    org_a = OrganisationFactory(complex=cx, name="회사A <script>alert(1)</script>")
+    org_b = OrganisationFactory(complex=cx, name="회사B <script>alert(1)</script>")
+    company_a = CompanyFactory(complex=cx, organisation=org_a)
+    company_b = CompanyFactory(complex=cx, organisation=org_b)
+    ContactFactory(company=company_a, phone="010-1111-2222")
+    ContactFactory(company=company_b, phone="010-3333-4444")
+    orgs = {
+        kind: OrganisationFactory(complex=cx, kind=kind, name=f"{kind} <script>alert(1)</script>")
+        for kind in (
+            Organisation.Kind.DISTRICT,
+            Organisation.Kind.UNIVERSITY,
+            Organisation.Kind.AGENCY,
+            Organisation.Kind.SUPPORT_CENTRE,
+        )
+    }
+    R = Membership.Role
+    memberships = {
+        "visitor": None,
+        "member": (org_a, R.MEMBER),
+        "manager": (org_a, R.MANAGER),
+        "university": (orgs["university"], R.MEMBER),
+        "agency": (orgs["agency"], R.MEMBER),
+        "centre": (orgs["support_centre"], R.MANAGER),
+        "officer": (orgs["district"], R.OFFICER),
+        "planner": (orgs["district"], R.PLANNER),
+    }
+    users = {"anonymous": None}
+    for role, ms in memberships.items():
+        user = UserFactory(username=f"access-{role}")
+        if ms is not None:
+            MembershipFactory(user=user, organisation=ms[0], role=ms[1])
+        users[role] = user
+    world = {"cx": cx, "a": company_a, "b": company_b, "org_a": org_a, "org_b": org_b, "orgs": orgs, "users": users}
+    world["objects"] = {
+        "company": {
+            "a": {"pk": company_a.pk, "company_id": company_a.pk},
+            "b": {"pk": company_b.pk, "company_id": company_b.pk},
+        }
+    }
+    for module in access_object_modules():
+        world["objects"].update(module.build(world))
+    return world
+
+
+def access_object_modules():
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.ispkg:
+            name = f"tests.{info.name}.access_objects"
+            try:
+                yield importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+
+
+def cases() -> list[tuple[spine.Access, str, str]]:
+    out = []
+    for entry in spine.platform.all_access():
+        for role in spine.ROLES:
+            for side in ("a", "b") if entry.obj else ("a",):
+                out.append((entry, role, side))
+    return out
+
+
+def case_id(case) -> str:
+    entry, role, side = case
+    return f"{entry.method} {entry.name} as {role} on {side}"
+
+
+def _params(entry: spine.Access, world: dict, side: str) -> dict:
+    params = dict(entry.params)
+    if entry.obj:
+        found = world["objects"].get(entry.obj)
+        assert found is not None, f"no test object of kind {entry.obj!r}: add it to tests/<app>/access_objects.py"
+        params.update(found[side])
+    return params
+
+
+def request(entry: spine.Access, world: dict, role: str, side: str):
+    params = _params(entry, world, side)
+    body = entry.body(world["objects"], side) if callable(entry.body) else entry.body
+    user = world["users"][role]
+    client = Client(raise_request_exception=False)
+    if entry.name.startswith(API_PREFIX):
+        method, path = entry.name.removeprefix(API_PREFIX).split(" ", 1)
+        url = "/api" + re.sub(r"\{(\w+)\}", lambda m: str(params[m.group(1)]), path)
+        headers = {}
+        if user is not None:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.objects.create(user=user, name='access').key}"
+        call = getattr(client, method.lower())
+        if method == "GET":
+            return call(url, params.get("query") or {}, **headers)
+        return call(url, data=body or {}, content_type="application/json", **headers)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(entry.name, kwargs=_url_kwargs(entry.name, params))
+    if entry.method == "GET":
+        return client.get(url, params.get("query") or {})
+    return getattr(client, entry.method.lower())(url, data=body or {})
+
+
+def _url_kwargs(name: str, params: dict) -> dict:
+    """Keep the parameters the URL pattern takes."""
+    keys = _pattern_keys(name)
+    return {k: v for k, v in params.items() if k in keys}
+
+
+def _pattern_keys(name: str) -> set[str]:
+    ns, _, short = name.rpartition(":")
+    resolver = get_resolver()
+    for part in ns.split(":") if ns else []:
+        resolver = resolver.namespace_dict[part][1]
+    keys: set[str] = set()
+    for possibility, *_ in resolver.reverse_dict.getlist(short):
+        for _fmt, params in possibility:
+            keys.update(params)
+    return keys
+
+
+def verdict(response, entry: spine.Access) -> str:
+    """'allowed', 'denied' or 'error' from the response."""
+    status = response.status_code
+    if status >= 500:
+        return "error"
+    if status in (401, 403, 404):
+        return "denied"
+    if status in (301, 302) and "/login/" in response.get("Location", ""):
+        return "denied"
+    return "allowed"

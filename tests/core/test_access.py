@@ -1,0 +1,42 @@
+"""Every URL and API operation is in an app's access table, and the tables hold for every role.
+
+See ``tests/access.py`` for the harness and ``core/spine.py`` for the ``Access`` entries.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from techvalley.core import spine
+from tests import access
+
+
+def test_every_url_and_api_operation_has_an_access_entry():
+    declared = {e.name for e in spine.platform.all_access()}
+    missing = (access.url_names() | access.api_operations()) - declared
+    assert not missing, f"not in any app's access table: {sorted(missing)}"
+
+
+def test_no_stale_access_entries():
+    declared = {e.name for e in spine.platform.all_access()}
+    stale = declared - access.url_names() - access.api_operations()
+    assert not stale, f"access entries for URLs that do not exist: {sorted(stale)}"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        built = access.build_world()
+    yield built
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", access.cases(), ids=access.case_id)
+def test_access_table(world, case, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    entry, role, side = case
+    response = access.request(entry, world, role, side)
+    got = access.verdict(response, entry)
+    expected = "allowed" if entry.allows(role, own=(side == "a")) else "denied"
+    assert got == expected, f"{access.case_id(case)}: {response.status_code} {response.content[:300]!r}"
