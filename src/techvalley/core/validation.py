@@ -132,7 +132,8 @@ def check_zip_container(path_or_file, what: str, max_uncompressed: int, max_rati
     packed = sum(i.compress_size for i in infos) or 1
     if total > max_uncompressed or total / packed > max_ratio and total > 10_000_000:
         raise BadInput(
-            f"{what}: 압축을 푼 크기가 너무 큽니다 ({total / 1e6:,.0f} MB). / the file inflates to {total / 1e6:,.0f} MB.",
+            f"{what}: 압축을 푼 크기가 너무 큽니다 ({total / 1e6:,.0f} MB). "
+            f"/ the file inflates to {total / 1e6:,.0f} MB.",
             code="too_large",
             status=413,
         )
