@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "techvalley.core.middleware.AuditActorMiddleware",
+    "techvalley.core.middleware.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "techvalley.urls"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
 ] + [path(prefix, include(urlconf)) for prefix, urlconf in spine.platform.page_routes]
 
+handler400 = "techvalley.core.views.error_400"
 handler403 = "techvalley.core.views.error_403"
 handler404 = "techvalley.core.views.error_404"
 handler500 = "techvalley.core.views.error_500"

@@ -1,15 +1,24 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from techvalley.core import selectors
 from techvalley.core.models import Complex
 from techvalley.core.scoping import viewer_for
+from techvalley.core.validation import PAGE_MAX
 
 router = Router(tags=["core"])
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """Page-number pagination whose page number is bounded (a huge one is a 422, not a crash)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=PAGE_MAX)
+        page_size: int | None = Field(None, ge=1, le=500)
 
 
 class MeOut(Schema):
@@ -62,7 +71,7 @@ def me(request):
 
 
 @router.get("/audit", response=list[AuditOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def audit(request, complex: str | None = None, model: str = "", object_id: str = ""):
     cx = get_complex(complex)
     v = require_officer(request, cx)

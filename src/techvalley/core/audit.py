@@ -14,6 +14,7 @@ import decimal
 from collections.abc import Iterable, Iterator
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 _actor: contextvars.ContextVar = contextvars.ContextVar("techvalley_actor", default=None)
@@ -41,6 +42,8 @@ def jsonable(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or None
     return value
 
 

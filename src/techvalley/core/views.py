@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponseServerError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from techvalley.core import selectors
 from techvalley.core.models import Complex
@@ -53,10 +54,22 @@ def audit_list(request):
 
 def _error_page(request, status: int, exception=None):
     message = ""
-    if exception is not None and status in (403, 404):
+    if isinstance(exception, RequestDataTooBig):
+        status = 413
+        message = _("The request is too large. Send a smaller file or fewer rows at a time.")
+    elif exception is not None and status in (403, 404):
         message = str(exception.args[0]) if getattr(exception, "args", None) and exception.args else ""
         if status == 404 and message.startswith(("No ", "Page not found")):
             message = ""  # Django's own wording names models and URL patterns: not for users
+    if request.path.startswith("/api/"):  # the API's clients read JSON, in the API's error shape
+        from django.http import JsonResponse
+
+        codes = {400: "bad_input", 403: "forbidden", 404: "not_found", 413: "too_large"}
+        text = message or {404: "찾을 수 없습니다. / not found."}.get(
+            status, "요청을 처리할 수 없습니다. / bad request."
+        )
+        body = {"code": codes.get(status, "error"), "message": str(text), "field": None, "detail": None}
+        return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     return render(request, "core/error.html", {"status": status, "message": message}, status=status)
 
 
@@ -73,3 +86,7 @@ def error_500(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("core/error_500.html").render({}))
+
+
+def error_400(request, exception=None):
+    return _error_page(request, 400, exception)
