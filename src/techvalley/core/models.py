@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from techvalley.core.audit import audited
+
 
 class Complex(models.Model):
     """An industrial complex (산업단지), e.g. 신평·장림일반산업단지. Every domain record belongs to one."""
@@ -132,3 +134,31 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+@audited
+class RecordLink(models.Model):
+    """A link from one record to a record of another module: a plan achievement (성과) to the
+    agreement, course, survey or campaign that carries it out. The target's type is one the
+    spine knows (``spine.linkable``); the source may be any record of the complex."""
+
+    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="+")
+    source_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    target_type = models.CharField(_("linked record type"), max_length=100)
+    target_id = models.PositiveBigIntegerField()
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("record link")
+        verbose_name_plural = _("record links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "target_type", "target_id"], name="record_link_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["source_type", "source_id"]), models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_type.model} #{self.source_id} → {self.target_type} #{self.target_id}"
