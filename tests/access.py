@@ -101,11 +101,21 @@ def build_world() -> dict:
             MembershipFactory(user=user, organisation=ms[0], role=ms[1])
         users[role] = user
     world = {"cx": cx, "a": company_a, "b": company_b, "org_a": org_a, "org_b": org_b, "orgs": orgs, "users": users}
+    from django.contrib.contenttypes.models import ContentType
+
+    from techvalley.core.models import RecordLink
+
+    link = RecordLink.objects.create(
+        complex=cx,
+        source_type=ContentType.objects.get_for_model(org_a),
+        source_id=org_a.pk,
+        target_type="t",
+        target_id=1,
+    )
     world["objects"] = {
-        "company": {
-            "a": {"pk": company_a.pk, "company_id": company_a.pk},
-            "b": {"pk": company_b.pk, "company_id": company_b.pk},
-        }
+        "company": {side: {"pk": c.pk, "company_id": c.pk} for side, c in (("a", company_a), ("b", company_b))},
+        "organisation": {side: {"pk": o.pk} for side, o in (("a", org_a), ("b", org_b))},
+        "record_link": {side: {"pk": link.pk} for side in ("a", "b")},
     }
     for module in access_object_modules():
         world["objects"].update(module.build(world))

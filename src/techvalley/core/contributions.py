@@ -16,6 +16,20 @@ spine.access(
     [
         A("core:login", spine.ANYONE, note="signed-in users are sent on to the page they asked for"),
         A("core:audit_list", spine.OFFICERS),
+        A(
+            "core:link_add",
+            spine.OFFICERS,
+            method="POST",
+            body=lambda objects, side: {
+                "source_type": "core.Organisation",
+                "source_id": objects["organisation"][side]["pk"],
+                "type": "no-such-type",
+                "target": "1",
+            },
+            note="officers get 400 here: the type is unknown (the link itself is tested in test_links)",
+        ),
+        A("core:link_remove", spine.OFFICERS, obj="record_link", method="POST"),
+        A("core:link_candidates", spine.OFFICERS, params={"query": {"type": "no-such-type"}}),
         A("api:GET /core/me", spine.ANYONE),
         A("api:GET /core/audit", spine.OFFICERS),
     ],
