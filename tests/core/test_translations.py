@@ -3,7 +3,9 @@ from pathlib import Path
 
 import techvalley
 
-PO = Path(techvalley.__file__).parent / "locale/ko/LC_MESSAGES/django.po"
+PACKAGE = Path(techvalley.__file__).parent
+#: The platform's catalogue and each app's own (``<app>/locale/ko/LC_MESSAGES/django.po``).
+CATALOGUES = sorted(PACKAGE.glob("**/locale/ko/LC_MESSAGES/django.po"))
 ALREADY_BILINGUAL_OR_NAMES = {"ISO 9001", "ISO 14001"}
 
 
@@ -25,9 +27,17 @@ def entries(text: str):
 
 
 def test_every_page_string_has_a_korean_translation():
+    assert PACKAGE / "locale/ko/LC_MESSAGES/django.po" in CATALOGUES
     missing = [
-        mid
-        for mid, mstr, fuzzy in entries(PO.read_text(encoding="utf-8"))
+        (po.relative_to(PACKAGE).parts[0], mid)
+        for po in CATALOGUES
+        for mid, mstr, fuzzy in entries(po.read_text(encoding="utf-8"))
         if (not mstr or fuzzy) and mid not in ALREADY_BILINGUAL_OR_NAMES and "/ " not in mid
     ]
-    assert missing == [], f"untranslated: {missing[:10]}"
+    assert missing == [], f"untranslated or fuzzy: {missing[:10]}"
+
+
+def test_every_catalogue_is_compiled():
+    for po in CATALOGUES:
+        mo = po.with_suffix(".mo")
+        assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime - 1, f"run `make messages`: {po}"
