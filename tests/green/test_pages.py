@@ -95,5 +95,7 @@ def test_excel_export_with_the_factor_version(world, readings):
     wb = load_workbook(io.BytesIO(r.content))
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     assert rows[0][0].startswith("기업") and len(rows) == 3
-    factors = dict(wb.worksheets[1].iter_rows(values_only=True))
+    factors = {row[2]: row[1] for row in wb.worksheets[1].iter_rows(values_only=True)}
     assert factors["emission_set"] == "kr-2020-2022" and factors["electricity_t_per_mwh"] == "0.4541"
+    labels = [row[0] for row in wb.worksheets[1].iter_rows(values_only=True)]
+    assert all(not label.isascii() for label in labels)  # Korean labels, not the JSON keys

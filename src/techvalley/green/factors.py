@@ -85,4 +85,5 @@ def describe(emission_set: str | None = None) -> dict:
         **emission_sets()[name],
         "energy": data()["energy"]["version"],
         "energy_basis": data()["energy"]["basis"],
+        "energy_basis_ko": data()["energy"]["basis_ko"],
     }

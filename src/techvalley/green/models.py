@@ -77,6 +77,9 @@ class Measure(models.Model):
     expected_kwh_per_year = models.FloatField(_("expected savings (kWh/year)"), default=0)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     live_from = models.DateField(_("in operation from"), null=True, blank=True)
+    note = models.CharField(
+        _("note"), max_length=500, blank=True, help_text=_("e.g. why measured savings differ from the expected")
+    )
 
     class Meta:
         verbose_name = _("reduction measure")

@@ -13,10 +13,11 @@ from django.db import transaction
 
 from techvalley.core import audit
 from techvalley.core.models import Complex
+from techvalley.core.validation import YEAR_MAX, YEAR_MIN, BadInput, clean_text, finite, int_param
 from techvalley.green import analytics, factors
 from techvalley.green.ingest import IngestError, IngestResult, ingest
 from techvalley.green.lake import Lake
-from techvalley.green.models import IngestLog, Kind, Measure, Meter, ReductionTarget
+from techvalley.green.models import IngestLog, Kind, Measure, MeasureKind, Meter, ReductionTarget
 from techvalley.registry.models import Company, Site
 from techvalley.registry.parsers import company_key
 
@@ -292,3 +293,79 @@ def set_target(
         },
     )
     return target
+
+
+# --- reduction measures ------------------------------------------------------------------
+
+MEASURE_FIELDS = ("kind", "description", "cost_krw", "expected_kwh_per_year", "status", "live_from", "note")
+
+
+def clean_measure(data: dict, current: Measure | None = None) -> dict:
+    """Validated measure fields from a form or an API body (only the fields given, for an update).
+
+    Refuses what the model cannot hold or would mislead: unknown kinds and statuses, negative or
+    non-finite figures, a measure "in operation" without the day it went live.
+    """
+    out: dict = {}
+    for name in MEASURE_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if name == "kind":
+            if value not in MeasureKind.values:
+                raise BadInput(f"kind: 알 수 없는 조치 종류입니다. / unknown measure kind '{value}'.", field=name)
+        elif name == "status":
+            if value not in Measure.Status.values:
+                raise BadInput(f"status: 알 수 없는 상태입니다. / unknown status '{value}'.", field=name)
+        elif name in ("description", "note"):
+            value = clean_text(value, name, max_length=300 if name == "description" else 500).strip()
+        elif name == "cost_krw":
+            value = int_param(value, name, default=0, lo=0, hi=10**13)
+        elif name == "expected_kwh_per_year":
+            value = finite(0 if value in (None, "") else value, name)
+            if not 0 <= value <= 1e10:
+                raise BadInput(f"{name}: 0 이상이어야 합니다. / must be zero or more.", field=name)
+        elif name == "live_from" and value not in (None, ""):
+            if isinstance(value, str):
+                try:
+                    value = dt.date.fromisoformat(value)
+                except ValueError:
+                    raise BadInput(f"live_from: 날짜(YYYY-MM-DD)가 아닙니다. / not a date: '{value[:20]}'.") from None
+            if not YEAR_MIN <= value.year <= YEAR_MAX:
+                raise BadInput(f"live_from: {YEAR_MIN}~{YEAR_MAX}년이어야 합니다. / year out of range.", field=name)
+        elif name == "live_from":
+            value = None
+        out[name] = value
+    status = out.get("status", current.status if current else Measure.Status.PLANNED)
+    live_from = out["live_from"] if "live_from" in out else (current.live_from if current else None)
+    if status == Measure.Status.DONE and live_from is None:
+        raise BadInput(
+            "live_from: 운영 중인 조치는 운영 시작일이 필요합니다. / a measure in operation needs its start date.",
+            field="live_from",
+        )
+    return out
+
+
+@transaction.atomic
+def create_measure(company: Company, data: dict) -> Measure:
+    """A new reduction measure of the company (audited: the acting user is recorded)."""
+    fields = clean_measure(data)
+    if "kind" not in fields:
+        raise BadInput("kind: 조치 종류가 필요합니다. / the kind of measure is required.", field="kind")
+    return Measure.objects.create(complex_id=company.complex_id, company=company, **fields)
+
+
+@transaction.atomic
+def update_measure(measure: Measure, data: dict) -> Measure:
+    fields = clean_measure(data, measure)
+    changed = [k for k, v in fields.items() if getattr(measure, k) != v]
+    if changed:
+        for k in changed:
+            setattr(measure, k, fields[k])
+        measure.save()
+    return measure
+
+
+@transaction.atomic
+def delete_measure(measure: Measure) -> None:
+    measure.delete()

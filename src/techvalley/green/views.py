@@ -1,24 +1,36 @@
-"""Energy pages: a company's own energy (its members and officers), the complex for officers."""
+"""Energy pages: a company's own energy (its members and officers), the complex for officers, and
+the company's reduction measures (its managers and officers record them).
+
+Every read goes through ``green.selectors`` (scoped to the viewer), every write through
+``green.services``; who may do what is ``green.permissions``. Pages compute on DuckDB only.
+"""
 
 import csv
+import datetime as dt
 import io
 
+from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from techvalley.core.scoping import viewer_for
-from techvalley.core.views import current_complex, officer_or_403, render_page
-from techvalley.green import charts, factors, services
-from techvalley.registry.models import Company
+from techvalley.core.validation import safe_row, year_param
+from techvalley.core.views import current_complex, render_page
+from techvalley.green import charts, factors, permissions, selectors, services
+from techvalley.green.models import Measure
 
 
 def _year(request, cx) -> int:
-    if request.GET.get("year", "").isdigit():
-        return int(request.GET["year"])
-    months = [f["month"] for f in services.lake_for(cx).manifest()["files"]]
-    return int(max(months)[:4]) if months else 2025
+    """The year asked (1900–2100, else 400), or the last year with readings."""
+    year = year_param(request.GET.get("year"))
+    if year is not None:
+        return year
+    return selectors.latest_year(cx) or dt.date.today().year
 
 
 def _factor_set(request) -> str | None:
@@ -26,35 +38,46 @@ def _factor_set(request) -> str | None:
     return name if name in factors.emission_sets() else None
 
 
+def _korean() -> bool:
+    return (get_language() or "ko").startswith("ko")
+
+
+def factor_note(f: dict) -> str:
+    """The factor version's basis in the page's language (Korean first)."""
+    if _korean():
+        return f"{f.get('basis_ko') or f['basis']}. {f.get('energy_basis_ko') or f['energy_basis']}"
+    return f"{f['basis']}. {f['energy_basis']}"
+
+
 def index(request):
-    cx = current_complex(request)
     viewer = viewer_for(request.user)
-    if viewer.is_officer_of(cx.pk):
+    cx = current_complex(request)
+    if permissions.can_view_complex_energy(viewer, cx):
         return redirect("green:complex")
-    own = Company.objects.filter(complex=cx, organisation_id__in=viewer.org_ids).first()
+    own = permissions.own_energy_company(viewer, cx) or permissions.own_energy_company(viewer)
     if own is None:
         raise PermissionDenied(_("Energy data is private: companies see their own, officers the complex."))
     return redirect("green:company", pk=own.pk)
 
 
-def _company_or_403(request, pk: int) -> Company:
-    company = get_object_or_404(Company, pk=pk)
-    if not viewer_for(request.user).can_see_private(company.organisation_id, company.complex_id):
-        raise PermissionDenied(_("Energy data is private: companies see their own, officers the complex."))
-    return company
+DAYTYPES = {"working": _lazy("working day"), "weekend": _lazy("weekend"), "holiday": _lazy("public holiday")}
 
 
 def company(request, pk: int):
-    company = _company_or_403(request, pk)
-    cx = company.complex
-    year = _year(request, cx)
-    data = services.company_energy(cx, company, year, _factor_set(request))
+    viewer = viewer_for(request.user)
+    company = selectors.energy_company(viewer, pk)
+    year = _year(request, company.complex)
+    data = selectors.company_energy(viewer, company, year, _factor_set(request))
+    for a in data["anomalies"]:
+        a["daytype_label"] = DAYTYPES.get(a["daytype"], a["daytype"])
     context = {
         "company": company,
         "year": year,
         "data": data,
         "factor_sets": factors.emission_sets(),
         "chosen": data["factors"]["emission_set"],
+        "factor_note": factor_note(data["factors"]),
+        "can_manage_measures": permissions.can_manage_measures(viewer, company),
     }
     if data["report"]:
         months = data["report"]["months"]
@@ -66,29 +89,36 @@ def company(request, pk: int):
 
 
 def company_export(request, pk: int):
-    company = _company_or_403(request, pk)
+    viewer = viewer_for(request.user)
+    company = selectors.energy_company(viewer, pk)
     year = _year(request, company.complex)
-    rep = services.report(company.complex, year, emission_set=_factor_set(request), company=company)
+    rep = selectors.report(viewer, company.complex, year, emission_set=_factor_set(request), company=company)
     return _csv_response(rep, f"energy-{company.pk}-{year}.csv")
+
+
+CSV_HEADER = ["기업 ID", "기업명", "월", "kWh", "toe", "tCO2eq", "Scope 1 tCO2eq", "Scope 2 tCO2eq", "배출계수 버전"]
 
 
 def _csv_response(rep: dict, filename: str) -> HttpResponse:
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["company", "month", "kwh", "toe", "tco2eq", "scope1", "scope2", "factors"])
+    w.writerow(CSV_HEADER)
     for c in rep["companies"]:
         for m in c["months"]:
             w.writerow(
-                [
-                    c["company"],
-                    m["month"],
-                    round(m["kwh"], 3),
-                    round(m["toe"], 6),
-                    round(m["tco2eq"], 6),
-                    round(m["scope1"], 6),
-                    round(m["scope2"], 6),
-                    rep["factors"]["emission_set"],
-                ]
+                safe_row(
+                    [
+                        c["company_id"],
+                        c["company"],
+                        m["month"],
+                        round(m["kwh"], 3),
+                        round(m["toe"], 6),
+                        round(m["tco2eq"], 6),
+                        round(m["scope1"], 6),
+                        round(m["scope2"], 6),
+                        rep["factors"]["emission_set"],
+                    ]
+                )
             )
     response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -97,16 +127,17 @@ def _csv_response(rep: dict, filename: str) -> HttpResponse:
 
 def complex_page(request):
     cx = current_complex(request)
-    officer_or_403(request, cx)
+    viewer = viewer_for(request.user)
+    selectors.require_complex(viewer, cx)
     year = _year(request, cx)
-    overview = services.complex_overview(cx, year, _factor_set(request))
+    overview = selectors.complex_overview(viewer, cx, year, _factor_set(request))
     rep = overview["report"]
     top = sorted(rep["companies"], key=lambda c: -c["total"]["tco2eq"])[:15]
     months: dict[str, float] = {}
     for c in rep["companies"]:
         for m in c["months"]:
             months[m["month"]] = months.get(m["month"], 0) + m["tco2eq"]
-    traj = services.trajectory(cx, [year], _factor_set(request))
+    traj = selectors.trajectory(viewer, cx, [year], _factor_set(request))
     context = {
         "complex": cx,
         "year": year,
@@ -115,6 +146,7 @@ def complex_page(request):
         "top": top,
         "factor_sets": factors.emission_sets(),
         "chosen": rep["factors"]["emission_set"],
+        "factor_note": factor_note(rep["factors"]),
         "monthly_chart": charts.bars([k[5:] for k in sorted(months)], [months[k] for k in sorted(months)]),
         "trajectory": traj,
     }
@@ -123,12 +155,24 @@ def complex_page(request):
 
 def complex_export(request, fmt: str = "csv"):
     cx = current_complex(request)
-    officer_or_403(request, cx)
+    viewer = viewer_for(request.user)
+    selectors.require_complex(viewer, cx)
     year = _year(request, cx)
-    rep = services.report(cx, year, emission_set=_factor_set(request))
+    rep = selectors.report(viewer, cx, year, emission_set=_factor_set(request))
     if fmt == "xlsx":
         return _xlsx_response(rep, f"energy-{cx.slug}-{year}.xlsx")
     return _csv_response(rep, f"energy-{cx.slug}-{year}.csv")
+
+
+#: The factor sheet of the Excel export: Korean label, value, and the key of the report JSON.
+FACTOR_LABELS = {
+    "emission_set": "배출계수 버전",
+    "electricity_t_per_mwh": "전력 배출계수 (tCO2eq/MWh)",
+    "published": "공표",
+    "basis_ko": "기준",
+    "energy": "에너지 환산 버전",
+    "energy_basis_ko": "에너지 환산 기준",
+}
 
 
 def _xlsx_response(rep: dict, filename: str) -> HttpResponse:
@@ -137,19 +181,69 @@ def _xlsx_response(rep: dict, filename: str) -> HttpResponse:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = f"{rep['year']} 월별"
-    ws.append(["기업 / company", "월 / month", "kWh", "toe", "tCO2eq", "Scope 1", "Scope 2"])
+    ws.title = f"{rep['year']}년 월별"
+    ws.append(["기업 ID", "기업명", "월", "kWh", "toe", "tCO2eq", "Scope 1", "Scope 2"])
     for c in rep["companies"]:
         for m in c["months"]:
-            ws.append([c["company"], m["month"], m["kwh"], m["toe"], m["tco2eq"], m["scope1"], m["scope2"]])
+            row = [c["company_id"], c["company"], m["month"], m["kwh"], m["toe"], m["tco2eq"], m["scope1"]]
+            ws.append(safe_row([*row, m["scope2"]]))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
-    notes = wb.create_sheet("계수 (factors)")
-    for k, v in rep["factors"].items():
-        notes.append([k, str(v)])
-    notes.append(["excluded_negative_rows", rep["excluded_negative_rows"]])
+    notes = wb.create_sheet("배출계수")
+    for key, label in FACTOR_LABELS.items():
+        notes.append(safe_row([label, str(rep["factors"].get(key, "")), key]))
+    notes.append(["제외된 음수 검침 (건)", rep["excluded_negative_rows"], "excluded_negative_rows"])
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     wb.save(response)
     return response
+
+
+# --- reduction measures --------------------------------------------------------------------
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["kind", "description", "cost_krw", "expected_kwh_per_year", "status", "live_from", "note"]
+        widgets = {"live_from": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+def _measure_form(request, company, measure: Measure | None):
+    form = MeasureForm(request.POST or None, instance=measure)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in MeasureForm.Meta.fields}
+        if measure is None:
+            services.create_measure(company, data)
+        else:
+            services.update_measure(measure, data)
+        return redirect(reverse("green:company", args=[company.pk]) + "#measures")
+    return render_page(request, "green/measure_form.html", {"company": company, "measure": measure, "form": form})
+
+
+def _managed_company(request, pk: int):
+    viewer = viewer_for(request.user)
+    company = selectors.energy_company(viewer, pk)
+    if not permissions.can_manage_measures(viewer, company):
+        raise PermissionDenied(_("Only the company's managers and district officers may change its measures."))
+    return company
+
+
+def measure_new(request, pk: int):
+    company = _managed_company(request, pk)
+    return _measure_form(request, company, None)
+
+
+def measure_edit(request, pk: int):
+    measure = selectors.measure(viewer_for(request.user), pk, manage=True)
+    return _measure_form(request, measure.company, measure)
+
+
+def measure_delete(request, pk: int):
+    measure = selectors.measure(viewer_for(request.user), pk, manage=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    company_pk = measure.company_id
+    services.delete_measure(measure)
+    return redirect(reverse("green:company", args=[company_pk]) + "#measures")

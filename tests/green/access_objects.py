@@ -1,0 +1,23 @@
+"""Energy objects of company A and company B for the access-table test (tests/access.py)."""
+
+from techvalley.green.models import Measure, Meter
+
+XSS = "<script>alert(1)</script>"
+
+
+def build(world) -> dict:
+    cx = world["cx"]
+    out = {"meter": {}, "measure": {}, "report_query": {}, "measures_query": {}}
+    for side in ("a", "b"):
+        company = world[side]
+        meter = Meter.objects.create(
+            complex=cx, company=company, meter_id=f"ACCESS-{side}-{XSS}", kind="electricity", unit="kWh"
+        )
+        measure = Measure.objects.create(
+            complex=cx, company=company, kind="led", description=f"LED {side} {XSS}", expected_kwh_per_year=1000
+        )
+        out["meter"][side] = {"meter_id": meter.meter_id}
+        out["measure"][side] = {"pk": measure.pk, "measure_id": measure.pk}
+        out["report_query"][side] = {"query": {"year": 2025, "company": company.pk}}
+        out["measures_query"][side] = {"query": {"company": company.pk}}
+    return out
