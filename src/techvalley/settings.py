@@ -29,14 +29,32 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
-    """The key from the environment, else one generated on first run and kept in DATA_DIR."""
+    """The key from the environment, else one generated on first run and kept in DATA_DIR.
+
+    Several processes may start at once on an empty data directory: each writes a complete key
+    to a temporary file and links it into place; the first link wins, the others read its key.
+    A reader never sees a half-written file.
+    """
     if os.environ.get("TECHVALLEY_SECRET_KEY"):
         return os.environ["TECHVALLEY_SECRET_KEY"]
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(64))
+        tmp = DATA_DIR / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(64))
+                f.flush()
+                os.fsync(f.fileno())
+            try:
+                os.link(tmp, path)  # atomic, and fails if another process got there first
+            except FileExistsError:
+                pass
+            except OSError:  # a file system without hard links: rename (the last writer wins, whole)
+                os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
     return path.read_text().strip()
 
 

@@ -32,7 +32,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-console = Console(stderr=True)
+#: Messages: not wrapped, so a log or a test sees each message on one line.
+console = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 complex_app = typer.Typer(help="Industrial complexes (산업단지): add, edit, list.", no_args_is_help=True)
@@ -107,7 +108,7 @@ def complex_or_exit(slug: str | None):
         if not known:
             raise fail(
                 "산업단지가 아직 없습니다: `techvalley complex add SLUG --name …` 또는 `techvalley setup`으로 "
-                f"추가하세요. / No complex yet: add one with {ADD_HINT} (or load the demo with `techvalley demo`)."
+                f"추가하세요. / No complex yet: add one with {ADD_HINT}."
             )
         if not slug:
             raise fail(
