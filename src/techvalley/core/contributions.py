@@ -30,6 +30,7 @@ spine.access(
         ),
         A("core:link_remove", spine.OFFICERS, obj="record_link", method="POST"),
         A("core:link_candidates", spine.OFFICERS, params={"query": {"type": "no-such-type"}}),
+        A("core:search", spine.ANYONE, params={"query": {"q": "<script>"}}),
         A("api:GET /core/me", spine.ANYONE),
         A("api:GET /core/audit", spine.OFFICERS),
     ],
