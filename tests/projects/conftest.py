@@ -8,7 +8,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 @pytest.fixture
 def pledge(cx):
-    project, _, _ = services.import_card_file(data_file("cards/saha-3-1.txt"), cx)
+    project, _, _ = services.import_card_file(data_file("cards/saha-3-1.txt"), cx, publish=True)
     return project
 
 

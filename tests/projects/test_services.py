@@ -5,9 +5,13 @@ import pytest
 
 from techvalley.core.audit import acting_as
 from techvalley.core.models import AuditEntry
+from techvalley.core.scoping import Viewer
 from techvalley.projects import progress, selectors, services
 from techvalley.projects.card import parse_card, render_text
 from techvalley.projects.models import Achievement, CardVersion, ProgressReport, Project
+
+#: A superuser viewer: these tests are about the figures, not about who sees them.
+OFFICIAL = Viewer(user_id=0, is_superuser=True)
 
 
 def test_planned_percent_from_the_yearly_plan():
@@ -80,11 +84,11 @@ def test_rollup_override_and_budget_ledger(cx, pledge):
     services.set_budget_line(a, 2024, "national", planned=100, secured=80, spent=40)
     services.set_budget_line(task, 2024, "district", planned=10, secured=10, spent=10)
     services.set_budget_line(pledge, 2025, "city", planned=50, secured=0, spent=0)
-    ledger = selectors.budget_ledger(pledge)
+    ledger = selectors.budget_ledger(OFFICIAL, pledge)
     assert (ledger["total"].planned, ledger["total"].secured, ledger["total"].spent) == (160, 90, 50)
     assert [y["year"] for y in ledger["years"]] == [2024, 2025]
     assert ledger["total"].execution_rate == pytest.approx(55.6)
-    row = selectors.pledge_rows(cx, today=dt.date(2024, 12, 31))[0]
+    row = selectors.pledge_rows(OFFICIAL, cx, today=dt.date(2024, 12, 31))[0]
     assert row.budget.planned == 160 and row.actual == 45 and row.planned == 60 and row.behind
     assert [f.due for f in row.overdue] == ["2024-05", "2024-03"]
     with pytest.raises(services.WorkflowError):

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from techvalley.core.api import get_complex, require_officer, viewer
-from techvalley.projects import selectors, services
+from techvalley.core.api import get_complex, viewer
+from techvalley.core.validation import check_size
+from techvalley.projects import permissions, selectors, services
 from techvalley.projects.card import CardParseError, parse_card
 from techvalley.projects.models import ProgressReport, Project
 
@@ -19,6 +20,8 @@ class PledgeOut(Schema):
     management_no: str
     title: str
     status: str
+    status_label: str
+    public: bool
     department: str
     planned_percent: float | None
     actual_percent: float | None
@@ -47,6 +50,7 @@ class ReportOut(Schema):
     year: int
     quarter: int
     state: str
+    state_label: str
     percent: Decimal
     summary: str
     new_achievements: list[dict]
@@ -57,17 +61,42 @@ class ReviewIn(Schema):
     comment: str = ""
 
 
+FORBIDDEN = "구청 담당자만 할 수 있습니다. / District officers of this complex only."
+
+
+def _require(allowed: bool, message: str = FORBIDDEN) -> None:
+    if not allowed:
+        raise HttpError(403, message)
+
+
+def _report_out(report: ProgressReport) -> dict:
+    return {
+        "id": report.pk,
+        "project_id": report.project_id,
+        "year": report.year,
+        "quarter": report.quarter,
+        "state": report.state,
+        "state_label": str(report.get_state_display()),
+        "percent": report.percent,
+        "summary": report.summary,
+        "new_achievements": report.new_achievements,
+        "review_comment": report.review_comment,
+    }
+
+
 @router.get("/pledges", response=list[PledgeOut])
 def pledges(request, complex: str | None = None):
     """Pledges with status and progress; the public sees public pledges only."""
     cx = get_complex(complex)
-    rows = selectors.pledge_rows(cx, public_only=not viewer(request).is_officer_of(cx.pk))
+    rows = selectors.pledge_rows(viewer(request), cx)
     return [
         {
             "id": r.project.pk,
             "management_no": r.project.management_no,
             "title": r.project.title,
             "status": r.project.status,
+            "status_label": str(r.project.get_status_display()),
+            "public": r.project.public,
             "department": r.project.department_name,
             "planned_percent": r.planned,
             "actual_percent": r.actual,
@@ -85,32 +114,30 @@ def pledges(request, complex: str | None = None):
 def card(request, project_id: int):
     """The card as JSON (docs/card-format.md); without internal contacts unless you are an officer."""
     project = get_object_or_404(Project, pk=project_id)
-    internal = viewer(request).is_officer_of(project.complex_id)
-    if not internal and not project.public:
+    v = viewer(request)
+    if not permissions.can_view_pledge(v, project):
         raise HttpError(404, "공약을 찾을 수 없습니다. / No such pledge.")
-    return services.card_of(project, public=not internal)
+    return services.card_of(project, public=not permissions.can_view_internal_card(v, project))
 
 
 @router.post("/cards/parse", auth=None)
 def parse(request, payload: CardText):
     """Parse a card in the text layout; returns the structure and the lines it could not place."""
+    check_size(len(payload.text.encode("utf-8")), services.CARD_MAX_BYTES, "관리카드 / card")
     try:
         return parse_card(payload.text).as_dict()
     except CardParseError as exc:
         raise HttpError(422, str(exc)) from exc
 
 
-def _officer_project(request, project_id: int) -> Project:
-    project = get_object_or_404(Project, pk=project_id)
-    require_officer(request, project.complex)
-    return project
-
-
 @router.post("/pledges/{project_id}/reports", response=ReportOut)
 def draft(request, project_id: int, payload: ReportIn):
-    project = _officer_project(request, project_id)
+    """Draft (or revise) the quarterly report of a pledge. A report for the same quarter made by
+    a concurrent request answers 409 ``conflict``."""
+    project = get_object_or_404(Project, pk=project_id)
+    _require(permissions.can_draft_report(viewer(request), project))
     try:
-        return services.draft_report(
+        report = services.draft_report(
             project,
             payload.year,
             payload.quarter,
@@ -120,31 +147,38 @@ def draft(request, project_id: int, payload: ReportIn):
             user=request.user,
         )
     except services.WorkflowError as exc:
-        raise HttpError(422, str(exc)) from exc
+        raise HttpError(409, str(exc)) from exc
+    return _report_out(report)
 
 
 @router.get("/reports", response=list[ReportOut])
 def reports(request, complex: str | None = None, state: str = ""):
+    """The complex's quarterly reports (officers of the complex), optionally in one state."""
     cx = get_complex(complex)
-    return selectors.reports(require_officer(request, cx), cx, state)
+    v = viewer(request)
+    _require(permissions.can_view_plan(v, cx))
+    if state and state not in dict(ProgressReport.State.choices):
+        raise HttpError(400, f"state: {', '.join(ProgressReport.State.values)}")
+    return [_report_out(r) for r in selectors.reports(v, cx, state)]
 
 
 @router.post("/reports/{report_id}/{action}", response=ReportOut)
 def act(request, report_id: int, action: str, payload: ReviewIn):
     """``submit`` (the department), ``approve`` or ``return`` (the planning office)."""
     report = get_object_or_404(ProgressReport.objects.select_related("project"), pk=report_id)
-    v = require_officer(request, report.project.complex)
+    v = viewer(request)
+    _require(permissions.can_view_report(v, report))
+    if action not in ("submit", "approve", "return"):
+        raise HttpError(404, "submit, approve or return")
+    if action != "submit" and not permissions.can_approve_report(v, report):
+        raise HttpError(403, "기획부서만 승인·반려할 수 있습니다. / Planning office only.")
     try:
         if action == "submit":
             services.submit_report(report, request.user)
-        elif action in ("approve", "return"):
-            if not v.is_planner_of(report.project.complex_id):
-                raise HttpError(403, "기획부서만 승인·반려할 수 있습니다. / Planning office only.")
+        else:
             (services.approve_report if action == "approve" else services.return_report)(
                 report, request.user, payload.comment
             )
-        else:
-            raise HttpError(404, "submit, approve or return")
     except services.WorkflowError as exc:
         raise HttpError(409, str(exc)) from exc
-    return report
+    return _report_out(report)

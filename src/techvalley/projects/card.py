@@ -10,8 +10,10 @@ same layout back, so parse → render → parse gives the same structure.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 CHANNELS = ["설명회·보고회", "만족도·설문조사", "민간전문가 자문", "언론·방송 보도", "기타"]
 CHANNEL_HEADERS = ["설명회, 보고회 등", "만족도, 설문조사", "민간전문가 자문", "언론·방송 보도", "기 타"]
@@ -45,8 +47,32 @@ AMOUNT = re.compile(r"([\d,.]+)\s*(억원|억|백만원|천만원|만원|천원|
 UNIT = {"억원": 10**8, "억": 10**8, "천만원": 10**7, "백만원": 10**6, "만원": 10**4, "천원": 10**3, "원": 1}
 
 
+#: The largest card file accepted (a real card is a few KB; the seed card 3-1 is 8 KB).
+CARD_MAX_BYTES = 2 * 1024 * 1024
+
+
 class CardParseError(ValueError):
-    """The text is not a management card at all."""
+    """The text is not a management card at all (or not text in an encoding a card comes in)."""
+
+
+def decode_card(data: bytes) -> str:
+    """A card file's text: UTF-8 with or without a BOM, UTF-16 with a BOM, or CP949/EUC-KR (the
+    encoding district offices' Windows PCs save text in). Anything else is a clear error."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).lstrip("\ufeff")
+            except UnicodeDecodeError:
+                break
+    for codec in ("utf-8", "cp949"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    raise CardParseError(
+        "관리카드를 읽을 수 없습니다: UTF-8이나 CP949(EUC-KR) 텍스트 파일이 아닙니다. / Cannot read the card: "
+        "not a UTF-8 or CP949 (EUC-KR) text file."
+    )
 
 
 @dataclass
@@ -118,43 +144,72 @@ def parse_cooperating(text: str) -> list[dict]:
     return found
 
 
+def _number(text: str) -> int | float | None:
+    """A number as written ("40", "12.5", "1,450"), exactly (no float overflow); None if unreadable."""
+    try:
+        d = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not d.is_finite():
+        return None
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
 def parse_amount(text: str) -> int | None:
+    """The amount in KRW of "145억원", "1,450백만원", "3억 5천만원"; None if it names none."""
     total, found = 0, False
     for number, unit in AMOUNT.findall(text):
-        total += round(float(number.replace(",", "")) * UNIT[unit])
+        try:
+            total += int(Decimal(number.replace(",", "")) * UNIT[unit])
+        except InvalidOperation:
+            return None
         found = True
     return total if found else None
 
 
-def _header_value(card: dict, key: str, value: str) -> None:
+def _period(value: str) -> tuple[dict, str | None]:
+    """사업기간 "2022년~2027년", "2022. ~ 2027.", "2022년~" → start and end years, or why not."""
+    years = [int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", value)]
+    if not years or re.search(r"\d{5,}", value):
+        return {"start": None, "end": None}, "사업기간에서 연도(YYYY)를 읽을 수 없습니다 / no year in the period"
+    if len(years) > 2 or not all(1900 <= y <= 2100 for y in years) or years[0] > years[-1]:
+        return {"start": None, "end": None}, "사업기간의 연도가 올바르지 않습니다 / the period's years are not valid"
+    return {"start": years[0], "end": years[-1] if len(years) > 1 else None}, None
+
+
+def _header_value(card: dict, key: str, value: str) -> str | None:
+    """Put one header value into the card; return why it could not be read, if it could not."""
     value = value.strip()
     if key == "category":
         card["category"] = value.removesuffix("사업").strip()
     elif key == "owner":
         card["owner"] = value
     elif key == "period":
-        years = [int(y) for y in re.findall(r"\d{4}", value)]
-        card["period"] = {"start": years[0] if years else None, "end": years[-1] if len(years) > 1 else None}
+        card["period"], problem = _period(value)
+        return problem if value else None
     elif key == "progress":
-        m = re.match(r"^(.*?)\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)\s*$", value)
-        state, pct = (m.group(1).strip(), float(m.group(2))) if m else (value, None)
-        card["progress"] = {"state": state, "percent": int(pct) if pct is not None and pct.is_integer() else pct}
+        m = re.match(r"^(.*?)\s*\(\s*([\d,]+(?:\.\d+)?)\s*%\s*\)\s*$", value)
+        state, pct = (m.group(1).strip(), _number(m.group(2))) if m else (value, None)
+        card["progress"] = {"state": state, "percent": pct}
+        if pct is None and "%" in value:
+            return "추진상황의 추진율(%)을 읽을 수 없습니다 / cannot read the progress %"
     elif key == "budget":
-        card["budget"] = {"text": value, "amount_krw": parse_amount(value)}
+        amount = parse_amount(value)
+        card["budget"] = {"text": value, "amount_krw": amount}
+        if amount is None and re.search(r"\d", value):
+            return "소요예산의 금액 단위(억원, 백만원 …)를 읽을 수 없습니다 / cannot read the budget amount"
     elif key == "completion":
         card["completion"] = re.sub(r"^임기\s*(내|후)$", r"임기 \1", value)
     elif key == "department":
         card["department"] = parse_person(value)
     elif key == "cooperating":
         card["cooperating"] = parse_cooperating(value)
+    return None
 
 
 def _percent(cell: str) -> int | float | None:
     m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*%?\s*$", cell)
-    if not m:
-        return None
-    v = float(m.group(1))
-    return int(v) if v.is_integer() else v
+    return _number(m.group(1)) if m else None
 
 
 def _count(cell: str) -> int:
@@ -220,7 +275,9 @@ def parse_card(text: str) -> ParseResult:
                 for label, value in zip(cells[::2], cells[1::2], strict=False):
                     key = HEADER_LABELS.get(_key(label))
                     if key:
-                        _header_value(card, key, value)
+                        problem = _header_value(card, key, value)
+                        if problem:
+                            skip(n, f"{label.strip()}\t{value.strip()}", problem)
                     elif label or value:
                         skip(n, raw, f"모르는 머리 항목 '{label}' / unknown header label")
                 continue

@@ -1,15 +1,252 @@
-"""What plan tracking contributes through the spine: pledges, the plan dashboard, the plan API."""
+"""What plan tracking contributes through the spine: pledges, the plan dashboard, the plan API,
+its access table, dashboard panels and the demo step."""
 
 from django.utils.translation import gettext_lazy as _
 
 from techvalley.core import spine
+from techvalley.core.spine import ANYONE, Access
 
 spine.pages("plan/", "techvalley.projects.urls")
 spine.api("/plan", "techvalley.projects.api.router")
+
+
+def _default_complex_id() -> int | None:
+    """The complex the plan pages open on (as ``core.views.current_complex`` picks it)."""
+    from django.conf import settings
+
+    from techvalley.core.models import Complex
+
+    ids = Complex.objects.filter(slug=settings.TECHVALLEY_DEFAULT_COMPLEX).values_list("pk", flat=True)
+    return ids.first() or Complex.objects.order_by("id").values_list("pk", flat=True).first()
+
+
+def _can_open_plan(viewer) -> bool:
+    from techvalley.projects import permissions
+
+    return viewer.is_officer and permissions.can_view_plan(viewer, _default_complex_id())
+
+
 spine.nav(
     spine.NavEntry("pledges", _("Pledges"), "projects:pledge_list", order=40),
     spine.NavEntry(
-        "plan_dashboard", _("Plan dashboard"), "projects:dashboard", lambda v: v.is_officer, order=50, group="officer"
+        "plan_dashboard", _("Plan dashboard"), "projects:dashboard", _can_open_plan, order=50, group="officer"
+    ),
+    spine.NavEntry(
+        "plan_reports", _("Quarterly reports"), "projects:report_list", _can_open_plan, order=52, group="officer"
+    ),
+)
+
+# --- who may use what ---------------------------------------------------------------------------
+#
+# Plan records belong to a complex, not to a company. In this table side "a" of an object is
+# a record of the complex whose officers are the test's officers, side "b" a record of another
+# complex; so "own:officer" reads "an officer of the record's own complex".
+OWN_OFFICERS = frozenset({"own:officer", "own:planner"})
+OWN_PLANNERS = frozenset({"own:planner"})
+NOBODY: frozenset[str] = frozenset()
+CARD_FORMATS = ("pdf", "hwpx", "txt", "html")
+
+
+def _evidence_body(objects, side):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("사진.png", b"\x89PNG\r\n\x1a\n", "image/png"), "name": "현장 사진"}
+
+
+spine.access(
+    "projects",
+    [
+        # public pages
+        Access("projects:pledge_list", ANYONE),
+        Access("projects:pledge_list", ANYONE, params={"query": {"page": "4611686018427387905"}}),
+        Access("projects:pledge_public", ANYONE, obj="pledge"),
+        Access("projects:pledge_public", NOBODY, obj="internal_pledge", note="internal pledges are not public"),
+        *(Access("projects:card_download", ANYONE, obj="pledge", params={"fmt": f}) for f in CARD_FORMATS),
+        Access("projects:card_download", OWN_OFFICERS, obj="internal_pledge", params={"fmt": "txt"}),
+        Access("projects:card_download", NOBODY, obj="pledge", params={"fmt": "exe"}, note="unknown format: 404"),
+        # the officers' side
+        Access("projects:dashboard", OWN_OFFICERS),
+        Access("projects:export_xlsx", OWN_OFFICERS),
+        Access("projects:card_import", OWN_OFFICERS),
+        Access("projects:card_import", OWN_OFFICERS, method="POST", note="no file: the form answers"),
+        Access("projects:card_page", OWN_OFFICERS, obj="pledge"),
+        Access("projects:card_page", OWN_OFFICERS, obj="internal_pledge"),
+        Access("projects:project_edit", OWN_OFFICERS, obj="pledge"),
+        Access(
+            "projects:project_edit",
+            OWN_OFFICERS,
+            obj="pledge",
+            method="POST",
+            body={"title": "공약 <script>alert(1)</script>", "status": "on_track", "weight": "1", "reason": "점검"},
+        ),
+        Access(
+            "projects:project_override",
+            OWN_OFFICERS,
+            obj="pledge",
+            method="POST",
+            body={"percent": "50", "reason": "접근 점검 / access test"},
+        ),
+        Access("projects:project_publish", OWN_OFFICERS, obj="pledge", method="POST", body={"public": "1"}),
+        Access(
+            "projects:budget_add",
+            OWN_OFFICERS,
+            obj="pledge",
+            method="POST",
+            body={"year": "2025", "source": "city", "planned": "100", "secured": "50", "spent": "10", "note": "t"},
+        ),
+        Access(
+            "projects:subproject_add",
+            OWN_OFFICERS,
+            obj="pledge",
+            method="POST",
+            body={"title": "과제 <script>alert(1)</script>", "kind": "task", "weight": "1"},
+        ),
+        Access("projects:report_new", OWN_OFFICERS, obj="pledge"),
+        Access("projects:report_new", OWN_OFFICERS, obj="pledge", method="POST", note="empty form: answered"),
+        Access("projects:report_edit", OWN_OFFICERS, obj="pledge_report"),
+        Access("projects:report_list", OWN_OFFICERS),
+        Access("projects:report_list", OWN_OFFICERS, params={"query": {"page": "4611686018427387905"}}),
+        Access("projects:report_detail", OWN_OFFICERS, obj="report"),
+        Access("projects:report_action", OWN_OFFICERS, obj="report", method="POST", params={"action": "submit"}),
+        Access(
+            "projects:report_action",
+            OWN_OFFICERS,
+            obj="report",
+            method="POST",
+            params={"action": "evidence"},
+            body=_evidence_body,
+        ),
+        Access(
+            "projects:report_action",
+            OWN_PLANNERS,
+            obj="report",
+            method="POST",
+            params={"action": "return"},
+            body={"comment": "보완 바랍니다"},
+        ),
+        Access(
+            "projects:report_action",
+            OWN_PLANNERS,
+            obj="report",
+            method="POST",
+            params={"action": "approve"},
+            body={"comment": "확인"},
+        ),
+        Access("projects:evidence_download", OWN_OFFICERS, obj="evidence"),
+        # the API
+        Access("api:GET /plan/pledges", ANYONE),
+        Access("api:GET /plan/pledges/{project_id}/card", ANYONE, obj="pledge"),
+        Access("api:GET /plan/pledges/{project_id}/card", OWN_OFFICERS, obj="internal_pledge"),
+        Access(
+            "api:POST /plan/cards/parse",
+            ANYONE,
+            method="POST",
+            body={"text": "관리번호\t9-9\n\n시험 공약\n\n【추진실적】\n- 2024. 1. : 시작\n"},
+        ),
+        Access(
+            "api:POST /plan/pledges/{project_id}/reports",
+            OWN_OFFICERS,
+            obj="pledge",
+            method="POST",
+            body={"year": 2025, "quarter": 1, "percent": "30", "summary": "점검"},
+        ),
+        Access("api:GET /plan/reports", OWN_OFFICERS),
+        *(
+            Access(
+                "api:POST /plan/reports/{report_id}/{action}",
+                OWN_OFFICERS if action == "submit" else OWN_PLANNERS,
+                obj="report",
+                method="POST",
+                params={"action": action},
+                body={"comment": "확인"},
+            )
+            for action in ("submit", "return", "approve")
+        ),
+    ],
+)
+
+
+# --- dashboard panels ------------------------------------------------------------------------------
+
+
+def _plan_progress(viewer, cx):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from techvalley.core.spine import Figure
+    from techvalley.projects import selectors
+
+    rows = selectors.pledge_rows(viewer, cx, public_only=True)
+    figures = []
+    for r in rows:
+        if r.actual is None:
+            continue
+        planned = _("planned %(p)s%%") % {"p": r.planned} if r.planned is not None else ""
+        figures.append(
+            Figure(
+                key=f"pledge-{r.project.pk}",
+                label=f"{r.project.management_no} {r.project.title}",
+                value=r.actual,
+                unit="%",
+                source=_("Management card %(no)s (approved quarterly reports)") % {"no": r.project.management_no},
+                as_of=r.project.updated_at.date() if r.project.updated_at else timezone.localdate(),
+                url=reverse("projects:pledge_public", args=[r.project.pk]),
+                note=planned,
+            )
+        )
+    return figures
+
+
+def _officer_todo(viewer, cx):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from techvalley.core.spine import Figure
+    from techvalley.projects import selectors
+    from techvalley.projects.models import ProgressReport
+
+    rows = selectors.pledge_rows(viewer, cx)
+    behind = [r for r in rows if r.behind]
+    waiting = selectors.reports(viewer, cx, ProgressReport.State.SUBMITTED).count()
+    today = timezone.localdate()
+    return [
+        Figure(
+            key="pledges-behind",
+            label=_("Pledges behind plan"),
+            value=len(behind),
+            unit=_("pledges"),
+            source=_("Yearly plans of the management cards"),
+            as_of=today,
+            url=reverse("projects:dashboard"),
+            note=", ".join(r.project.management_no for r in behind),
+        ),
+        Figure(
+            key="reports-waiting",
+            label=_("Reports waiting for approval"),
+            value=waiting,
+            unit=_("reports"),
+            source=_("Quarterly reports"),
+            as_of=today,
+            url=reverse("projects:report_list") + "?state=submitted",
+        ),
+    ]
+
+
+def _is_plan_officer(viewer, cx) -> bool:
+    from techvalley.projects import permissions
+
+    return permissions.can_view_plan(viewer, cx)
+
+
+spine.panel(
+    spine.Panel("plan_progress", _("Plan progress"), _plan_progress, order=40, audiences=frozenset({"complex"})),
+    spine.Panel(
+        "plan_todo",
+        _("Plan: to act on"),
+        _officer_todo,
+        visible=_is_plan_officer,
+        order=40,
+        audiences=frozenset({"officer"}),
     ),
 )
 

@@ -10,8 +10,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 
 from techvalley.core.models import Complex
-from techvalley.projects import services
+from techvalley.core.scoping import Viewer
+from techvalley.projects import selectors, services
 from techvalley.projects.models import Field, ProgressReport, Project
+
+#: The demo loader acts as the platform itself (it sees every pledge).
+OPERATOR = Viewer(is_superuser=True, username="demo")
 
 
 def data_file(name: str) -> Path:
@@ -20,14 +24,13 @@ def data_file(name: str) -> Path:
 
 def load_plan_demo(cx: Complex) -> dict:
     field, _ = Field.objects.get_or_create(complex=cx, name="지역경제·일자리", defaults={"order": 3})
-    pledge, created, parsed = services.import_card_file(data_file("cards/saha-3-1.txt"), cx, field=field)
+    pledge, created, parsed = services.import_card_file(data_file("cards/saha-3-1.txt"), cx, field=field, publish=True)
     spec = json.loads(data_file("demo_subprojects.json").read_text(encoding="utf-8"))
     if not pledge.children.exists():
         for item in spec["subprojects"]:
             child = services.add_subproject(pledge, item["title"], weight=item["weight"])
-            child.actual_percent = Decimal(item["percent"])
-            child.status = item["status"]
-            child.save()
+            services.set_progress_override(child, Decimal(item["percent"]), "시연용 추정치 / demo estimate")
+            services.set_status(child, item["status"])
             for line in item["budget"]:
                 services.set_budget_line(
                     child,
@@ -40,6 +43,13 @@ def load_plan_demo(cx: Complex) -> dict:
                 )
         # The card's own 40% stays what the pledge shows until the next approved report.
         services.set_progress_override(pledge, Decimal(40), "관리카드 기재값 / as written on the card")
+    # The status follows the pledge's own numbers (40% done against a plan of ~98% by late 2026
+    # is 일부추진, not 정상추진), as the department would be asked to set it.
+    row = next(r for r in selectors.pledge_rows(OPERATOR, cx) if r.project.pk == pledge.pk)
+    if row.suggested_status:
+        services.set_status(
+            pledge, row.suggested_status, "시연: 추진율과 연차별 계획에 따른 상태 / demo: from its numbers"
+        )
     green = pledge.children.filter(title="저탄소 그린산단 조성사업").first()
     officer = get_user_model().objects.filter(username="officer").first()
     if green is not None and not ProgressReport.objects.filter(project=green).exists():

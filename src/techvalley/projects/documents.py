@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from techvalley.core.validation import safe_row
 from techvalley.projects.card import CHANNEL_HEADERS, CHANNELS, _months
 
 
@@ -131,7 +132,17 @@ def render_hwpx(card: dict, *, public: bool = False) -> bytes:
 
 
 def render_xlsx_summary(rows, target) -> None:
-    """All pledges on one sheet: planned vs actual, status, budget execution, next steps."""
+    """All pledges on one sheet: planned vs actual, status, budget execution, next steps.
+
+    The sheet is in Korean whatever the page's language (it is the district's working file),
+    and text that a spreadsheet would take for a formula is neutralised (``safe_row``)."""
+    from django.utils import translation
+
+    with translation.override("ko"):
+        _xlsx_summary(rows, target)
+
+
+def _xlsx_summary(rows, target) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "공약 추진현황"
@@ -159,22 +170,24 @@ def render_xlsx_summary(rows, target) -> None:
     for r in rows:
         p = r.project
         ws.append(
-            [
-                p.management_no,
-                p.title,
-                p.field.name if p.field else "",
-                p.department_name,
-                p.get_status_display(),
-                r.planned,
-                r.actual,
-                "지연" if r.behind else "",
-                r.budget.planned,
-                r.budget.secured,
-                r.budget.spent,
-                r.budget.execution_rate,
-                "; ".join(f"{f.text} ({f.due})" for f in r.overdue),
-                "; ".join(f"{f.text} ({f.due})" for f in r.upcoming),
-            ]
+            safe_row(
+                [
+                    p.management_no,
+                    p.title,
+                    p.field.name if p.field else "",
+                    p.department_name,
+                    p.get_status_display(),
+                    r.planned,
+                    r.actual,
+                    "지연" if r.behind else "",
+                    r.budget.planned,
+                    r.budget.secured,
+                    r.budget.spent,
+                    r.budget.execution_rate,
+                    "; ".join(f"{f.text} ({f.due})" for f in r.overdue),
+                    "; ".join(f"{f.text} ({f.due})" for f in r.upcoming),
+                ]
+            )
         )
     for col, width in zip("ABCDEFGHIJKLMN", (9, 40, 12, 16, 14, 9, 9, 6, 16, 16, 16, 9, 40, 40), strict=True):
         ws.column_dimensions[col].width = width

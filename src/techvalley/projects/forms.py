@@ -2,34 +2,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from techvalley.projects.models import BudgetLine, Project
+from techvalley.projects.services import EDITABLE_FIELDS
 
 
 class ProjectForm(forms.ModelForm):
-    """What the department keeps up to date on the card between quarterly reports."""
+    """What the department keeps up to date on the card between quarterly reports.
+
+    Progress is not here: it changes through an approved report, or by hand with a reason.
+    """
+
+    reason = forms.CharField(label=_("reason for the change (kept in the history)"), max_length=300, required=False)
 
     class Meta:
         model = Project
-        fields = [
-            "title",
-            "status",
-            "progress_state",
-            "actual_percent",
-            "weight",
-            "category",
-            "owner",
-            "period_start",
-            "period_end",
-            "budget_text",
-            "budget_amount_krw",
-            "completion",
-            "department_name",
-            "department_team",
-            "department_contact",
-            "department_phone",
-            "final_goal",
-            "term_goal",
-            "public",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"final_goal": forms.Textarea(attrs={"rows": 2}), "term_goal": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -84,4 +70,4 @@ class EvidenceForm(forms.Form):
 
 
 class CardUploadForm(forms.Form):
-    file = forms.FileField(label=_("card (text layout, UTF-8)"))
+    file = forms.FileField(label=_("card (text layout; UTF-8 or CP949/EUC-KR)"))

@@ -287,6 +287,10 @@ class Evidence(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path)
     name = models.CharField(_("name"), max_length=200)
+    #: Chosen from the file's extension against a fixed list (never the uploader's claim); anything
+    #: else (HTML, SVG, scripts) is stored as application/octet-stream and always downloaded.
+    content_type = models.CharField(_("content type"), max_length=100, default="application/octet-stream")
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

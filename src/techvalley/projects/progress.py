@@ -57,3 +57,27 @@ def month_key(day: dt.date) -> str:
 def is_overdue(due: str, done: bool, today: dt.date) -> bool:
     """A future plan whose target month has passed without being done."""
     return bool(due) and not done and due < month_key(today)
+
+
+def suggested_status(actual: float | None, planned: float | None) -> str | None:
+    """The status (Korea Manifesto Center's categories) a pledge's own numbers point to:
+    done at 100%, 일부추진 (partial) when behind plan, 정상추진 (on track) otherwise; None when
+    there is no progress figure to judge by."""
+    if actual is None:
+        return None
+    if actual >= 100:
+        return "completed"
+    if is_behind(actual, planned):
+        return "partial"
+    return "on_track"
+
+
+#: Statuses a department may set that still claim the pledge is moving as planned.
+CLAIMS_ON_TRACK = {"on_track", "completed", "continuing"}
+
+
+def status_contradicts(status: str, actual: float | None, planned: float | None) -> bool:
+    """A status the numbers contradict: 정상추진 (or 완료) while behind plan, 완료 below 100%."""
+    if status in CLAIMS_ON_TRACK and is_behind(actual, planned):
+        return True
+    return status == "completed" and actual is not None and actual < 100

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from techvalley.core.models import Complex
 from techvalley.core.scoping import Viewer, officer_q
-from techvalley.projects import progress
-from techvalley.projects.models import BudgetLine, FundingSource, FuturePlan, ProgressReport, Project
+from techvalley.projects import permissions, progress
+from techvalley.projects.models import BudgetLine, Evidence, FundingSource, FuturePlan, ProgressReport, Project
 
 
 @dataclass
@@ -44,6 +44,15 @@ class PledgeRow:
     budget: Budget
     overdue: list = field(default_factory=list)
     upcoming: list = field(default_factory=list)
+
+    @property
+    def status_contradicted(self) -> bool:
+        """The status says on track (or done) but the pledge's own numbers say otherwise."""
+        return progress.status_contradicts(self.project.status, self.actual, self.planned)
+
+    @property
+    def suggested_status(self) -> str | None:
+        return progress.suggested_status(self.actual, self.planned)
 
 
 def effective_percents(projects: list[Project]) -> dict[int, tuple[float | None, bool]]:
@@ -103,12 +112,17 @@ def _complex_projects(cx: Complex, public_only: bool) -> list[Project]:
     return list(qs)
 
 
-def pledge_rows(cx: Complex, *, public_only: bool = False, today: dt.date | None = None) -> list[PledgeRow]:
-    """All pledges of a complex with planned vs actual %, flags, budget and future plans.
+def pledge_rows(
+    viewer: Viewer, cx: Complex, *, public_only: bool = False, today: dt.date | None = None
+) -> list[PledgeRow]:
+    """The pledges of a complex the viewer may see, with planned vs actual %, flags, budget and
+    future plans: the officers of the complex see every pledge, everyone else the public ones
+    (``public_only`` keeps to the public ones for anyone, as on the public pages).
 
     A fixed number of queries whatever the number of pledges (everything is prefetched).
     """
     today = today or timezone.localdate()
+    public_only = public_only or not permissions.can_view_plan(viewer, cx)
     projects = _complex_projects(cx, public_only)
     percents = effective_percents(projects)
     money = budgets(projects)
@@ -134,10 +148,13 @@ def pledge_rows(cx: Complex, *, public_only: bool = False, today: dt.date | None
     return rows
 
 
-def project_tree(project: Project) -> list[tuple[int, Project, float | None]]:
-    """The project and its descendants, depth-first, with depth and effective %."""
+def project_tree(viewer: Viewer, project: Project) -> list[tuple[int, Project, float | None]]:
+    """The project and its descendants the viewer may see, depth-first, with depth and effective %
+    (the % always counts every descendant, as the card does)."""
     projects = list(Project.objects.filter(complex_id=project.complex_id).order_by("order", "id"))
     percents = effective_percents(projects)
+    if not permissions.can_view_plan(viewer, project.complex_id):
+        projects = [p for p in projects if p.public or p.pk == project.pk]
     kids: dict[int | None, list[Project]] = defaultdict(list)
     for p in projects:
         kids[p.parent_id].append(p)
@@ -152,9 +169,9 @@ def project_tree(project: Project) -> list[tuple[int, Project, float | None]]:
     return out
 
 
-def budget_ledger(project: Project) -> dict:
+def budget_ledger(viewer: Viewer, project: Project) -> dict:
     """공약가계부: by year and source, planned/secured/spent, the project and its descendants."""
-    ids = [p.pk for _, p, _ in project_tree(project)]
+    ids = [p.pk for _, p, _ in project_tree(viewer, project)]
     lines = BudgetLine.objects.filter(project_id__in=ids).select_related("project")
     table: dict[int, dict[str, Budget]] = defaultdict(lambda: defaultdict(Budget))
     by_source: dict[str, Budget] = defaultdict(Budget)
@@ -175,6 +192,36 @@ def budget_ledger(project: Project) -> dict:
     }
 
 
+def budget_reconciliation(project: Project, ledger: dict) -> dict | None:
+    """How the card's 소요예산 and the budget ledger (공약가계부) relate, when they differ.
+
+    ``kind``: "non_budget" — the card says 비예산 (no budget of the district's own) while the
+    ledger holds funds of the sub-projects (national, city … programmes run alongside);
+    "differs" — the card names an amount and the ledger's planned total is another.
+    None when they agree (or there is nothing to compare).
+    """
+    planned = ledger["total"].planned
+    card_amount = project.budget_amount_krw
+    text = project.budget_text.replace(" ", "")
+    if card_amount is None and "비예산" in text and planned:
+        by_source = [(label, b.planned) for _s, label, b in ledger["sources"] if b.planned]
+        return {
+            "kind": "non_budget",
+            "card_text": project.budget_text,
+            "ledger_planned": planned,
+            "by_source": by_source,
+        }
+    if card_amount is not None and planned and card_amount != planned:
+        return {
+            "kind": "differs",
+            "card_text": project.budget_text,
+            "card_amount": card_amount,
+            "ledger_planned": planned,
+            "difference": planned - card_amount,
+        }
+    return None
+
+
 def _sum(items) -> Budget:
     b = Budget()
     for x in items:
@@ -183,7 +230,15 @@ def _sum(items) -> Budget:
 
 
 def reports(viewer: Viewer, cx: Complex, state: str = "") -> QuerySet:
+    """Quarterly reports of the complex, for its officers (nobody else sees any)."""
     qs = ProgressReport.objects.filter(officer_q(viewer, "project__complex"), project__complex=cx).select_related(
         "project", "created_by", "reviewed_by"
     )
     return qs.filter(state=state) if state else qs
+
+
+def evidence(viewer: Viewer, report: ProgressReport) -> QuerySet:
+    """The evidence files of a report, for those who may see the report."""
+    if not permissions.can_view_report(viewer, report):
+        return Evidence.objects.none()
+    return report.evidence.select_related("uploaded_by").order_by("uploaded_at", "id")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/card/", views.card_page, name="card_page"),
     path("<int:pk>/edit/", views.edit_project, name="project_edit"),
     path("<int:pk>/override/", views.set_override, name="project_override"),
+    path("<int:pk>/publish/", views.publish, name="project_publish"),
     path("<int:pk>/budget/", views.add_budget_line, name="budget_add"),
     path("<int:pk>/subprojects/", views.add_subproject, name="subproject_add"),
     path("<int:pk>/reports/new/", views.report_form, name="report_new"),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/<str:action>/", views.report_action, name="report_action"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
 ]

@@ -1,18 +1,24 @@
-"""Plan-tracking pages: public pledge pages, the officer dashboard, the card, reports."""
+"""Plan-tracking pages: public pledge pages, the officer dashboard, the card, reports.
+
+Views check permission with the predicates of ``permissions.py`` and change data only through
+``services``; they read through ``selectors``, which take the viewer.
+"""
 
 from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techvalley.core.scoping import viewer_for
-from techvalley.core.views import current_complex, officer_or_403, render_page
-from techvalley.projects import documents, selectors, services
+from techvalley.core.validation import BadInput, page_param
+from techvalley.core.views import current_complex, render_page
+from techvalley.projects import documents, permissions, selectors, services
 from techvalley.projects.card import CardParseError, render_text
 from techvalley.projects.forms import (
     AchievementFormSet,
@@ -25,7 +31,7 @@ from techvalley.projects.forms import (
     ReviewForm,
     SubprojectForm,
 )
-from techvalley.projects.models import ProgressReport, Project
+from techvalley.projects.models import Evidence, ProgressReport, Project
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -33,6 +39,37 @@ CONTENT_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "html": "text/html; charset=utf-8",
 }
+REPORTS_PER_PAGE = 50
+
+
+def _deny() -> PermissionDenied:
+    return PermissionDenied(_("Only the district officers of this complex may do this."))
+
+
+def _check(allowed: bool) -> None:
+    if not allowed:
+        raise _deny()
+
+
+def _project(request, pk: int, predicate) -> tuple[Project, object]:
+    project = get_object_or_404(Project.objects.select_related("complex", "parent"), pk=pk)
+    viewer = viewer_for(request.user)
+    _check(predicate(viewer, project))
+    return project, viewer
+
+
+def _report(request, pk: int, predicate=permissions.can_view_report) -> tuple[ProgressReport, object]:
+    report = get_object_or_404(ProgressReport.objects.select_related("project", "created_by", "reviewed_by"), pk=pk)
+    viewer = viewer_for(request.user)
+    _check(predicate(viewer, report))
+    return report, viewer
+
+
+def _plan_complex(request):
+    cx = current_complex(request)
+    viewer = viewer_for(request.user)
+    _check(permissions.can_view_plan(viewer, cx))
+    return cx, viewer
 
 
 def _public_pledge(pk: int) -> Project:
@@ -44,14 +81,15 @@ def _public_pledge(pk: int) -> Project:
 
 def pledge_list(request):
     cx = current_complex(request)
-    rows = selectors.pledge_rows(cx, public_only=True)
+    rows = selectors.pledge_rows(viewer_for(request.user), cx, public_only=True)
     return render_page(request, "projects/pledge_list.html", {"complex": cx, "rows": rows})
 
 
 def pledge_public(request, pk: int):
     project = _public_pledge(pk)
+    viewer = viewer_for(request.user)
     card = services.card_of(project, public=True)
-    row = next(r for r in selectors.pledge_rows(project.complex, public_only=True) if r.project.pk == pk)
+    row = next(r for r in selectors.pledge_rows(viewer, project.complex, public_only=True) if r.project.pk == pk)
     context = {
         "project": project,
         "row": row,
@@ -63,8 +101,11 @@ def pledge_public(request, pk: int):
 
 def card_download(request, pk: int, fmt: str):
     """The card as a file. Officers of the complex get it with contacts; everyone else the public one."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404(_("Unknown format."))
     project = get_object_or_404(Project, pk=pk)
-    internal = viewer_for(request.user).is_officer_of(project.complex_id) and request.GET.get("public") != "1"
+    viewer = viewer_for(request.user)
+    internal = permissions.can_view_internal_card(viewer, project) and request.GET.get("public") != "1"
     if not internal and not project.public:
         raise Http404(_("No such pledge."))
     card = services.card_of(project, public=not internal)
@@ -74,10 +115,8 @@ def card_download(request, pk: int, fmt: str):
         body = documents.render_hwpx(card, public=not internal)
     elif fmt == "txt":
         body = render_text(card).encode("utf-8")
-    elif fmt == "html":
-        body = documents.render_html(card, public=not internal).encode("utf-8")
     else:
-        raise Http404(_("Unknown format."))
+        body = documents.render_html(card, public=not internal).encode("utf-8")
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     filename = f"card-{project.management_no or project.pk}{'' if internal else '-public'}.{fmt}"
     response["Content-Disposition"] = f'{"inline" if fmt in ("pdf", "html") else "attachment"}; filename="{filename}"'
@@ -85,9 +124,8 @@ def card_download(request, pk: int, fmt: str):
 
 
 def dashboard(request):
-    cx = current_complex(request)
-    viewer = officer_or_403(request, cx)
-    rows = selectors.pledge_rows(cx)
+    cx, viewer = _plan_complex(request)
+    rows = selectors.pledge_rows(viewer, cx)
     context = {
         "complex": cx,
         "rows": rows,
@@ -95,29 +133,31 @@ def dashboard(request):
         "overdue": [(r.project, f) for r in rows for f in r.overdue],
         "upcoming": sorted(((r.project, f) for r in rows for f in r.upcoming), key=lambda x: x[1].due)[:10],
         "waiting": selectors.reports(viewer, cx, ProgressReport.State.SUBMITTED).count(),
-        "is_planner": viewer.is_planner_of(cx.pk),
+        "can_import": permissions.can_import_card(viewer, cx),
     }
     return render_page(request, "projects/dashboard.html", context)
 
 
 def export_xlsx(request):
-    cx = current_complex(request)
-    officer_or_403(request, cx)
+    cx, viewer = _plan_complex(request)
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="pledges-{cx.slug}-{timezone.localdate():%Y%m%d}.xlsx"'
-    documents.render_xlsx_summary(selectors.pledge_rows(cx), response)
+    documents.render_xlsx_summary(selectors.pledge_rows(viewer, cx), response)
     return response
 
 
 def card_page(request, pk: int):
-    project = get_object_or_404(Project.objects.select_related("complex", "parent"), pk=pk)
-    viewer = officer_or_403(request, project.complex)
+    project, viewer = _project(request, pk, permissions.can_view_internal_card)
     card = services.card_of(project)
+    rows = [r for r in selectors.pledge_rows(viewer, project.complex) if r.project.pk == project.pk]
+    ledger = selectors.budget_ledger(viewer, project)
     context = {
         "project": project,
+        "row": rows[0] if rows else None,
         "card_html": documents.render_html(card, standalone=False),
-        "tree": selectors.project_tree(project),
-        "ledger": selectors.budget_ledger(project),
+        "tree": selectors.project_tree(viewer, project),
+        "ledger": ledger,
+        "reconciliation": selectors.budget_reconciliation(project, ledger),
         "reports": project.reports.select_related("created_by", "reviewed_by"),
         "versions": project.versions.all()[:10],
         "override_form": OverrideForm(
@@ -125,17 +165,22 @@ def card_page(request, pk: int):
         ),
         "budget_form": BudgetLineForm(initial={"year": timezone.localdate().year}),
         "subproject_form": SubprojectForm(),
-        "is_planner": viewer.is_planner_of(project.complex_id),
+        "can_edit": permissions.can_edit_project(viewer, project),
+        "can_publish": permissions.can_publish_project(viewer, project),
+        "can_report": permissions.can_draft_report(viewer, project),
     }
     return render_page(request, "projects/card_page.html", context)
 
 
 def edit_project(request, pk: int):
-    project = get_object_or_404(Project, pk=pk)
-    officer_or_403(request, project.complex)
+    """The card's fields; progress is not among them (reports, or set by hand with a reason)."""
+    project, _viewer = _project(request, pk, permissions.can_edit_project)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        changes = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
+        # The form filled the instance while validating; compare against what is stored.
+        project.refresh_from_db()
+        services.update_project(project, changes, reason=form.cleaned_data.get("reason", ""))
         messages.success(request, _("Saved."))
         return redirect("projects:card_page", pk=pk)
     return render_page(request, "projects/edit.html", {"project": project, "form": form})
@@ -143,8 +188,7 @@ def edit_project(request, pk: int):
 
 @require_POST
 def set_override(request, pk: int):
-    project = get_object_or_404(Project, pk=pk)
-    officer_or_403(request, project.complex)
+    project, _viewer = _project(request, pk, permissions.can_edit_project)
     form = OverrideForm(request.POST)
     if form.is_valid():
         try:
@@ -158,9 +202,18 @@ def set_override(request, pk: int):
 
 
 @require_POST
+def publish(request, pk: int):
+    """Show the pledge on the public pages (or take it off): a card imported on the web starts internal."""
+    project, _viewer = _project(request, pk, permissions.can_publish_project)
+    public = request.POST.get("public") == "1"
+    services.publish_project(project, public)
+    messages.success(request, _("Published on the public pages.") if public else _("Taken off the public pages."))
+    return redirect("projects:card_page", pk=pk)
+
+
+@require_POST
 def add_budget_line(request, pk: int):
-    project = get_object_or_404(Project, pk=pk)
-    officer_or_403(request, project.complex)
+    project, _viewer = _project(request, pk, permissions.can_edit_project)
     form = BudgetLineForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
@@ -178,28 +231,31 @@ def add_budget_line(request, pk: int):
         except services.WorkflowError as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, "; ".join(f"{form[k].label}: {' '.join(v)}" for k, v in form.errors.items()))
     return redirect("projects:card_page", pk=pk)
 
 
 @require_POST
 def add_subproject(request, pk: int):
-    project = get_object_or_404(Project, pk=pk)
-    officer_or_403(request, project.complex)
+    project, _viewer = _project(request, pk, permissions.can_edit_project)
     form = SubprojectForm(request.POST)
     if form.is_valid():
         child = services.add_subproject(
             project, form.cleaned_data["title"], kind=form.cleaned_data["kind"], weight=form.cleaned_data["weight"]
         )
         messages.success(request, _("Added: %(title)s") % {"title": child.title})
+    else:
+        messages.error(request, _("Check the values."))
     return redirect("projects:card_page", pk=pk)
 
 
 def report_form(request, pk: int, report_pk: int | None = None):
     """Draft a quarterly report, or revise a draft or a returned one."""
-    project = get_object_or_404(Project, pk=pk)
-    officer_or_403(request, project.complex)
+    project, viewer = _project(request, pk, permissions.can_draft_report)
     report = get_object_or_404(ProgressReport, pk=report_pk, project=project) if report_pk else None
+    if report is not None and not permissions.can_edit_report(viewer, report):
+        messages.error(request, _("This report can no longer be changed."))
+        return redirect("projects:report_detail", pk=report.pk)
     today = timezone.localdate()
     initial = (
         {"year": report.year, "quarter": report.quarter, "percent": report.percent, "summary": report.summary}
@@ -209,6 +265,7 @@ def report_form(request, pk: int, report_pk: int | None = None):
     form = ReportForm(request.POST or None, initial=initial)
     existing = [{**a, "end": a["end"] or ""} for a in (report.new_achievements if report else [])]
     formset = AchievementFormSet(request.POST or None, initial=existing, prefix="ach")
+    status = 200
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         items = [f.cleaned_data for f in formset if f.cleaned_data.get("text")]
         try:
@@ -225,24 +282,33 @@ def report_form(request, pk: int, report_pk: int | None = None):
             return redirect("projects:report_detail", pk=saved.pk)
         except services.WorkflowError as exc:
             messages.error(request, str(exc))
+        except BadInput as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
     headings = sorted({a.heading for a in project.achievements.all() if a.heading})
-    return render_page(
+    response = render_page(
         request,
         "projects/report_form.html",
         {"project": project, "form": form, "formset": formset, "report": report, "headings": headings},
     )
+    response.status_code = status
+    return response
 
 
 def report_list(request):
-    cx = current_complex(request)
-    viewer = officer_or_403(request, cx)
+    cx, viewer = _plan_complex(request)
     state = request.GET.get("state", "")
+    if state not in dict(ProgressReport.State.choices):
+        state = ""
+    reports = selectors.reports(viewer, cx, state)
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(page_param(request.GET.get("page")))
     return render_page(
         request,
         "projects/report_list.html",
         {
             "complex": cx,
-            "reports": selectors.reports(viewer, cx, state),
+            "page": page,
+            "reports": page.object_list,
             "state": state,
             "states": ProgressReport.State.choices,
         },
@@ -250,73 +316,94 @@ def report_list(request):
 
 
 def report_detail(request, pk: int):
-    report = get_object_or_404(ProgressReport.objects.select_related("project", "created_by", "reviewed_by"), pk=pk)
-    viewer = officer_or_403(request, report.project.complex)
+    report, viewer = _report(request, pk)
     return render_page(
         request,
         "projects/report_detail.html",
         {
             "report": report,
-            "evidence": report.evidence.all(),
+            "evidence": selectors.evidence(viewer, report),
             "review_form": ReviewForm(),
             "evidence_form": EvidenceForm(),
-            "is_planner": viewer.is_planner_of(report.project.complex_id),
+            "can_edit": permissions.can_edit_report(viewer, report),
+            "can_upload": permissions.can_upload_evidence(viewer, report),
+            "can_approve": permissions.can_approve_report(viewer, report),
         },
     )
 
 
 @require_POST
 def report_action(request, pk: int, action: str):
-    report = get_object_or_404(ProgressReport.objects.select_related("project"), pk=pk)
-    viewer = officer_or_403(request, report.project.complex)
+    report, viewer = _report(request, pk)
+    if action not in ("submit", "approve", "return", "evidence"):
+        raise Http404(_("Unknown action."))
+    if action in ("approve", "return") and not permissions.can_approve_report(viewer, report):
+        raise PermissionDenied(_("Only the planning office approves or returns reports."))
     form = ReviewForm(request.POST)
     comment = form.data.get("comment", "")
     try:
         if action == "submit":
             services.submit_report(report, request.user)
             messages.success(request, _("Submitted to the planning office."))
-        elif action in ("approve", "return"):
-            if not viewer.is_planner_of(report.project.complex_id):
-                raise PermissionDenied(_("Only the planning office approves or returns reports."))
-            if action == "approve":
-                services.approve_report(report, request.user, comment)
-                messages.success(request, _("Approved: the card was updated."))
-            else:
-                services.return_report(report, request.user, comment)
-                messages.success(request, _("Returned to the department."))
-        elif action == "evidence":
+        elif action == "approve":
+            services.approve_report(report, request.user, comment)
+            messages.success(request, _("Approved: the card was updated."))
+        elif action == "return":
+            services.return_report(report, request.user, comment)
+            messages.success(request, _("Returned to the department."))
+        else:
             ev = EvidenceForm(request.POST, request.FILES)
             if not ev.is_valid():
                 raise services.WorkflowError(_("Choose a file."))
             services.attach_evidence(report, ev.cleaned_data["file"], request.user, ev.cleaned_data["name"])
             messages.success(request, _("Evidence attached."))
-        else:
-            raise Http404
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     return redirect("projects:report_detail", pk=pk)
 
 
+def evidence_download(request, pk: int):
+    """An evidence file, for those who may see its report, always as a download with the type
+    chosen from its extension at upload (never the browser's guess: no page, no script)."""
+    evidence = get_object_or_404(Evidence.objects.select_related("report__project"), pk=pk)
+    _check(permissions.can_view_evidence(viewer_for(request.user), evidence))
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage.")) from None
+    filename = Path(evidence.file.name).name
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def card_import(request):
-    cx = current_complex(request)
-    officer_or_403(request, cx)
+    cx, viewer = _plan_complex(request)
+    _check(permissions.can_import_card(viewer, cx))
     form = CardUploadForm(request.POST or None, request.FILES or None)
-    unplaced = None
+    unplaced = project = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            from techvalley.projects.card import parse_card
-
-            parsed = parse_card(upload.read().decode("utf-8-sig"))
-            project, created = services.import_card(parsed.card, cx, reason=f"card upload {Path(upload.name).name}")
+            project, created, parsed = services.import_card_upload(upload, cx)
             unplaced = parsed.unplaced
             messages.success(
-                request, (_("Created %(no)s.") if created else _("Updated %(no)s.")) % {"no": project.management_no}
+                request,
+                (_("Created %(no)s. It is internal until you publish it.") if created else _("Updated %(no)s."))
+                % {"no": project.management_no},
             )
             if not unplaced:
                 return redirect("projects:card_page", pk=project.pk)
-        except UnicodeDecodeError:
-            form.add_error("file", _("The card must be a UTF-8 text file."))
         except (CardParseError, services.WorkflowError) as exc:
             form.add_error("file", str(exc))
-    return render_page(request, "projects/card_import.html", {"complex": cx, "form": form, "unplaced": unplaced})
+            status = 400
+        except BadInput as exc:
+            form.add_error("file", exc.message)
+            status = exc.status
+    context = {"complex": cx, "form": form, "unplaced": unplaced, "project": project}
+    response = render_page(request, "projects/card_import.html", context)
+    response.status_code = status
+    return response
