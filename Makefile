@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres bench install messages lint clean
+.PHONY: demo test test-sqlite test-postgres bench fuzz install messages lint clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-deps.sh base
@@ -28,6 +28,9 @@ test: install
 bench: install
 	bash scripts/system-deps.sh test
 	bash scripts/bench.sh
+
+fuzz: install
+	bash scripts/fuzz.sh
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts

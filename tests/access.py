@@ -156,26 +156,34 @@ def _params(entry: spine.Access, world: dict, side: str) -> dict:
     return params
 
 
+def url_for(entry: spine.Access, params: dict) -> tuple[str, dict]:
+    """The URL of an entry with its parameters, and its query string (``params["query"]``)."""
+    if entry.name.startswith(API_PREFIX):
+        _method, path = entry.name.removeprefix(API_PREFIX).split(" ", 1)
+        url = "/api" + re.sub(r"\{(\w+)\}", lambda m: str(params[m.group(1)]), path)
+    else:
+        url = reverse(entry.name, kwargs=_url_kwargs(entry.name, params))
+    return url, params.get("query") or {}
+
+
 def request(entry: spine.Access, world: dict, role: str, side: str):
     params = _params(entry, world, side)
     body = entry.body(world["objects"], side) if callable(entry.body) else entry.body
     user = world["users"][role]
     client = Client(raise_request_exception=False)
+    url, query = url_for(entry, params)
     if entry.name.startswith(API_PREFIX):
-        method, path = entry.name.removeprefix(API_PREFIX).split(" ", 1)
-        url = "/api" + re.sub(r"\{(\w+)\}", lambda m: str(params[m.group(1)]), path)
+        method = entry.name.removeprefix(API_PREFIX).split(" ", 1)[0]
         headers = {}
         if user is not None:
             headers["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.objects.create(user=user, name='access').key}"
-        call = getattr(client, method.lower())
         if method == "GET":
-            return call(url, params.get("query") or {}, **headers)
-        return call(url, data=body or {}, content_type="application/json", **headers)
+            return client.get(url, query, **headers)
+        return getattr(client, method.lower())(url, data=body or {}, content_type="application/json", **headers)
     if user is not None:
         client.force_login(user)
-    url = reverse(entry.name, kwargs=_url_kwargs(entry.name, params))
     if entry.method == "GET":
-        return client.get(url, params.get("query") or {})
+        return client.get(url, query)
     return getattr(client, entry.method.lower())(url, data=body or {})
 
 
