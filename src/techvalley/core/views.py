@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from techvalley.core import selectors
 from techvalley.core.models import Complex
 from techvalley.core.scoping import viewer_for
+from techvalley.core.validation import page_param
 
 
 def current_complex(request: HttpRequest) -> Complex:
@@ -18,7 +19,10 @@ def current_complex(request: HttpRequest) -> Complex:
     slug = request.GET.get("complex") or settings.TECHVALLEY_DEFAULT_COMPLEX
     cx = Complex.objects.filter(slug=slug).first() or Complex.objects.order_by("id").first()
     if cx is None:
-        raise Http404("산업단지가 아직 없습니다. `techvalley demo` 또는 관리 화면에서 추가하세요. / No complex yet.")
+        raise Http404(
+            "산업단지가 아직 없습니다. `techvalley setup` 또는 `techvalley complex add`로 추가하세요. "
+            "/ No complex yet: add one with `techvalley setup` or `techvalley complex add`."
+        )
     return cx
 
 
@@ -46,10 +50,23 @@ class LoginView(auth_views.LoginView):
 
 
 def audit_list(request):
+    """The audit trail for an officer: filters (who, kind of record, action, company, dates),
+    bounded pages, and each change in words (field names, choice labels, related records' names)."""
     cx = current_complex(request)
     viewer = officer_or_403(request, cx)
-    qs = selectors.audit_trail(viewer, cx, request.GET.get("model", ""), request.GET.get("object_id", ""))
-    return render_page(request, "core/audit.html", {"complex": cx, "page": page_of(request, qs)})
+    filters = selectors.AuditFilters.from_params(request.GET)
+    number = page_param(request.GET.get("page"))
+    qs = selectors.audit_trail(viewer, cx, filters=filters)
+    page = Paginator(qs, settings.TECHVALLEY_PAGE_SIZE).get_page(number)
+    context = {
+        "complex": cx,
+        "page": page,
+        "entries": selectors.describe_entries(page.object_list),
+        "filters": filters,
+        "choices": selectors.audit_choices(viewer, cx),
+        "company_found": bool(selectors.company_ids(cx, filters.company)) if filters.company else None,
+    }
+    return render_page(request, "core/audit.html", context)
 
 
 def _error_page(request, status: int, exception=None):
