@@ -40,3 +40,37 @@ def test_access_table(world, case, settings):
     got = access.verdict(response, entry)
     expected = "allowed" if entry.allows(role, own=(side == "a")) else "denied"
     assert got == expected, f"{access.case_id(case)}: {response.status_code} {response.content[:300]!r}"
+
+
+def _links(html: str) -> list[str]:
+    import re
+
+    return [
+        h for h in re.findall(r'<a [^>]*href="(/[^"#]*)"', html) if not h.startswith(("/admin/", "/api/", "/i18n/"))
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", spine.ROLES)
+def test_no_link_or_menu_entry_leads_to_a_403(world, role, settings):
+    """Crawl from the front page and the dashboard as each role: every link shown opens."""
+    from django.test import Client
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    client = Client(raise_request_exception=False)
+    if world["users"][role] is not None:
+        client.force_login(world["users"][role])
+    seen, queue, broken = set(), ["/", "/dashboard/"], []
+    while queue and len(seen) < 150:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code in (403, 500):
+            broken.append((url, response.status_code))
+            continue
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            queue += [h.replace("&amp;", "&") for h in _links(response.content.decode()) if h not in seen]
+    assert len(seen) > 10, seen  # the crawl reached the menus' pages
+    assert broken == [], f"{role} is shown links that fail: {broken}"
