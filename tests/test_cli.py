@@ -74,3 +74,159 @@ def test_registry_export_xlsx(world, tmp_path):
     assert r.exit_code == 0, r.output
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert rows[0][0].startswith("회사명") and len(rows) == 3
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_complex_commands_validate_and_audit(tmp_path):
+    from techvalley.core.models import AuditEntry, Complex
+
+    r = runner.invoke(app, ["complex", "add", "Bad Slug!", "--name", "x"])
+    assert r.exit_code == 2 and "영문 소문자" in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)  # a message, not a traceback
+    r = runner.invoke(
+        app,
+        [
+            "complex",
+            "add",
+            "saha",
+            "--name",
+            "사하 단지",
+            "--sigungu",
+            "사하구",
+            "--dong",
+            "장림동",
+            "--area-km2",
+            "2.81",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert runner.invoke(app, ["complex", "add", "saha", "--name", "again"]).exit_code == 2
+    for bad in (["--area-km2", "NaN"], ["--area-km2", "-1"], ["--founded-year", "²"], ["--dong", "장림동,신평동"]):
+        r = runner.invoke(app, ["complex", "edit", "saha", *bad])
+        assert r.exit_code == 2 and "/" in r.output, (bad, r.output)
+    r = runner.invoke(app, ["complex", "edit", "saha", "--dong", "장림동", "--dong", "신평동", "--name-en", "Saha"])
+    assert r.exit_code == 0, r.output
+    assert runner.invoke(app, ["complex", "edit", "nowhere", "--name", "x"]).exit_code == 2
+    listed = json.loads(runner.invoke(app, ["complex", "list", "--json"]).stdout)
+    assert [(c["slug"], c["legal_dongs"], c["name_en"]) for c in listed] == [("saha", ["장림동", "신평동"], "Saha")]
+    cx = Complex.objects.get(slug="saha")
+    entries = list(AuditEntry.objects.filter(model="core.Complex").order_by("id"))
+    assert [e.action for e in entries] == ["create", "update"]
+    assert all(e.complex_id == cx.pk and e.actor_label.startswith("cli:") for e in entries)
+    assert entries[1].changes["legal_dongs"] == [["장림동"], ["장림동", "신평동"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_orgs_users_and_tokens_from_the_command_line(cx, tmp_path):
+    from django.contrib.auth import authenticate
+
+    from techvalley.core.models import ApiToken, AuditEntry, Membership
+
+    assert runner.invoke(app, ["org", "add", "--kind", "district", "사하구청"]).exit_code == 0
+    assert runner.invoke(app, ["org", "add", "--kind", "company", "대한정밀"]).exit_code == 0
+    r = runner.invoke(app, ["org", "add", "--kind", "district", "사하구청"])
+    assert r.exit_code == 2 and "이미 있습니다" in r.output
+    assert runner.invoke(app, ["org", "add", "--kind", "factory", "X"]).exit_code == 2
+    orgs = json.loads(runner.invoke(app, ["org", "list", "--json"]).stdout)
+    assert {o["name"]: o["kind"] for o in orgs} == {"사하구청": "district", "대한정밀": "company"}
+
+    # No password given: one is generated, shown once, and works.
+    r = runner.invoke(app, ["user", "add", "officer", "--org", "사하구청", "--role", "officer"])
+    assert r.exit_code == 0, r.output
+    password = r.stdout.strip().rsplit(" ", 1)[-1]
+    assert authenticate(username="officer", password=password) is not None
+    # From a file; a weak one is refused with Django's reasons, in Korean then English.
+    (tmp_path / "pw").write_text("correct-horse-battery-9\n", encoding="utf-8")
+    r = runner.invoke(
+        app, ["user", "add", "kim", "--org", "대한정밀", "--role", "manager", "--password-file", str(tmp_path / "pw")]
+    )
+    assert r.exit_code == 0, r.output
+    assert authenticate(username="kim", password="correct-horse-battery-9") is not None
+    r = runner.invoke(app, ["user", "add", "lee", "--org", "대한정밀", "--role", "member", "--password", "1234"])
+    assert r.exit_code == 2 and "비밀번호" in r.output and "too short" in one_line(r.output)
+    for bad in (
+        ["user", "add", "park", "--org", "대한정밀", "--role", "officer"],  # officers belong to a district office
+        ["user", "add", "park", "--org", "대한정밀", "--role", "boss"],
+        ["user", "add", "park", "--org", "없는기관", "--role", "member"],
+        ["user", "add", "kim", "--org", "대한정밀", "--role", "member"],  # exists
+        ["user", "add", "park", "--org", "대한정밀", "--role", "member", "--email", "not-an-email"],
+        ["user", "add", "pa rk", "--org", "대한정밀", "--role", "member"],
+    ):
+        r = runner.invoke(app, bad)
+        assert r.exit_code == 2 and isinstance(r.exception, SystemExit | None), (bad, r.output)
+    assert not Membership.objects.filter(user__username__in=["lee", "park", "pa rk"]).exists()
+    assert runner.invoke(app, ["user", "role", "kim", "--org", "대한정밀", "--role", "member"]).exit_code == 0
+    assert Membership.objects.get(user__username="kim").role == "member"
+    users = {u["username"]: u for u in json.loads(runner.invoke(app, ["user", "list", "--json"]).stdout)}
+    assert users["officer"]["roles"] == [{"complex": cx.slug, "organisation": "사하구청", "role": "officer"}]
+
+    # Tokens: the key goes to stdout once; lists never show it; revoking ends it; the audit has no key.
+    r = runner.invoke(app, ["token", "create", "officer", "--name", "연계 시스템"])
+    assert r.exit_code == 0, r.output
+    key = r.stdout.strip().splitlines()[-1]
+    token = ApiToken.objects.get(key=key)
+    listing = runner.invoke(app, ["token", "list", "--json"]).stdout
+    assert key not in listing and json.loads(listing)[0]["name"] == "연계 시스템"
+    assert runner.invoke(app, ["token", "create", "nobody"]).exit_code == 2
+    assert runner.invoke(app, ["token", "revoke", str(token.pk)]).exit_code == 0
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    assert runner.invoke(app, ["token", "revoke", str(token.pk)]).exit_code == 2
+    assert runner.invoke(app, ["token", "revoke", "x"]).exit_code == 2
+    trail = AuditEntry.objects.filter(model__in=["core.ApiToken", "core.Membership", "auth.User", "core.Organisation"])
+    assert {(e.model, e.action) for e in trail} >= {
+        ("core.ApiToken", "create"),
+        ("core.ApiToken", "delete"),
+        ("core.Membership", "create"),
+        ("core.Membership", "update"),
+        ("auth.User", "create"),
+        ("core.Organisation", "create"),
+    }
+    assert all(key not in json.dumps(e.changes) and password not in json.dumps(e.changes) for e in trail)
+    assert all(e.complex_id == cx.pk for e in trail)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_complex_commands_say_how_to_add_one(tmp_path):
+    card = tmp_path / "card.txt"
+    card.write_text("x", encoding="utf-8")
+    for args in (["registry", "import", str(card)], ["card", "import", str(card)], ["org", "list"]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "techvalley complex add" in one_line(r.output) and "techvalley setup" in one_line(r.output)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_only_complex_is_used_when_none_is_named(tmp_path):
+    assert runner.invoke(app, ["complex", "add", "gamcheon", "--name", "감천", "--sigungu", "사하구"]).exit_code == 0
+    assert runner.invoke(app, ["org", "add", "--kind", "district", "사하구청"]).exit_code == 0
+    assert runner.invoke(app, ["complex", "add", "noksan", "--name", "녹산"]).exit_code == 0
+    r = runner.invoke(app, ["org", "add", "--kind", "district", "강서구청"])
+    assert r.exit_code == 2 and "--complex" in r.output  # two complexes: say which
+    assert runner.invoke(app, ["org", "add", "--complex", "noksan", "--kind", "district", "강서구청"]).exit_code == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_setup_without_questions(tmp_path):
+    from django.contrib.auth import authenticate
+
+    (tmp_path / "pw").write_text("day-one-officer-pass\n", encoding="utf-8")
+    args = ["setup", "--no-input", "--slug", "saha", "--name", "사하 단지", "--sigungu", "사하구"]
+    args += ["--dong", "장림동", "--officer", "first", "--password-file", str(tmp_path / "pw")]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert authenticate(username="first", password="day-one-officer-pass") is not None
+    users = json.loads(runner.invoke(app, ["user", "list", "--json"]).stdout)
+    assert users[0]["roles"] == [{"complex": "saha", "organisation": "사하구청", "role": "officer"}]
+    r = runner.invoke(app, ["setup", "--no-input", "--slug", "other"])
+    assert r.exit_code == 2 and "--no-input" in r.output
+
+
+def test_help_of_core_commands_runs():
+    for args in (["complex", "--help"], ["org", "add", "--help"], ["user", "add", "--help"], ["token", "--help"]):
+        assert runner.invoke(app, args).exit_code == 0
+    for args in (["setup", "--help"], ["migrate", "--help"], ["token", "revoke", "--help"]):
+        assert runner.invoke(app, args).exit_code == 0
