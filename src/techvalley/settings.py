@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "techvalley.registry",
     "techvalley.projects",
     "techvalley.green",
+    "techvalley.facilities",
+    "techvalley.collaboration",
+    "techvalley.tenancy",
+    "techvalley.surveys",
     "techvalley.portal",
 ]
 

@@ -1,0 +1,1 @@
+"""What the collaboration app contributes through the spine (see core/spine.py)."""

@@ -1,0 +1,1 @@
+"""What the tenancy app contributes through the spine (see core/spine.py)."""
