@@ -230,3 +230,20 @@ def test_help_of_core_commands_runs():
         assert runner.invoke(app, args).exit_code == 0
     for args in (["setup", "--help"], ["migrate", "--help"], ["token", "revoke", "--help"]):
         assert runner.invoke(app, args).exit_code == 0
+
+
+def test_commands_in_the_operations_guide_exist():
+    """Every `techvalley …` command the operations guide names answers --help."""
+    import re
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
+    groups = {g.name for g in app.registered_groups}
+    named = set()
+    # A command starts a line of a code block, or follows a backtick or "$(".
+    for first, second in re.findall(r"(?:^|`|\$\()techvalley ([a-z]+)(?: ([a-z]+))?", guide, re.M):
+        named.add((first, second) if first in groups and second else (first,))
+    assert ("setup",) in named and ("complex", "add") in named and ("user", "role") in named
+    for command in sorted(named):
+        r = runner.invoke(app, [*command, "--help"])
+        assert r.exit_code == 0, (command, r.output)
