@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 CHANNELS = ["설명회·보고회", "만족도·설문조사", "민간전문가 자문", "언론·방송 보도", "기타"]
 CHANNEL_HEADERS = ["설명회, 보고회 등", "만족도, 설문조사", "민간전문가 자문", "언론·방송 보도", "기 타"]
@@ -158,12 +158,14 @@ def _number(text: str) -> int | float | None:
 def parse_amount(text: str) -> int | None:
     """The amount in KRW of "145억원", "1,450백만원", "3억 5천만원"; None if it names none."""
     total, found = 0, False
-    for number, unit in AMOUNT.findall(text):
-        try:
-            total += int(Decimal(number.replace(",", "")) * UNIT[unit])
-        except InvalidOperation:
-            return None
-        found = True
+    with localcontext() as ctx:
+        ctx.prec = 1000  # exact for any amount a card could write; validation refuses the absurd
+        for number, unit in AMOUNT.findall(text):
+            try:
+                total += int(Decimal(number.replace(",", "")) * UNIT[unit])
+            except InvalidOperation:
+                return None
+            found = True
     return total if found else None
 
 
