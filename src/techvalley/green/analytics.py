@@ -17,7 +17,7 @@ import pyarrow as pa
 import sqlglot
 
 from techvalley.green import factors
-from techvalley.green.lake import Lake
+from techvalley.green.lake import Lake, bucket_of
 
 NEGATIVE = 1
 
@@ -80,13 +80,22 @@ GROUP BY m.company, p.month
 ORDER BY m.company, p.month"""
 
 
-def excluded_sql(year: int) -> str:
+def excluded_sql(year: int, companies: Iterable[str] | None = None) -> str:
+    """Negative readings left out of the year's totals (of the companies asked, or all)."""
     lo, hi = months_of(year)
-    return f"""SELECT coalesce(sum(negatives), 0) AS negative_rows FROM monthly
+    if companies is None:
+        return f"""SELECT coalesce(sum(negatives), 0) AS negative_rows FROM monthly
 WHERE month >= '{lo}' AND month <= '{hi}'"""
+    return f"""SELECT coalesce(sum(p.negatives), 0) AS negative_rows FROM monthly p JOIN meters m
+ON p.meter_id = m.meter_id WHERE p.month >= '{lo}' AND p.month <= '{hi}' {_only(companies)}"""
 
 
-def _electricity_intervals(year: int, companies: Iterable[str] | None = None) -> str:
+def _electricity_intervals(year: int, companies: Iterable[str] | None = None, relation: str | None = None) -> str:
+    """Electricity per company and 15-minute interval (no negative readings): from the readings,
+    or from ``relation`` — a company's intervals already gathered from the interval rollups
+    (``DuckDBEngine.company_intervals``)."""
+    if relation:
+        return f"SELECT company, ts, kwh FROM {relation} m WHERE 1 = 1 {_only(companies)}"
     lo, hi = months_of(year)
     return f"""SELECT m.company AS company, r.ts AS ts, sum(r.value) AS kwh
     FROM readings r JOIN meters m ON r.meter_id = m.meter_id
@@ -95,7 +104,7 @@ def _electricity_intervals(year: int, companies: Iterable[str] | None = None) ->
     GROUP BY m.company, r.ts"""
 
 
-def load_sql(year: int, companies: Iterable[str] | None = None) -> str:
+def load_sql(year: int, companies: Iterable[str] | None = None, relation: str | None = None) -> str:
     """Per company: peak 15-minute demand, mean and base load, night and off-day (weekend,
     holiday) shares of electricity — the waste indicators.
 
@@ -104,7 +113,7 @@ def load_sql(year: int, companies: Iterable[str] | None = None) -> str:
     percentile functions differ (SQLGlot writes an approximate one for Spark).
     """
     return f"""
-WITH e AS ({_electricity_intervals(year, companies)}),
+WITH e AS ({_electricity_intervals(year, companies, relation)}),
 d AS (SELECT e.company, e.kwh, hour(e.ts) AS h, c.daytype
       FROM e JOIN calendar c ON CAST(e.ts AS DATE) = c.day),
 ranked AS (SELECT company, kwh, row_number() OVER (PARTITION BY company ORDER BY kwh) AS rn,
@@ -125,10 +134,10 @@ SELECT a.company AS company, a.peak_kw AS peak_kw, a.mean_kw AS mean_kw, b.base_
 FROM agg a JOIN base b ON a.company = b.company ORDER BY a.company"""
 
 
-def profile_sql(year: int, companies: Iterable[str] | None = None) -> str:
+def profile_sql(year: int, companies: Iterable[str] | None = None, relation: str | None = None) -> str:
     """Average load (kW) by hour of day, on working days and on off days, per company."""
     return f"""
-WITH e AS ({_electricity_intervals(year, companies)})
+WITH e AS ({_electricity_intervals(year, companies, relation)})
 SELECT e.company AS company, CASE WHEN c.daytype = 'working' THEN 'working' ELSE 'off' END AS daytype,
        hour(e.ts) AS h, avg(e.kwh) * 4 AS kw
 FROM e JOIN calendar c ON CAST(e.ts AS DATE) = c.day
@@ -140,13 +149,26 @@ MIN_DAYS = 5  # a baseline needs at least this many comparable days
 MIN_RELATIVE = 0.15  # and a deviation that matters to an energy manager (15% of the usual day)
 
 
-def anomaly_sql(year: int, threshold: float = 3.5, companies: Iterable[str] | None = None) -> str:
+def anomaly_sql(
+    year: int,
+    threshold: float = 3.5,
+    companies: Iterable[str] | None = None,
+    relation: str | None = None,
+    source: str = "intervals",
+) -> str:
     """Days whose electricity use is far from the company's usual for that month and kind of day
     (working / weekend / holiday): a robust z-score on the median and the median absolute
-    deviation (MAD), over at least MIN_DAYS comparable days and at least MIN_RELATIVE off."""
+    deviation (MAD), over at least MIN_DAYS comparable days and at least MIN_RELATIVE off.
+
+    ``source="daily"`` takes each company's daily electricity from the daily rollups (the whole
+    complex at once, for the officers' panel); the default sums the 15-minute intervals."""
+    if source == "daily":
+        daily = _daily_electricity(year, companies)
+    else:
+        daily = f"""SELECT company, CAST(ts AS DATE) AS day, sum(kwh) AS kwh
+            FROM ({_electricity_intervals(year, companies, relation)}) e GROUP BY company, CAST(ts AS DATE)"""
     return f"""
-WITH e AS ({_electricity_intervals(year, companies)}),
-daily AS (SELECT company, CAST(ts AS DATE) AS day, sum(kwh) AS kwh FROM e GROUP BY company, CAST(ts AS DATE)),
+WITH daily AS ({daily}),
 typed AS (SELECT d.company, d.day, d.kwh, c.daytype, month(d.day) AS mon FROM daily d JOIN calendar c ON d.day = c.day),
 base AS (SELECT company, daytype, mon, median(kwh) AS med, count(*) AS days FROM typed GROUP BY company, daytype, mon),
 dev AS (SELECT t.company, t.daytype, t.mon, median(abs(t.kwh - b.med)) AS mad
@@ -161,8 +183,22 @@ WHERE b.days >= {MIN_DAYS} AND v.mad > 0 AND abs(t.kwh - b.med) > {threshold} * 
 ORDER BY company, day"""
 
 
-def daily_mean_sql(company: str, first: dt.date, last: dt.date) -> str:
-    """Mean electricity per working day of one company between two dates (inclusive)."""
+def _daily_electricity(year: int | None, companies: Iterable[str] | None = None) -> str:
+    """Electricity per company and day from the daily rollups (negative readings left out)."""
+    span = f"AND d.day >= DATE '{year}-01-01' AND d.day <= DATE '{year}-12-31'" if year else ""
+    return f"""SELECT m.company AS company, d.day AS day, sum(d.qty) AS kwh
+    FROM daily d JOIN meters m ON d.meter_id = m.meter_id
+    WHERE d.kind = 'electricity' {span} {_only(companies)} GROUP BY m.company, d.day"""
+
+
+def daily_mean_sql(company: str, first: dt.date, last: dt.date, source: str = "readings") -> str:
+    """Mean electricity per working day of one company between two dates (inclusive), from the
+    readings or (``source="daily"``) the daily rollups."""
+    if source == "daily":
+        return f"""
+WITH daily_e AS ({_daily_electricity(None, [company])})
+SELECT avg(d.kwh) AS kwh FROM daily_e d JOIN calendar c ON d.day = c.day
+WHERE c.daytype = 'working' AND d.day >= DATE '{first}' AND d.day <= DATE '{last}'"""
     return f"""
 WITH daily AS (
     SELECT CAST(r.ts AS DATE) AS day, sum(r.value) AS kwh
@@ -201,16 +237,42 @@ class DuckDBEngine:
                 "NULL::DOUBLE AS value, NULL::UTINYINT AS flags, NULL::VARCHAR AS kind, "
                 "NULL::VARCHAR AS month WHERE false"
             )
-        rollups = lake.rollup_files()
-        if rollups:
-            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in rollups)
-            self.con.execute(f"CREATE VIEW monthly AS SELECT * FROM read_parquet([{listed}])")
+        self.lake = lake
+        manifest = lake.manifest()
+        for kind, period in (("monthly", "NULL::VARCHAR AS month"), ("daily", "NULL::DATE AS day")):
+            rollups = lake.rollup_files(manifest, kind)
+            if rollups:
+                listed = ", ".join("'" + f.replace("'", "''") + "'" for f in rollups)
+                self.con.execute(f"CREATE VIEW {kind} AS SELECT * FROM read_parquet([{listed}])")
+            else:
+                self.con.execute(
+                    f"CREATE VIEW {kind} AS SELECT NULL::VARCHAR AS meter_id, NULL::VARCHAR AS kind, "
+                    f"{period}, NULL::DOUBLE AS qty, NULL::BIGINT AS n, NULL::BIGINT AS negatives WHERE false"
+                )
+
+    def company_intervals(self, meter_ids: list[str], year: int, name: str = "company_e") -> str | None:
+        """Gather the electricity intervals of these meters (one company's) for the year from the
+        interval rollups, reading only their meters' buckets, into a temp table (company, ts, kwh)
+        that ``load_sql``/``profile_sql``/``anomaly_sql`` take as ``relation``. None when the lake
+        has no interval rollups (then the readings are read)."""
+        if not self.lake.has_rollups("intervals"):
+            return None
+        files = self.lake.rollup_files(kind="intervals", buckets={bucket_of(m) for m in meter_ids})
+        if files:
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            ids = ", ".join("'" + m.replace("'", "''") + "'" for m in meter_ids)
+            self.con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS
+                SELECT m.company AS company, r.ts AS ts, sum(r.value) AS kwh
+                FROM read_parquet([{listed}]) r JOIN meters m ON r.meter_id = m.meter_id
+                WHERE r.meter_id IN ({ids}) AND r.ts >= TIMESTAMP '{year}-01-01 00:00:00'
+                  AND r.ts < TIMESTAMP '{year + 1}-01-01 00:00:00'
+                GROUP BY m.company, r.ts""")
         else:
             self.con.execute(
-                "CREATE VIEW monthly AS SELECT NULL::VARCHAR AS meter_id, NULL::VARCHAR AS kind, "
-                "NULL::VARCHAR AS month, NULL::DOUBLE AS qty, NULL::BIGINT AS n, "
-                "NULL::BIGINT AS negatives WHERE false"
+                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT NULL::VARCHAR AS company, "
+                "NULL::TIMESTAMP AS ts, NULL::DOUBLE AS kwh WHERE false"
             )
+        return name
 
     def query(self, sql: str) -> list[dict]:
         cur = self.con.execute(sql)
@@ -324,7 +386,7 @@ def annual_report(
         for k in ("kwh", "toe", "tco2eq", "scope1", "scope2"):
             c["total"][k] += r[k]
     total = {k: sum(c["total"][k] for c in out.values()) for k in ("kwh", "toe", "tco2eq", "scope1", "scope2")}
-    excluded = eng.query(excluded_sql(year))[0]["negative_rows"]
+    excluded = eng.query(excluded_sql(year, companies))[0]["negative_rows"]
     return {
         "year": year,
         "engine": eng.name,

@@ -1,16 +1,29 @@
-"""The energy benchmark (`techvalley green bench`): ingest rate and peak memory, the annual report
-on DuckDB against a hand-written DuckDB query and a pandas implementation, all in one run.
+"""The energy benchmark (`techvalley green bench`), all figures from one run:
 
-Ingest and pandas run in child processes so that each one's peak memory is its own.
+* ingest rate beside its floor: a plain pyarrow read of the same files and write of the same
+  rows (zstd, as the lake), measured in the same child process just before the ingest;
+* the annual report from the rollups, and from every reading against a hand-written DuckDB query
+  over the same readings with the same result shape (like with like);
+* the pandas baseline computing the same report from the same readings — its result is checked
+  equal to ours before its time is reported;
+* the company energy page's computations (DuckDB, rollups), p50/p95 over a sample of companies.
+
+Ingest and pandas run in child processes so that each one's peak memory is its own. A child that
+fails is reported and the run ends; pandas missing gives a clear message instead of a hang.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import math
 import multiprocessing as mp
+import queue
 import resource
+import statistics
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 import duckdb
@@ -21,52 +34,125 @@ from techvalley.green.ingest import ingest
 from techvalley.green.lake import Lake
 
 YEAR_START = dt.date(2025, 1, 1)
+EXTRA = "pip install 'techvalley[bench]'  (or: pip install pandas)"
+
+
+class BenchFailed(RuntimeError):
+    """A benchmark child died or raised: the message says which and why."""
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _ingest_child(root: str, meters: dict, path: str, out) -> None:
+def _guarded(target, out, *args) -> None:
+    try:
+        out.put(target(*args))
+    except BaseException as exc:  # report it to the parent instead of leaving it waiting
+        out.put({"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc(limit=5)})
+
+
+def _ingest_child(root: str, meters: dict, path: str) -> dict:
+    import pyarrow.parquet as pq
+
+    # The floor: read the same file and write the same rows, plainly, as the lake does (zstd).
+    started = time.perf_counter()
+    table = pq.read_table(path)
+    pq.write_table(table, Path(root).parent / "floor.parquet", compression="zstd")
+    floor_s = time.perf_counter() - started
+    del table
     result = ingest(Lake(root), meters, paths=[Path(path)])
-    out.put({"rows": result.rows, "seconds": result.seconds, "peak_rss_mb": _peak_mb()})
+    return {"rows": result.rows, "seconds": result.seconds, "floor_seconds": floor_s, "peak_rss_mb": _peak_mb()}
 
 
-def _pandas_child(files: list[str], meters: dict, out) -> None:
+def _pandas_child(files: list[str], company_of: dict, factor_rows: list[tuple]) -> dict:
+    """The annual report per company and month (kWh, toe, tCO2eq) as a pandas user would write it."""
     import pandas as pd
     import pyarrow.parquet as pq
 
     started = time.perf_counter()
-    company = {m: c for m, (c, _) in meters.items()}
     frames = []
     for f in files:  # read like a pandas user would: every file, then one big frame
         t = pq.read_table(f, columns=["meter_id", "ts", "value", "flags"]).to_pandas()
         t["kind"] = Path(f).parent.parent.name[5:]
+        t["month"] = Path(f).parent.name[6:]
         frames.append(t)
     df = pd.concat(frames, ignore_index=True)
-    df = df[(df["flags"] & 1) == 0]
-    df["company"] = df["meter_id"].map(company)
-    df["month"] = df["ts"].dt.strftime("%Y-%m")
-    out.put(
-        {
-            "seconds": time.perf_counter() - started,
-            "groups": len(df.groupby(["company", "kind", "month"])["value"].sum()),
-            "peak_rss_mb": _peak_mb(),
-        }
-    )
+    df = df[((df["flags"] & 1) == 0) & (df["kind"] != "solar")]
+    f = pd.DataFrame(factor_rows, columns=["kind", "kwh_per_unit", "toe_per_unit", "tco2_per_unit"])
+    df = df.merge(f, on="kind")
+    df["company"] = df["meter_id"].map(company_of)
+    df["kwh"] = df["value"] * df["kwh_per_unit"]
+    df["toe"] = df["value"] * df["toe_per_unit"]
+    df["tco2eq"] = df["value"] * df["tco2_per_unit"]
+    out = df.groupby(["company", "month"])[["kwh", "toe", "tco2eq"]].sum()
+    seconds = time.perf_counter() - started
+    rows = {f"{c}|{m}": [float(v) for v in vals] for (c, m), vals in zip(out.index, out.to_numpy(), strict=True)}
+    return {"seconds": seconds, "rows": rows, "peak_rss_mb": _peak_mb()}
+
+
+def _run_child(ctx, name: str, target, *args) -> dict:
+    q = ctx.Queue()
+    p = ctx.Process(target=_guarded, args=(target, q, *args))
+    p.start()
+    while True:
+        try:
+            got = q.get(timeout=0.5)
+            break
+        except queue.Empty:
+            if not p.is_alive():
+                try:
+                    got = q.get(timeout=0.5)
+                    break
+                except queue.Empty:
+                    died = f"{name}: 하위 프로세스가 종료됨 / the child process died (exit {p.exitcode})"
+                    raise BenchFailed(died) from None
+    p.join()
+    if "error" in got:
+        raise BenchFailed(f"{name}: {got['error']}\n{got.get('trace', '')}")
+    return got
 
 
 RAW_SQL = """
-SELECT m.company, r.month,
+SELECT m.company AS company, r.month AS month,
        sum(r.value * f.kwh_per_unit) AS kwh, sum(r.value * f.toe_per_unit) AS toe,
        sum(r.value * f.tco2_per_unit) AS tco2eq
-FROM read_parquet('{glob}', hive_partitioning = true) r
+FROM read_parquet('{glob}', hive_partitioning = true, hive_types = {{'kind': VARCHAR, 'month': VARCHAR}}) r
 JOIN meters m ON r.meter_id = m.meter_id JOIN ({factors}) f ON r.kind = f.kind
 WHERE (r.flags & 1) = 0 AND r.kind <> 'solar'
 GROUP BY m.company, r.month"""
 
 
-def run(meters: int, days: int, workdir: Path | None = None, repeat: int = 3) -> dict:
+def _same(ours: dict, theirs: dict, rel: float = 1e-9) -> bool:
+    if ours.keys() != theirs.keys():
+        return False
+    return all(
+        math.isclose(a, b, rel_tol=rel, abs_tol=1e-6) for k in ours for a, b in zip(ours[k], theirs[k], strict=True)
+    )
+
+
+def _company_page(eng, specs, year: int, sample: int = 20) -> list[float]:
+    """The company energy page's DuckDB work (as services.company_energy) for a sample of companies."""
+    by_company: dict[str, list[str]] = {}
+    for s in specs:
+        if s.kind == "electricity":
+            by_company.setdefault(s.company, []).append(s.meter_id)
+    companies = sorted(by_company)[:: max(1, len(by_company) // sample)][:sample]
+    times = []
+    for c in companies:
+        t = time.perf_counter()
+        key = [c]
+        analytics.annual_report(eng, year, None, key)
+        rel = eng.company_intervals(by_company[c], year)
+        eng.query(analytics.load_sql(year, key, rel))
+        eng.query(analytics.profile_sql(year, key, rel))
+        eng.query(analytics.anomaly_sql(year, companies=key, relation=rel))
+        eng.query(analytics.monthly_sql(year))  # the peer benchmark's complex-wide totals
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def run(meters: int, days: int, workdir: Path | None = None, repeat: int = 3, log=print) -> dict:
     from techvalley.green import factors
 
     ctx = mp.get_context("spawn")
@@ -77,11 +163,7 @@ def run(meters: int, days: int, workdir: Path | None = None, repeat: int = 3) ->
         sim = simulate.write(specs, YEAR_START, days, tmp / "sim")
         sim_s = time.perf_counter() - t
         mmap = {s.meter_id: (s.kind, s.resolution) for s in specs}
-        q = ctx.Queue()
-        p = ctx.Process(target=_ingest_child, args=(str(tmp / "lake"), mmap, sim["readings"], q))
-        p.start()
-        ingested = q.get()
-        p.join()
+        ingested = _run_child(ctx, "ingest", _ingest_child, str(tmp / "lake"), mmap, sim["readings"])
         lake = Lake(tmp / "lake")
         table = pa.table(
             {
@@ -102,33 +184,58 @@ def run(meters: int, days: int, workdir: Path | None = None, repeat: int = 3) ->
         eng = analytics.DuckDBEngine(lake, table, YEAR_START.year)
         report_s = best(lambda: analytics.annual_report(eng, YEAR_START.year))
         # The same report computed from every reading, for a like-for-like comparison with the
-        # hand-written query (which cannot use the rollups).
+        # hand-written query over the same readings (which cannot use the rollups).
         readings_s = best(lambda: analytics.annual_report(eng, YEAR_START.year, source="readings"))
+        ours = {
+            f"{r['company']}|{r['month']}": [r["kwh"], r["toe"], r["tco2eq"]]
+            for r in eng.query(analytics.monthly_sql(YEAR_START.year, source="readings"))
+        }
+        page = _company_page(eng, specs, YEAR_START.year)
         eng.close()
         con = duckdb.connect()
         con.register("meters", table)
         raw = RAW_SQL.format(glob=f"{lake.root}/readings/*/*/*.parquet", factors=factors.values_sql())
         raw_s = best(lambda: con.execute(raw).fetchall())
+        raw_rows = {f"{c}|{m}": [k, o, e] for c, m, k, o, e in con.execute(raw).fetchall()}
         con.close()
-        p = ctx.Process(target=_pandas_child, args=(lake.files(), {s.meter_id: (s.company, s.kind) for s in specs}, q))
-        p.start()
-        pandas = q.get()
-        p.join()
-    return {
+        if not _same(ours, raw_rows):
+            raise BenchFailed("hand-written SQL: 결과가 보고서와 다릅니다 / its result differs from the report's")
+        pandas = None
+        if importlib.util.find_spec("pandas") is None:
+            log(f"pandas가 설치되지 않아 pandas 비교를 건너뜁니다 / pandas is not installed: baseline skipped. {EXTRA}")
+        else:
+            factor_rows = [(f.kind, f.kwh_per_unit, f.toe_per_unit, f.tco2_per_unit) for f in factors.factor_rows()]
+            pandas = _run_child(
+                ctx, "pandas", _pandas_child, lake.files(), {s.meter_id: s.company for s in specs}, factor_rows
+            )
+            if not _same(ours, pandas["rows"]):
+                raise BenchFailed("pandas: 결과가 보고서와 다릅니다 / its result differs from the report's")
+    rate = ingested["rows"] / ingested["seconds"]
+    floor_rate = ingested["rows"] / ingested["floor_seconds"]
+    page_ms = sorted(x * 1000 for x in page)
+    result = {
         "meters": meters,
         "days": days,
         "rows": ingested["rows"],
         "simulate_s": round(sim_s, 2),
         "ingest_s": round(ingested["seconds"], 2),
-        "ingest_rows_per_s": round(ingested["rows"] / ingested["seconds"]),
+        "ingest_rows_per_s": round(rate),
+        "floor_s": round(ingested["floor_seconds"], 2),
+        "floor_rows_per_s": round(floor_rate),
+        "ingest_vs_floor": round(ingested["seconds"] / ingested["floor_seconds"], 2),
         "peak_rss_mb": round(ingested["peak_rss_mb"]),
         "report_s": round(report_s, 3),
         "report_from_readings_s": round(readings_s, 3),
         "raw_sql_s": round(raw_s, 3),
-        "pandas_s": round(pandas["seconds"], 2),
-        "pandas_peak_rss_mb": round(pandas["peak_rss_mb"]),
-        "report_vs_raw_sql": round(report_s / raw_s, 3),
         "readings_report_vs_raw_sql": round(readings_s / raw_s, 2),
-        "pandas_vs_report": round(pandas["seconds"] / report_s, 1),
-        "pandas_vs_readings_report": round(pandas["seconds"] / readings_s, 1),
+        "company_page_p50_ms": round(statistics.median(page_ms), 1) if page_ms else None,
+        "company_page_p95_ms": round(page_ms[max(0, math.ceil(0.95 * len(page_ms)) - 1)], 1) if page_ms else None,
     }
+    if pandas is not None:
+        result.update(
+            pandas_s=round(pandas["seconds"], 2),
+            pandas_peak_rss_mb=round(pandas["peak_rss_mb"]),
+            pandas_vs_readings_report=round(pandas["seconds"] / readings_s, 1),
+            pandas_result_checked=True,
+        )
+    return result

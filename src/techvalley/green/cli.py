@@ -83,56 +83,116 @@ def green_simulate(
     console.print(f"[green]{result['rows']:,} readings of {result['meters']} meters → {out}")
 
 
+#: One line per non-zero counter of an ingest: what it means and what to do (Korean / English).
+EXPLAIN = {
+    "accepted": "저장됨 / stored",
+    "duplicate": "이미 저장된 값과 같거나 파일 안에서 반복: 다시 저장하지 않음 "
+    "/ already stored or repeated: not stored again",
+    "conflict": "같은 계량기·시각에 저장된 값과 다름: 저장된 값을 유지하고 새 값은 거부 "
+    "/ differs from the stored reading: the stored value was kept, the new one rejected",
+    "rejected": "저장하지 못한 행 (_rejects/<batch>.parquet에 사유와 함께) / rows not stored (kept with the reason)",
+    "negative": "음수: 저장했지만 합계에서 제외 / negative: stored, left out of totals",
+    "spike": "급증 (계량기 평소값의 10배 초과): 저장, 표시함 / spike (over 10 × the meter's usual): stored, flagged",
+    "late": "늦게 도착 (저장된 마지막 값보다 이전 시각): 저장, 표시함 "
+    "/ late (before the latest stored): stored, flagged",
+    "gaps": "빠진 구간 (계량기의 첫·마지막 값 사이) / missing intervals between each meter's first and last reading",
+}
+REASONS_KO = {
+    "unknown meter": "등록되지 않은 계량기",
+    "no time or value": "시각 또는 값 없음",
+    "not a finite number": "유한한 숫자가 아님 (NaN·무한대)",
+    "time out of range": "시각이 1900~2100년 범위 밖",
+    "time off the meter's interval grid": "계량기 주기(15분·1시간 등)에 맞지 않는 시각",
+    "differs from the stored reading": "저장된 값과 다름",
+}
+
+
+def explain_ingest(result) -> list[str]:
+    """The ingest's counters, one line each (only the non-zero ones), Korean first."""
+    lines = []
+    for key in ("accepted", "duplicate", "conflict", "rejected"):
+        n = getattr(result, key)
+        if n:
+            lines.append(f"{key} {n:,}: {EXPLAIN[key]}")
+    for reason, n in sorted(result.reasons.items()):
+        extra = f" ({', '.join(result.unknown_meters[:10])})" if reason == "unknown meter" else ""
+        lines.append(f"  - {REASONS_KO.get(reason, reason)} / {reason}: {n:,}{extra}")
+    for key, n in result.flagged.items():
+        if n and key != "conflict":
+            lines.append(f"{key} {n:,}: {EXPLAIN[key]}")
+    if result.flagged.get("conflict"):
+        lines.append(
+            f"conflict in the files {result.flagged['conflict']:,}: 파일 안에서 값이 엇갈려 큰 값을 저장하고 표시함 "
+            "/ the files disagreed: the larger value was stored, flagged"
+        )
+    if result.gaps:
+        lines.append(f"gaps {result.gaps:,}: {EXPLAIN['gaps']}")
+    return lines
+
+
 @green_app.command("ingest")
 def green_ingest(
     paths: Annotated[list[Path], typer.Argument(help="readings files (CSV/Parquet), or folders with meters.csv")],
     complex: Annotated[str | None, typer.Option("--complex")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Ingest readings into the lake; prints rows accepted, duplicate, flagged, rejected."""
+    """Ingest readings into the lake; explains every count (accepted, duplicate, flagged, rejected).
+
+    Everything is checked first — meters.csv and the readings — and nothing (no company, no meter,
+    no reading) is kept when something cannot be read. Exits 2 on unreadable input, 1 when no
+    reading was accepted."""
     django_setup()
+    from django.db import transaction
+
     from techvalley.core.audit import acting_as
+    from techvalley.core.validation import BadInput
     from techvalley.green import services
-    from techvalley.green.ingest import IngestError
 
     cx = complex_or_exit(complex)
     files: list[Path] = []
+    meter_rows: list[tuple[Path, list[dict]]] = []
     with acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
         try:
             for p in paths:
                 if p.is_dir():
                     if (p / "meters.csv").exists():
-                        services.register_meters(cx, services.read_meters_csv(p / "meters.csv"))
+                        rows = services.read_meters_csv(p / "meters.csv")
+                        services.validate_meter_rows(cx, rows, source=str(p / "meters.csv"))
+                        meter_rows.append((p / "meters.csv", rows))
                     files += sorted(
                         f for f in p.iterdir() if f.suffix in (".csv", ".parquet") and f.name != "meters.csv"
                     )
+                elif not p.exists():
+                    raise BadInput(f"파일이 없습니다 / no such file: {p}")
                 else:
                     files.append(p)
-            with progress_bar() as bar:
-                task = bar.add_task("ingest", total=5)
-                steps = ["stats", "stage", "check", "publish"]
-                result = services.ingest_files(
-                    cx,
-                    files,
-                    progress=lambda s: bar.update(task, description=f"ingest: {s}", completed=steps.index(s) + 1),
-                )
-        except IngestError as exc:
-            console.print(f"[red]{exc}")
+            if not files:
+                raise BadInput("검침 파일이 없습니다 (.csv, .parquet) / no readings files given")
+            with transaction.atomic():  # meters and companies stay only if the readings could be read
+                for _path, rows in meter_rows:
+                    services.register_meters(cx, rows)
+                with progress_bar() as bar:
+                    task = bar.add_task("ingest", total=5)
+                    steps = ["stats", "stage", "check", "publish"]
+                    result = services.ingest_files(
+                        cx,
+                        files,
+                        progress=lambda s: bar.update(task, description=f"ingest: {s}", completed=steps.index(s) + 1),
+                    )
+        except BadInput as exc:  # IngestError included
+            console.print(f"[red]{exc.message}", highlight=False)
             raise typer.Exit(2) from exc
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, default=str) + "\n")
-        return
-    if result.skipped:
-        out.print("already ingested: nothing changed")
-        return
-    f = result.flagged
-    out.print(
-        f"rows {result.rows:,} · accepted {result.accepted:,} · duplicate {result.duplicate:,} · "
-        f"conflict {result.conflict:,} · rejected {result.rejected:,} · flagged negative {f['negative']:,}, "
-        f"spike {f['spike']:,}, late {f['late']:,} · gaps {result.gaps:,} · {result.seconds:.1f} s"
-    )
-    if result.unknown_meters:
-        console.print(f"[yellow]unknown meters: {', '.join(result.unknown_meters[:20])}")
+    elif result.skipped:
+        out.print("이미 넣은 파일입니다: 바뀐 것이 없습니다 / already ingested: nothing changed")
+    else:
+        out.print(f"rows {result.rows:,} · {result.seconds:.1f} s", highlight=False)
+        for line in explain_ingest(result):
+            out.print(line, highlight=False)
+    if not result.skipped and not result.accepted:
+        console.print("[yellow]저장된 검침값이 없습니다 / no reading was accepted")
+        raise typer.Exit(1)
 
 
 @green_app.command("compact")
@@ -147,19 +207,28 @@ def green_compact(complex: Annotated[str | None, typer.Option("--complex")] = No
     result = compact(lake, min_files)
     out.print(
         f"partitions merged {result['partitions']} (from {result['files_before']} files); orphan files removed {swept}"
+        + ("; daily and interval rollups built" if result.get("rollups_rebuilt") else "")
     )
 
 
 @green_app.command("report")
 def green_report(
-    year: Annotated[int, typer.Option("--year")],
+    year: Annotated[str, typer.Option("--year", help="1900–2100")],
     company: Annotated[int | None, typer.Option("--company", help="company id")] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb or spark")] = "duckdb",
     factor_set: Annotated[str | None, typer.Option("--factors", help="emission factor version")] = None,
     complex: Annotated[str | None, typer.Option("--complex")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Monthly energy (kWh, toe) and tCO2eq per company and in total, with the factor version."""
+    """Monthly energy (kWh, toe) and tCO2eq per company and in total, with the factor version.
+    The table is sorted by company name and shows each company's id (names repeat)."""
+    from techvalley.core.validation import BadInput, year_param
+
+    try:
+        year_n = year_param(year, "--year")
+    except BadInput as exc:
+        console.print(f"[red]{exc.message}", highlight=False)
+        raise typer.Exit(2) from exc
     django_setup()
     from techvalley.green import services
     from techvalley.green.factors import UnknownFactorSet
@@ -168,28 +237,36 @@ def green_report(
     cx = complex_or_exit(complex)
     target = Company.objects.filter(complex=cx, pk=company).first() if company else None
     if company and target is None:
-        console.print(f"[red]No company {company} in {cx.slug}.")
+        console.print(f"[red]{cx.slug}에 기업 {company}이(가) 없습니다 / No company {company} in {cx.slug}.")
         raise typer.Exit(2)
     try:
-        rep = services.report(cx, year, engine=engine, emission_set=factor_set, company=target)
+        rep = services.report(cx, year_n, engine=engine, emission_set=factor_set, company=target)
     except (UnknownFactorSet, ValueError) as exc:
-        console.print(f"[red]{exc}")
+        console.print(f"[red]{exc}", highlight=False)
         raise typer.Exit(2) from exc
     if as_json:
         sys.stdout.write(json.dumps(rep, ensure_ascii=False, default=str) + "\n")
         return
+    if not rep["companies"]:
+        who = f"기업 {company}" if company else cx.slug
+        console.print(f"[yellow]{year_n}년 검침 자료가 없습니다 ({who}) / no readings for {year_n}")
+        raise typer.Exit(1)
     table = Table(
-        title=f"{year} · {rep['factors']['emission_set']} ({rep['factors']['electricity_t_per_mwh']} "
+        title=f"{year_n} · {rep['factors']['emission_set']} ({rep['factors']['electricity_t_per_mwh']} "
         f"tCO2eq/MWh) · {engine}"
     )
-    for col in ("company", "kWh", "toe", "tCO2eq"):
-        table.add_column(col, justify="right" if col != "company" else "left")
-    for c in rep["companies"]:
+    for col in ("id", "company", "kWh", "toe", "tCO2eq"):
+        table.add_column(col, justify="left" if col == "company" else "right")
+    for c in sorted(rep["companies"], key=lambda c: (c["company"], c["company_id"])):
         table.add_row(
-            c["company"], f"{c['total']['kwh']:,.0f}", f"{c['total']['toe']:,.1f}", f"{c['total']['tco2eq']:,.1f}"
+            str(c["company_id"]),
+            c["company"],
+            f"{c['total']['kwh']:,.0f}",
+            f"{c['total']['toe']:,.1f}",
+            f"{c['total']['tco2eq']:,.1f}",
         )
     t = rep["total"]
-    table.add_row("[b]total", f"{t['kwh']:,.0f}", f"{t['toe']:,.1f}", f"{t['tco2eq']:,.1f}")
+    table.add_row("", "[b]total", f"{t['kwh']:,.0f}", f"{t['toe']:,.1f}", f"{t['tco2eq']:,.1f}")
     out.print(table)
 
 
@@ -202,12 +279,16 @@ def green_bench(
     """The energy benchmark at any size: ingest rate, peak memory, report vs raw SQL and pandas."""
     from techvalley.green import bench
 
-    result = bench.run(meters, days)
+    try:
+        result = bench.run(meters, days, log=lambda msg: console.print(f"[yellow]{msg}", highlight=False))
+    except bench.BenchFailed as exc:
+        console.print(f"[red]{exc}", highlight=False)
+        raise typer.Exit(1) from exc
     if as_json:
         sys.stdout.write(json.dumps(result) + "\n")
         return
     for k, v in result.items():
-        out.print(f"{k}: {v:,}" if isinstance(v, int) else f"{k}: {v}")
+        out.print(f"{k}: {v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k}: {v}")
 
 
 GROUPS = {"green": green_app}

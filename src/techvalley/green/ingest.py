@@ -30,10 +30,14 @@ duplicates and not stored again, and a file already ingested is recognised by it
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -45,7 +49,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from techvalley.green.lake import Lake
+from techvalley.core.validation import BadInput
+from techvalley.green.lake import BUCKET_SQL, Lake
 
 KST = ZoneInfo("Asia/Seoul")
 NEGATIVE, SPIKE, LATE, CONFLICT = 1, 2, 4, 8
@@ -53,8 +58,12 @@ OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 QUARTER_COLUMNS = [f"{(m // 60):02d}:{(m % 60):02d}" for m in range(15, 24 * 60 + 1, 15)]
 
 
-class IngestError(ValueError):
-    """The input cannot be read at all (layout, columns); the message says why."""
+class IngestError(BadInput):
+    """The input cannot be read at all (layout, columns, a value or time that is not one); the
+    message says why, with the file and line. The API answers it 422."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "bad_readings", status: int = 422):
+        super().__init__(message, field=field, code=code, status=status)
 
 
 @dataclass
@@ -69,6 +78,8 @@ class IngestResult:
     flagged: dict = field(default_factory=lambda: {"negative": 0, "spike": 0, "late": 0, "conflict": 0})
     gaps: int = 0
     unknown_meters: list = field(default_factory=list)
+    #: Rejected rows by reason ("unknown meter", "not a finite number", …).
+    reasons: dict = field(default_factory=dict)
     partitions: int = 0
     seconds: float = 0.0
 
@@ -90,20 +101,39 @@ def fingerprint_records(records: list[dict]) -> str:
 
 
 def records_table(records: list[dict]) -> pa.Table:
-    """A JSON batch → (meter_id, ts, value); offsets converted to Korean local time."""
+    """A JSON batch → (meter_id, ts, value); offsets converted to Korean local time.
+
+    A record without a meter, a time or a value that can be read, or with a time outside
+    1900–2100, refuses the batch (IngestError, naming the record); non-finite values and times
+    off the meter's grid are rejected row by row by the ingest."""
     ids, stamps, values = [], [], []
     for i, r in enumerate(records, start=1):
         try:
+            if not isinstance(r, dict) or not isinstance(r.get("meter_id"), str) or not r["meter_id"]:
+                raise ValueError("meter_id")
             ts = dt.datetime.fromisoformat(str(r["timestamp"]).replace("Z", "+00:00"))
             if ts.tzinfo is not None:
                 ts = ts.astimezone(KST).replace(tzinfo=None)
-            ids.append(str(r["meter_id"]))
-            stamps.append(ts)
-            values.append(None if r.get("value") is None else float(r["value"]))
+            value = r.get("value")
+            if isinstance(value, bool):
+                raise ValueError("value")
+            values.append(None if value is None else float(value))
+        except OverflowError:
+            raise IngestError(
+                f"{i}번째 기록: 시각이 1900~2100년 범위를 벗어납니다 / record {i}: time out of range",
+                field="timestamp",
+            ) from None
         except (KeyError, TypeError, ValueError) as exc:
             raise IngestError(
-                f"{i}번째 기록을 읽을 수 없습니다: {exc} / record {i} is not {{meter_id, timestamp, value}}"
+                f"{i}번째 기록을 읽을 수 없습니다: {str(exc)[:80]} / record {i} is not {{meter_id, timestamp, value}}"
             ) from exc
+        if not 1900 <= ts.year <= 2100:
+            raise IngestError(
+                f"{i}번째 기록: 시각이 1900~2100년 범위를 벗어납니다 / record {i}: time out of range ({ts.year})",
+                field="timestamp",
+            )
+        ids.append(r["meter_id"])
+        stamps.append(ts)
     return pa.table(
         {
             "meter_id": pa.array(ids, pa.string()),
@@ -124,7 +154,13 @@ def _source_sql(path: Path) -> str:
     """A SELECT giving (meter_id, ts, value) for one input file."""
     p = str(path).replace("'", "''")
     if path.suffix.lower() == ".parquet":
-        schema = pq.read_schema(path)
+        try:
+            schema = pq.read_schema(path)
+        except (pa.ArrowException, OSError) as exc:
+            raise IngestError(
+                f"{path.name}: Parquet 파일을 읽을 수 없습니다 (손상되었거나 형식이 다름) "
+                f"/ not a readable Parquet file: {str(exc)[:120]}"
+            ) from exc
         names = set(schema.names)
         if not {"meter_id", "timestamp", "value"} <= names:
             raise IngestError(
@@ -174,6 +210,42 @@ def _source_sql(path: Path) -> str:
     )
 
 
+#: Stored timestamps must fall in these years (the platform's year range).
+TS_MIN, TS_MAX = "1900-01-01 00:00:00", "2101-01-01 00:00:00"
+#: Each resolution's grid: a reading's time must sit on it (Korean local time).
+GRID_SQL = """CASE m.resolution
+    WHEN '15min' THEN epoch_us(r.ts) % 900000000 <> 0
+    WHEN 'hourly' THEN epoch_us(r.ts) % 3600000000 <> 0
+    WHEN 'daily' THEN r.ts <> date_trunc('day', r.ts)
+    WHEN 'monthly' THEN r.ts <> date_trunc('month', r.ts)
+    ELSE false END"""
+REASONS = (
+    "unknown meter",
+    "no time or value",
+    "not a finite number",
+    "time out of range",
+    "time off the meter's interval grid",
+    "differs from the stored reading",
+)
+
+
+def _months_table(con) -> None:
+    """The month partition key of every month the batch spans, as a small join table (faster than
+    formatting a string for every reading)."""
+    lo, hi = con.execute("SELECT min(min_ts), max(max_ts) FROM stats").fetchall()[0]
+    keys = []
+    if lo is not None:
+        y, m = lo.year, lo.month
+        while (y, m) <= (hi.year, hi.month):
+            keys.append((y * 100 + m, f"{y:04d}-{m:02d}"))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    con.register("months_in", pa.table({"ym": [k for k, _ in keys], "month": [v for _, v in keys]}, schema=_MONTHS))
+    con.execute("CREATE TEMP TABLE months AS SELECT * FROM months_in")
+
+
+_MONTHS = pa.schema([("ym", pa.int64()), ("month", pa.string())])
+
+
 def ingest(
     lake: Lake,
     meters: dict[str, tuple[str, str]],
@@ -186,6 +258,10 @@ def ingest(
 ) -> IngestResult:
     """Ingest files or a JSON batch. ``meters``: meter_id → (kind, resolution).
 
+    Input that cannot be read at all (layout, a non-numeric value, an unreadable time, a corrupt
+    file) raises ``IngestError`` naming the file and line; nothing is published and the batch's
+    staging folder is removed. Rows that can be read but not stored are rejected with a reason.
+
     ``crash_after_stage`` exists for the crash-safety test: it stops after the files are written
     but before the manifest is switched, as a kill would.
     """
@@ -195,6 +271,8 @@ def ingest(
     for p in paths:
         if not p.is_file():
             raise IngestError(f"파일이 없습니다 / no such file: {p}")
+    sources = [_source_sql(p) for p in paths]  # layout errors before anything is written
+    table = None if paths else records_table(records or [])
     fingerprint = fingerprint_files(paths) if paths else fingerprint_records(records or [])
     result = IngestResult()
     with lake.writer():
@@ -205,163 +283,276 @@ def ingest(
             return result
         batch, staged = lake.new_batch_dir()
         result.batch = batch
-        con = duckdb.connect()
-        tmp = lake.root / "_tmp"
-        tmp.mkdir(exist_ok=True)
-        con.execute(
-            f"SET memory_limit='{memory_limit}'; SET temp_directory='{tmp}'; SET preserve_insertion_order=false"
-        )
-        con.register(
-            "meters_in",
-            pa.table(
-                {
-                    "meter_id": list(meters),
-                    "kind": [k for k, _ in meters.values()],
-                    "resolution": [r for _, r in meters.values()],
-                }
-            ),
-        )
-        con.execute("CREATE TEMP TABLE meters AS SELECT * FROM meters_in")
-        wm = manifest["watermarks"]
-        con.register(
-            "wm_in",
-            pa.table(
-                {
-                    "meter_id": list(wm),
-                    "ts": pa.array([dt.datetime.fromisoformat(v) for v in wm.values()], pa.timestamp("us")),
-                }
-            ),
-        )
-        con.execute("CREATE TEMP TABLE wm AS SELECT * FROM wm_in")
-        if paths:
-            con.execute("CREATE VIEW raw AS " + " UNION ALL ".join(_source_sql(p) for p in paths))
-        else:
-            con.register("records_in", records_table(records or []))
-            con.execute("CREATE VIEW raw AS SELECT meter_id, ts, value FROM records_in")
-
-        note("stats")
-        con.execute("""CREATE TEMP TABLE stats AS SELECT meter_id, count(*) AS n, min(ts) AS min_ts, max(ts) AS max_ts,
-                       approx_quantile(value, 0.9) AS p90 FROM raw WHERE ts IS NOT NULL AND value IS NOT NULL
-                       GROUP BY meter_id""")
-        result.rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
-        result.unknown_meters = [
-            r[0]
-            for r in con.execute(
-                "SELECT meter_id FROM stats ANTI JOIN meters USING (meter_id) ORDER BY 1 LIMIT 100"
-            ).fetchall()
-        ]
-
-        note("stage")
-        reader = con.sql(f"""
-            SELECT r.meter_id, r.ts, r.value,
-                   CAST((CASE WHEN r.value < 0 THEN {NEGATIVE} ELSE 0 END)
-                      + (CASE WHEN s.p90 > 0 AND r.value > 10 * s.p90 THEN {SPIKE} ELSE 0 END)
-                      + (CASE WHEN w.ts IS NOT NULL AND r.ts <= w.ts THEN {LATE} ELSE 0 END) AS UTINYINT) AS flags,
-                   m.kind, strftime(r.ts, '%Y-%m') AS month
-            FROM raw r JOIN meters m USING (meter_id) JOIN stats s USING (meter_id) LEFT JOIN wm w USING (meter_id)
-            WHERE r.ts IS NOT NULL AND r.value IS NOT NULL""").to_arrow_reader(500_000)
-        ds.write_dataset(
-            reader,
-            staged / "readings",
-            format="parquet",
-            partitioning=ds.partitioning(pa.schema([("kind", pa.string()), ("month", pa.string())]), flavor="hive"),
-            basename_template=f"part-{batch}-{{i}}.parquet",
-            existing_data_behavior="error",
-            max_rows_per_group=1_000_000,
-            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
-        )
-        rejects = [
-            "SELECT meter_id, ts, value, 'unknown meter' AS reason FROM raw ANTI JOIN meters USING (meter_id)",
-            "SELECT meter_id, ts, value, 'no time or value' AS reason FROM raw WHERE ts IS NULL OR value IS NULL",
-        ]
-
-        note("check")
-        added = []
-        repeats = 0  # repeated (meter, time) pairs inside this batch
-        for part in sorted((staged / "readings").glob("kind=*/month=*")):
-            kind, month = part.parent.name[5:], part.name[6:]
-            files = sorted(part.glob("*.parquet"))
-            new = "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
-            n, distinct, late = con.execute(
-                f"SELECT count(*), count(DISTINCT (meter_id, ts)), count(*) FILTER (WHERE flags & {LATE} > 0) "
-                f"FROM {new}"
-            ).fetchone()
-            existing = [str(lake.root / f["path"]) for f in lake.partitions(manifest).get((kind, month), [])]
-            if n != distinct or (late and existing):
-                n, again = _settle_partition(con, new, existing, part, batch, result, rejects)
-                repeats += again
-                files = sorted(part.glob("*.parquet"))
-            for f in files:
-                rows = pq.ParquetFile(f).metadata.num_rows
-                added.append(
-                    {
-                        "path": f"readings/kind={kind}/month={month}/{f.name}",
-                        "kind": kind,
-                        "month": month,
-                        "rows": rows,
-                        "batch": batch,
-                    }
-                )
-                result.accepted += rows
-        result.partitions = len({(a["kind"], a["month"]) for a in added})
-        flags = (
-            con.execute(f"""SELECT count(*) FILTER (WHERE flags & {NEGATIVE} > 0),
-               count(*) FILTER (WHERE flags & {SPIKE} > 0), count(*) FILTER (WHERE flags & {LATE} > 0),
-               count(*) FILTER (WHERE flags & {CONFLICT} > 0)
-               FROM read_parquet('{staged}/readings/*/*/*.parquet')""").fetchone()
-            if added
-            else (0, 0, 0, 0)
-        )
-        result.flagged = dict(zip(("negative", "spike", "late", "conflict"), flags, strict=True))
-        rollups = []
-        if added:
-            # Per meter and month, the sum of what this batch stored: annual reports read these
-            # instead of every reading (negative readings are counted, not summed).
-            rel = f"rollups/monthly/part-{batch}.parquet"
-            (staged / rel).parent.mkdir(parents=True)
-            con.execute(f"""COPY (SELECT meter_id, kind, month,
-                    coalesce(sum(value) FILTER (WHERE flags & {NEGATIVE} = 0), 0) AS qty, count(*) AS n,
-                    count(*) FILTER (WHERE flags & {NEGATIVE} <> 0) AS negatives
-                FROM read_parquet('{staged}/readings/*/*/*.parquet', hive_partitioning = true,
-                                  hive_types = {{'kind': VARCHAR, 'month': VARCHAR}})
-                GROUP BY meter_id, kind, month) TO '{staged / rel}' (FORMAT parquet)""")
-            rollups.append({"path": rel, "batch": batch})
-        # Missing intervals between each meter's first and last reading of the batch.
-        expected, present = con.execute("""SELECT coalesce(sum((epoch(max_ts) - epoch(min_ts))
-                 / (CASE m.resolution WHEN 'hourly' THEN 3600 ELSE 900 END) + 1), 0), coalesce(sum(n), 0)
-                 FROM stats JOIN meters m USING (meter_id) WHERE m.resolution IN ('15min', 'hourly')""").fetchone()
-        result.gaps = max(int(expected) - (int(present) - repeats), 0)
-        reject_sql = " UNION ALL ".join(rejects)
-        result.rejected = con.execute(f"SELECT count(*) FROM ({reject_sql})").fetchone()[0]
-        reject_path = None
-        if result.rejected:
-            # Rejects sit beside the lake, outside what readers see; vacuum sweeps those of batches
-            # that never got published.
-            reject_path = f"_rejects/{batch}.parquet"
-            (lake.root / "_rejects").mkdir(exist_ok=True)
-            con.execute(f"COPY ({reject_sql}) TO '{lake.root / reject_path}' (FORMAT parquet)")
-        marks = {
-            m: ts.isoformat(sep=" ")
-            for m, ts in con.execute("SELECT meter_id, max_ts FROM stats SEMI JOIN meters USING (meter_id)").fetchall()
-        }
-        con.close()
-        if crash_after_stage:
-            raise SystemExit("simulated crash before publishing")
-        note("publish")
-        record = {
-            "id": batch,
-            "fingerprint": fingerprint,
-            "rows": result.rows,
-            "accepted": result.accepted,
-            "duplicate": result.duplicate,
-            "conflict": result.conflict,
-            "rejected": result.rejected,
-            "rejects": reject_path,
-            "at": dt.datetime.now(KST).isoformat(timespec="seconds"),
-        }
-        lake.publish(staged, added, batch=record, watermarks=marks, rollups=rollups)
+        try:
+            _ingest_batch(
+                lake, manifest, meters, paths, sources, table, batch, staged, result, note, memory_limit,
+                crash_after_stage, fingerprint,
+            )  # fmt: skip
+        except duckdb.Error as exc:
+            _cleanup(lake, staged, batch)
+            raise _read_error(paths, exc) from exc
+        except Exception:
+            _cleanup(lake, staged, batch)
+            raise
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _cleanup(lake: Lake, staged: Path, batch: str) -> None:
+    """A failed batch leaves nothing behind: its staging folder and rejects file go."""
+    shutil.rmtree(staged, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        staged.parent.rmdir()  # _staging itself, when empty
+    with contextlib.suppress(FileNotFoundError):
+        (lake.root / "_rejects" / f"{batch}.parquet").unlink()
+
+
+def _ingest_batch(
+    lake, manifest, meters, paths, sources, table, batch, staged, result, note, memory_limit, crash_after_stage,
+    fingerprint,
+) -> None:  # fmt: skip
+    con = duckdb.connect()
+    tmp = lake.root / "_tmp"
+    tmp.mkdir(exist_ok=True)
+    con.execute(f"SET memory_limit='{memory_limit}'; SET temp_directory='{tmp}'; SET preserve_insertion_order=false")
+    con.register(
+        "meters_in",
+        pa.table(
+            {
+                "meter_id": pa.array(list(meters), pa.string()),
+                "kind": pa.array([k for k, _ in meters.values()], pa.string()),
+                "resolution": pa.array([r for _, r in meters.values()], pa.string()),
+            }
+        ),
+    )
+    con.execute("CREATE TEMP TABLE meters AS SELECT * FROM meters_in")
+    wm = manifest["watermarks"]
+    con.register(
+        "wm_in",
+        pa.table(
+            {
+                "meter_id": pa.array(list(wm), pa.string()),
+                "ts": pa.array([dt.datetime.fromisoformat(v) for v in wm.values()], pa.timestamp("us")),
+            }
+        ),
+    )
+    con.execute("CREATE TEMP TABLE wm AS SELECT * FROM wm_in")
+    if paths:
+        con.execute("CREATE VIEW raw AS " + " UNION ALL ".join(sources))
+    else:
+        con.register("records_in", table)
+        con.execute("CREATE VIEW raw AS SELECT meter_id, ts, value FROM records_in")
+    # Every row with the reason it cannot be stored (NULL: it can).
+    con.execute(f"""CREATE VIEW checked AS SELECT r.meter_id, r.ts, r.value, m.kind,
+        CASE WHEN m.meter_id IS NULL THEN 'unknown meter'
+             WHEN r.ts IS NULL OR r.value IS NULL THEN 'no time or value'
+             WHEN NOT isfinite(r.value) THEN 'not a finite number'
+             WHEN r.ts < TIMESTAMP '{TS_MIN}' OR r.ts >= TIMESTAMP '{TS_MAX}' THEN 'time out of range'
+             WHEN {GRID_SQL} THEN 'time off the meter''s interval grid'
+        END AS reason
+        FROM raw r LEFT JOIN meters m USING (meter_id)""")
+
+    note("stats")
+    con.execute("""CREATE TEMP TABLE stats AS SELECT meter_id, count(*) AS n, min(ts) AS min_ts, max(ts) AS max_ts,
+                   quantile_disc(value, 0.9) AS p90 FROM checked WHERE reason IS NULL GROUP BY meter_id""")
+    counts = dict(con.execute("SELECT coalesce(reason, ''), count(*) FROM checked GROUP BY 1").fetchall())
+    result.rows = sum(counts.values())
+    result.reasons = {k: v for k, v in counts.items() if k}
+    result.unknown_meters = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT meter_id FROM checked WHERE reason = 'unknown meter' ORDER BY 1 LIMIT 100"
+        ).fetchall()
+    ]
+    _months_table(con)
+
+    note("stage")
+    reader = con.sql(f"""
+        SELECT r.meter_id, r.ts, r.value,
+               CAST((CASE WHEN r.value < 0 THEN {NEGATIVE} ELSE 0 END)
+                  + (CASE WHEN s.p90 > 0 AND r.value > 10 * s.p90 THEN {SPIKE} ELSE 0 END)
+                  + (CASE WHEN w.ts IS NOT NULL AND r.ts <= w.ts THEN {LATE} ELSE 0 END) AS UTINYINT) AS flags,
+               r.kind, mo.month
+        FROM checked r JOIN stats s USING (meter_id) LEFT JOIN wm w USING (meter_id)
+        JOIN months mo ON mo.ym = year(r.ts) * 100 + month(r.ts)
+        WHERE r.reason IS NULL""").to_arrow_reader(500_000)
+    ds.write_dataset(
+        reader,
+        staged / "readings",
+        format="parquet",
+        partitioning=ds.partitioning(pa.schema([("kind", pa.string()), ("month", pa.string())]), flavor="hive"),
+        basename_template=f"part-{batch}-{{i}}.parquet",
+        existing_data_behavior="error",
+        max_rows_per_group=1_000_000,
+        file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+    )
+    rejects = ["SELECT meter_id, ts, value, reason FROM checked WHERE reason IS NOT NULL"]
+
+    note("check")
+    added = []
+    repeats = 0  # repeated (meter, time) pairs inside this batch
+    for part in sorted((staged / "readings").glob("kind=*/month=*")):
+        kind, month = part.parent.name[5:], part.name[6:]
+        files = sorted(part.glob("*.parquet"))
+        new = "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
+        n, distinct, late = con.execute(
+            f"SELECT count(*), count(DISTINCT (meter_id, ts)), count(*) FILTER (WHERE flags & {LATE} > 0) FROM {new}"
+        ).fetchone()
+        existing = [str(lake.root / f["path"]) for f in lake.partitions(manifest).get((kind, month), [])]
+        if n != distinct or (late and existing):
+            n, again = _settle_partition(con, new, existing, part, batch, result, rejects)
+            repeats += again
+            files = sorted(part.glob("*.parquet"))
+        for f in files:
+            rows = pq.ParquetFile(f).metadata.num_rows
+            added.append(
+                {
+                    "path": f"readings/kind={kind}/month={month}/{f.name}",
+                    "kind": kind,
+                    "month": month,
+                    "rows": rows,
+                    "batch": batch,
+                }
+            )
+            result.accepted += rows
+    result.partitions = len({(a["kind"], a["month"]) for a in added})
+    stored = (
+        f"read_parquet('{staged}/readings/*/*/*.parquet', hive_partitioning = true, "
+        "hive_types = {'kind': VARCHAR, 'month': VARCHAR})"
+    )
+    flags = (
+        con.execute(f"""SELECT count(*) FILTER (WHERE flags & {NEGATIVE} > 0),
+           count(*) FILTER (WHERE flags & {SPIKE} > 0), count(*) FILTER (WHERE flags & {LATE} > 0),
+           count(*) FILTER (WHERE flags & {CONFLICT} > 0) FROM {stored}""").fetchone()
+        if added
+        else (0, 0, 0, 0)
+    )
+    result.flagged = dict(zip(("negative", "spike", "late", "conflict"), flags, strict=True))
+    rollups = _write_rollups(con, stored, staged, batch) if added else []
+    # Missing intervals between each meter's first and last reading of the batch.
+    expected, present = con.execute("""SELECT coalesce(sum((epoch(max_ts) - epoch(min_ts))
+             / (CASE m.resolution WHEN 'hourly' THEN 3600 ELSE 900 END) + 1), 0), coalesce(sum(n), 0)
+             FROM stats JOIN meters m USING (meter_id) WHERE m.resolution IN ('15min', 'hourly')""").fetchone()
+    result.gaps = max(int(expected) - (int(present) - repeats), 0)
+    reject_sql = " UNION ALL ".join(rejects)
+    result.rejected = con.execute(f"SELECT count(*) FROM ({reject_sql})").fetchone()[0]
+    if result.conflict:
+        result.reasons["differs from the stored reading"] = result.conflict
+    reject_path = None
+    if result.rejected:
+        # Rejects sit beside the lake, outside what readers see; vacuum sweeps those of batches
+        # that never got published.
+        reject_path = f"_rejects/{batch}.parquet"
+        (lake.root / "_rejects").mkdir(exist_ok=True)
+        con.execute(f"COPY ({reject_sql}) TO '{lake.root / reject_path}' (FORMAT parquet)")
+    marks = {m: ts.isoformat(sep=" ") for m, ts in con.execute("SELECT meter_id, max_ts FROM stats").fetchall()}
+    con.close()
+    if crash_after_stage:
+        raise SystemExit("simulated crash before publishing")
+    note("publish")
+    record = {
+        "id": batch,
+        "fingerprint": fingerprint,
+        "rows": result.rows,
+        "accepted": result.accepted,
+        "duplicate": result.duplicate,
+        "conflict": result.conflict,
+        "rejected": result.rejected,
+        "rejects": reject_path,
+        "at": dt.datetime.now(KST).isoformat(timespec="seconds"),
+    }
+    kinds = {k: lake.has_rollups(k, manifest) for k in ("daily", "intervals")}
+    lake.publish(staged, added, batch=record, watermarks=marks, rollups=rollups, rollup_kinds=kinds)
+
+
+def _write_rollups(con, stored: str, staged: Path, batch: str) -> list[dict]:
+    """Per meter and month, per meter and day, and the electricity intervals by meter bucket, of
+    what this batch stored (negative readings are counted, not summed): reports and the company
+    page read these instead of every reading."""
+    out = []
+    for kind, period in (("monthly", "month"), ("daily", "CAST(ts AS DATE)")):
+        rel = f"rollups/{kind}/part-{batch}.parquet"
+        (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+        label = "month" if kind == "monthly" else "day"
+        con.execute(f"""COPY (SELECT meter_id, kind, {period} AS {label},
+                coalesce(sum(value) FILTER (WHERE flags & {NEGATIVE} = 0), 0) AS qty, count(*) AS n,
+                count(*) FILTER (WHERE flags & {NEGATIVE} <> 0) AS negatives
+            FROM {stored} GROUP BY ALL) TO '{staged / rel}' (FORMAT parquet)""")
+        out.append({"path": rel, "batch": batch, "kind": kind})
+    target = staged / "rollups" / "intervals"
+    electricity = staged / "readings" / "kind=electricity"
+    if electricity.exists():
+        reader = con.sql(f"""SELECT meter_id, ts, value, CAST({BUCKET_SQL} AS INTEGER) AS bucket
+            FROM read_parquet('{electricity}/*/*.parquet') WHERE flags & {NEGATIVE} = 0""").to_arrow_reader(500_000)
+        ds.write_dataset(
+            reader,
+            target,
+            format="parquet",
+            partitioning=ds.partitioning(pa.schema([("bucket", pa.int32())]), flavor="hive"),
+            basename_template=f"part-{batch}-{{i}}.parquet",
+            existing_data_behavior="error",
+            max_rows_per_group=256_000,
+            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+        )
+        for f in sorted(target.glob("bucket=*/*.parquet")):
+            out.append(
+                {
+                    "path": str(f.relative_to(staged)),
+                    "batch": batch,
+                    "kind": "intervals",
+                    "bucket": int(f.parent.name[7:]),
+                }
+            )
+    return out
+
+
+def _read_error(paths: list[Path], exc: Exception) -> IngestError:
+    """A reading DuckDB could not convert, explained with its file and line."""
+    for path in paths:
+        found = _first_bad_line(path)
+        if found:
+            return IngestError(found)
+    names = ", ".join(p.name for p in paths) or "JSON"
+    first = str(exc).splitlines()[0][:300]
+    return IngestError(f"{names}: 읽을 수 없는 값이 있습니다 / unreadable input: {first}")
+
+
+def _parse_time(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _first_bad_line(path: Path) -> str | None:
+    """The first line of a CSV whose value is not a number or whose time is not a time."""
+    if path.suffix.lower() != ".csv":
+        return None
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = [h.strip() for h in next(reader, [])]
+        wide = header[:2] == ["meter_id", "date"]
+        for line, row in enumerate(reader, start=2):
+            if not row:
+                continue
+            stamp = row[1].strip() if len(row) > 1 else ""
+            values = row[2:] if wide else row[2:3]
+            if stamp and _parse_time(stamp) is None:
+                return (
+                    f"{path.name} {line}행: 시각 '{stamp[:40]}'을(를) 읽을 수 없습니다 "
+                    f"/ line {line}: '{stamp[:40]}' is not a time (YYYY-MM-DD HH:MM[:SS][+09:00])"
+                )
+            for v in values:
+                v = v.strip()
+                if v:
+                    try:
+                        float(v)
+                    except ValueError:
+                        return (
+                            f"{path.name} {line}행: 값 '{v[:40]}'은(는) 숫자가 아닙니다 "
+                            f"/ line {line}: the value '{v[:40]}' is not a number"
+                        )
+    return None
 
 
 def _settle_partition(
@@ -405,6 +596,35 @@ def _settle_partition(
     return n, repeats
 
 
+def _rebuild_rollups(lake: Lake) -> bool:
+    """Daily and interval rollups for a lake ingested before they existed, from every stored reading.
+    Call inside ``writer()``."""
+    manifest = lake.manifest()
+    if all(lake.has_rollups(k, manifest) for k in ("daily", "intervals")):
+        return False
+    batch, staged = lake.new_batch_dir()
+    try:
+        files = lake.files(manifest=manifest)
+        link = staged / "readings"
+        for f in files:  # the rollup writer reads a staged layout: link the published files into one
+            rel = Path(f).relative_to(lake.root / "readings")
+            (link / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(f, link / rel)
+        stored = (
+            f"read_parquet('{link}/*/*/*.parquet', hive_partitioning = true, "
+            "hive_types = {'kind': VARCHAR, 'month': VARCHAR})"
+        )
+        con = duckdb.connect()
+        rollups = [r for r in _write_rollups(con, stored, staged, batch) if r["kind"] != "monthly"]
+        con.close()
+        old = [f["path"] for f in manifest["rollups"] if f.get("kind", "monthly") != "monthly"]
+        lake.publish(staged, [], rollups=rollups, removed_rollups=old, rollup_kinds={"daily": True, "intervals": True})
+    except Exception:
+        _cleanup(lake, staged, batch)
+        raise
+    return True
+
+
 def compact(lake: Lake, min_files: int = 4) -> dict:
     """Merge each partition of ``min_files`` or more files into one file, published atomically.
 
@@ -435,23 +655,32 @@ def compact(lake: Lake, min_files: int = 4) -> dict:
             )
             merged += 1
             files_before += len(files)
+        rebuilt = _rebuild_rollups(lake)
         manifest = lake.manifest()
-        if len(manifest["rollups"]) >= min_files:
+        groups: dict[tuple, list[dict]] = {}
+        for f in manifest["rollups"]:
+            groups.setdefault((f.get("kind", "monthly"), f.get("bucket")), []).append(f)
+        for (kind, bucket), files in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+            if len(files) < min_files:
+                continue
             batch, staged = lake.new_batch_dir()
-            rel = f"rollups/monthly/part-{batch}-compact.parquet"
+            where = f"intervals/bucket={bucket}" if kind == "intervals" else kind
+            rel = f"rollups/{where}/part-{batch}-compact.parquet"
             (staged / rel).parent.mkdir(parents=True)
-            listed = ", ".join(f"'{lake.root / f['path']}'" for f in manifest["rollups"])
+            listed = ", ".join(f"'{lake.root / f['path']}'" for f in files)
+            if kind == "intervals":
+                select = f"SELECT meter_id, ts, value FROM read_parquet([{listed}]) ORDER BY meter_id, ts"
+            else:
+                period = "month" if kind == "monthly" else "day"
+                select = (
+                    f"SELECT meter_id, kind, {period}, sum(qty) AS qty, sum(n) AS n, sum(negatives) AS negatives "
+                    f"FROM read_parquet([{listed}]) GROUP BY meter_id, kind, {period}"
+                )
             con = duckdb.connect()
-            con.execute(
-                f"COPY (SELECT meter_id, kind, month, sum(qty) AS qty, sum(n) AS n, sum(negatives) AS negatives "
-                f"FROM read_parquet([{listed}]) GROUP BY meter_id, kind, month) TO '{staged / rel}' "
-                "(FORMAT parquet)"
-            )
+            con.execute(f"COPY ({select}) TO '{staged / rel}' (FORMAT parquet, COMPRESSION zstd)")
             con.close()
-            lake.publish(
-                staged,
-                [],
-                rollups=[{"path": rel, "batch": batch}],
-                removed_rollups=[f["path"] for f in manifest["rollups"]],
-            )
-    return {"partitions": merged, "files_before": files_before}
+            entry = {"path": rel, "batch": batch, "kind": kind}
+            if bucket is not None:
+                entry["bucket"] = bucket
+            lake.publish(staged, [], rollups=[entry], removed_rollups=[f["path"] for f in files])
+    return {"partitions": merged, "files_before": files_before, "rollups_rebuilt": rebuilt}

@@ -10,14 +10,16 @@ from pathlib import Path
 import pyarrow as pa
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from techvalley.core import audit
 from techvalley.core.models import Complex
-from techvalley.core.validation import YEAR_MAX, YEAR_MIN, BadInput, clean_text, finite, int_param
+from techvalley.core.validation import YEAR_MAX, YEAR_MIN, BadInput, clean_text, finite, has_control_chars, int_param
 from techvalley.green import analytics, factors
 from techvalley.green.ingest import IngestError, IngestResult, ingest
 from techvalley.green.lake import Lake
-from techvalley.green.models import IngestLog, Kind, Measure, MeasureKind, Meter, ReductionTarget
+from techvalley.green.models import IngestLog, Kind, Measure, MeasureKind, Meter, ReductionTarget, Resolution
 from techvalley.registry.models import Company, Site
 from techvalley.registry.parsers import company_key
 
@@ -28,6 +30,8 @@ PV = {
     "kwh_per_kwp_year": 1300,
     "source": "project assumptions: 60% of the building footprint usable, 0.15 kWp/m², 1,300 kWh/kWp/year "
     "(typical for southern Korea); replace with a site survey",
+    "source_ko": "사업 가정: 건축면적의 60% 설치 가능, 0.15 kWp/m², 연 1,300 kWh/kWp (한국 남부 일반값). "
+    "현장 조사로 대체하세요.",
 }
 MIN_PEERS = 5
 
@@ -36,13 +40,58 @@ def lake_for(cx: Complex) -> Lake:
     return Lake(Path(settings.TECHVALLEY_LAKE_DIR) / cx.slug)
 
 
+def validate_meter_rows(
+    cx: Complex, rows: list[dict], *, create_companies: bool = True, source: str = "meters.csv"
+) -> None:
+    """Check every ``meters.csv`` row before anything is written (IngestError with the line)."""
+    name = Path(source).name
+    if not rows:
+        raise IngestError(f"{name}: 계량기가 없습니다 / no meters in the file")
+    missing = {"meter_id", "company", "kind"} - set(rows[0])
+    if missing:
+        raise IngestError(f"{name}: 열이 없습니다 / missing columns: {', '.join(sorted(missing))}")
+    companies = list(Company.objects.filter(complex=cx).values_list("id", "name"))
+    known = {company_key(n) for _, n in companies}
+    ids = {pk for pk, _ in companies}
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows, start=2):
+        where = f"{name} {i}행 / line {i}"
+        meter_id = (row.get("meter_id") or "").strip()
+        if not meter_id or len(meter_id) > 64 or has_control_chars(meter_id):
+            raise IngestError(f"{where}: meter_id가 비었거나 64자를 넘습니다 / meter_id empty or over 64 characters")
+        if meter_id in seen:
+            raise IngestError(f"{where}: meter_id '{meter_id}'가 {seen[meter_id]}행에도 있습니다 / repeated meter_id")
+        seen[meter_id] = i
+        kind = row.get("kind", "")
+        if kind not in Kind.values:
+            known_kinds = ", ".join(Kind.values)
+            raise IngestError(f"{where}: 알 수 없는 에너지 종류 '{kind}' / unknown kind; one of {known_kinds}")
+        resolution = row.get("resolution") or "15min"
+        if resolution not in Resolution.values:
+            raise IngestError(
+                f"{where}: 알 수 없는 주기 '{resolution}' / unknown resolution; one of " + ", ".join(Resolution.values)
+            )
+        if len(row.get("unit") or "") > 10:
+            raise IngestError(f"{where}: 단위가 너무 깁니다 / unit over 10 characters")
+        company = (row.get("company") or "").strip()
+        if company.startswith("#"):
+            if not (company[1:].isascii() and company[1:].isdigit() and int(company[1:]) in ids):
+                raise IngestError(f"{where}: 기업 '{company}'를 찾을 수 없습니다 / unknown company id")
+        elif not company or (company_key(company) not in known and not create_companies):
+            raise IngestError(f"{where}: 회사 '{company}'를 찾을 수 없습니다 / unknown company")
+        elif len(company) > 200 or has_control_chars(company):
+            raise IngestError(f"{where}: 회사 이름이 올바르지 않습니다 / bad company name")
+
+
 @transaction.atomic
 def register_meters(cx: Complex, rows: list[dict], *, create_companies: bool = True) -> dict:
-    """Meters from ``meters.csv`` rows (meter_id, company, kind, unit, resolution).
+    """Meters from ``meters.csv`` rows (meter_id, company, kind, unit, resolution), all checked
+    first (``validate_meter_rows``): a bad row creates nothing.
 
     ``company`` is a company name of the complex (spacing and legal form ignored) or ``#id``; companies it
     does not know are created, marked as simulated, when ``create_companies``.
     """
+    validate_meter_rows(cx, rows, create_companies=create_companies)
     companies = list(Company.objects.filter(complex=cx).only("id", "name"))
     known = {company_key(c.name): c for c in companies}
     by_id = {c.pk: c for c in companies}
@@ -92,8 +141,11 @@ def register_meters(cx: Complex, rows: list[dict], *, create_companies: bool = T
 
 
 def read_meters_csv(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f)]
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"{path.name}: UTF-8 CSV가 아닙니다 / not a UTF-8 CSV file") from exc
 
 
 def meter_map(cx: Complex) -> dict[str, tuple[str, str]]:
@@ -150,15 +202,23 @@ def report(
 
 
 def company_energy(cx: Complex, company: Company, year: int, emission_set: str | None = None) -> dict:
-    """Everything the company energy page shows, computed on DuckDB from the lake."""
+    """Everything the company energy page shows, computed on DuckDB.
+
+    One engine: the monthly figures and the peer benchmark from the monthly rollups, the load,
+    profile and unusual days from the company's own electricity intervals (read once from the
+    interval rollups of its meters' buckets, not from the whole complex's readings)."""
     eng = open_engine(cx, year)
     key = [str(company.pk)]
     try:
         monthly = analytics.annual_report(eng, year, emission_set, key)
-        load = eng.query(analytics.load_sql(year, key))
-        profile = eng.query(analytics.profile_sql(year, key))
-        anomalies = eng.query(analytics.anomaly_sql(year, companies=key))
-        peers = benchmark(eng, cx, company, year, emission_set)  # the same engine: one read of the lake
+        electricity = list(
+            Meter.objects.filter(complex=cx, company=company, kind="electricity").values_list("meter_id", flat=True)
+        )
+        rel = eng.company_intervals(electricity, year) if hasattr(eng, "company_intervals") else None
+        load = eng.query(analytics.load_sql(year, key, rel))
+        profile = eng.query(analytics.profile_sql(year, key, rel))
+        anomalies = eng.query(analytics.anomaly_sql(year, companies=key, relation=rel))
+        peers = benchmark(eng, cx, company, year, emission_set)  # the same engine: one read of the rollups
     finally:
         eng.close()
     report_row = monthly["companies"][0] if monthly["companies"] else None
@@ -172,6 +232,7 @@ def company_energy(cx: Complex, company: Company, year: int, emission_set: str |
             "tco2eq_per_employee": total["tco2eq"] / company.employees if company.employees else None,
             "estimated": "employees" in company.estimated_fields,
         }
+    pv = pv_potential(company)
     return {
         "report": report_row,
         "intensity": intensity,
@@ -180,8 +241,8 @@ def company_energy(cx: Complex, company: Company, year: int, emission_set: str |
         "profile": profile,
         "anomalies": anomalies,
         "benchmark": peers,
-        "pv": pv_potential(company),
-        "measures": measured_savings(cx, company),
+        "pv": pv,
+        "measures": measured_savings(cx, company, pv=pv),
     }
 
 
@@ -229,33 +290,77 @@ def benchmark(eng, cx: Complex, company: Company, year: int, emission_set: str |
 def pv_potential(company: Company) -> dict:
     roof = sum(float(s.building_area_m2 or 0) for s in Site.objects.filter(company=company))
     kwp = roof * PV["usable_roof_share"] * PV["kwp_per_m2"]
-    return {"roof_m2": roof, "kwp": kwp, "kwh_per_year": kwp * PV["kwh_per_kwp_year"], "source": PV["source"]}
+    source = PV["source_ko"] if (get_language() or "ko").startswith("ko") else PV["source"]
+    return {"roof_m2": roof, "kwp": kwp, "kwh_per_year": kwp * PV["kwh_per_kwp_year"], "source": source}
 
 
-def measured_savings(cx: Complex, company: Company, window_days: int = 56) -> list[dict]:
+def measured_savings(cx: Complex, company: Company, window_days: int = 56, pv: dict | None = None) -> list[dict]:
     """Each measure in operation: working-day electricity before vs after it went live.
 
     The baseline is the mean working-day use in the ``window_days`` before; savings are the
     difference to the same window after, per year of working days. A simple before/after
-    model; weather and production changes are not adjusted for.
+    model; weather and production changes are not adjusted for — so a measured figure below
+    zero always comes with a note saying so, and a rooftop PV plan larger than the roof's
+    estimated potential is pointed out.
     """
     out = []
-    for m in Measure.objects.filter(company=company).order_by("id"):
-        row = {"measure": m, "expected_kwh_per_year": m.expected_kwh_per_year, "measured_kwh_per_year": None}
-        if m.live_from and m.status == Measure.Status.DONE:
-            before = (m.live_from - dt.timedelta(days=window_days), m.live_from - dt.timedelta(days=1))
-            after = (m.live_from, m.live_from + dt.timedelta(days=window_days - 1))
-            eng = analytics.engine("duckdb", lake_for(cx), meters_table(cx))  # the window may span two years
-            try:
+    eng = None
+    try:
+        for m in Measure.objects.filter(company=company).order_by("id"):
+            row = {
+                "measure": m,
+                "expected_kwh_per_year": m.expected_kwh_per_year,
+                "measured_kwh_per_year": None,
+                "notes": [m.note] if m.note else [],
+            }
+            if m.live_from and m.status == Measure.Status.DONE:
+                before = (m.live_from - dt.timedelta(days=window_days), m.live_from - dt.timedelta(days=1))
+                after = (m.live_from, m.live_from + dt.timedelta(days=window_days - 1))
+                if eng is None:  # the window may span two years: an engine over every year
+                    eng = analytics.engine("duckdb", lake_for(cx), meters_table(cx))
+                source = "daily" if lake_for(cx).has_rollups("daily") else "readings"
                 means = [
-                    eng.query(analytics.daily_mean_sql(str(company.pk), *span))[0]["kwh"] for span in (before, after)
+                    eng.query(analytics.daily_mean_sql(str(company.pk), *span, source=source))[0]["kwh"]
+                    for span in (before, after)
                 ]
-            finally:
-                eng.close()
-            if all(v is not None for v in means):
-                row["measured_kwh_per_year"] = (means[0] - means[1]) * 245  # working days in a Korean year
-        out.append(row)
+                if all(v is not None for v in means):
+                    row["measured_kwh_per_year"] = (means[0] - means[1]) * 245  # working days in a Korean year
+                    if row["measured_kwh_per_year"] < 0:
+                        row["notes"].append(
+                            _(
+                                "Use rose after the measure went live: the before/after comparison does not "
+                                "adjust for season (cooling, heating) or production, so this is not a loss caused "
+                                "by the measure."
+                            )
+                        )
+            if (
+                m.kind == MeasureKind.PV
+                and pv is not None
+                and pv["kwh_per_year"]
+                and (m.expected_kwh_per_year > pv["kwh_per_year"] * 1.05)
+            ):
+                row["notes"].append(
+                    _("Planned %(plan)s kWh/year is more than the roof's estimated potential of %(pot)s kWh/year.")
+                    % {"plan": f"{m.expected_kwh_per_year:,.0f}", "pot": f"{pv['kwh_per_year']:,.0f}"}
+                )
+            out.append(row)
+    finally:
+        if eng is not None:
+            eng.close()
     return out
+
+
+def recent_anomalies(cx: Complex, as_of: dt.date) -> list[dict]:
+    """Unusual days of every company in the month of ``as_of`` (from the daily rollups), for the
+    officers' panel."""
+    if not lake_for(cx).has_rollups("daily"):
+        return []
+    eng = open_engine(cx, as_of.year)
+    try:
+        rows = eng.query(analytics.anomaly_sql(as_of.year, source="daily"))
+    finally:
+        eng.close()
+    return [r for r in rows if r["day"].month == as_of.month]
 
 
 def trajectory(cx: Complex, years: list[int], emission_set: str | None = None) -> dict:
