@@ -62,7 +62,7 @@ def test_newer_registry_updates_marks_gone_and_keeps_history(cx, tmp_path):
         "6,새로운기업,부산광역시 사하구 다산로 9 (구평동),반도체 제조용 기계 제조업,",
     ]
     with acting_as(None, "officer-x"):
-        result = services.import_registry(registry(tmp_path, rows_2025, "r2025.csv"), cx)
+        result = services.import_registry(registry(tmp_path, rows_2025, "r2025.csv"), cx, allow_removals=True)
     assert {k: result.counts[k] for k in ("created", "updated", "unchanged", "missing")} == {
         "created": 1,
         "updated": 1,
@@ -79,7 +79,7 @@ def test_newer_registry_updates_marks_gone_and_keeps_history(cx, tmp_path):
     runs = list(ImportRun.objects.order_by("id"))
     assert runs[0].structure["total"]["companies"] == 4 and runs[1].structure["total"]["companies"] == 3
     # Coming back to the registry is an update, not a new company.
-    services.import_registry(registry(tmp_path, ROWS_2024, "r2024-again.csv"), cx)
+    services.import_registry(registry(tmp_path, ROWS_2024, "r2024-again.csv"), cx, allow_removals=True)
     assert Company.objects.get(name="신평식품").in_registry
 
 
@@ -110,10 +110,10 @@ def test_a_crash_part_way_leaves_the_data_as_it_was(cx, tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(services.audit, "record_bulk", explode)  # after companies were written
+    monkeypatch.setattr(services, "_write_audit", explode)  # after companies were written
     newer = ROWS_2024[:2] + ["7,다른회사,부산광역시 사하구 다산로 7 (다대동),도금업,"]
     with pytest.raises(RuntimeError):
-        services.import_registry(registry(tmp_path, newer, "newer.csv"), cx)
+        services.import_registry(registry(tmp_path, newer, "newer.csv"), cx, allow_removals=True)
     assert sorted(Company.objects.values_list("name", "ksic_code", "in_registry")) == before
     assert AuditEntry.objects.count() == audit_before
 
@@ -155,7 +155,7 @@ def test_structure_change_api_between_two_imports(world, tmp_path):
     from django.test import Client
 
     services.import_registry(registry(tmp_path, ROWS_2024), world["cx"])
-    services.import_registry(registry(tmp_path, ROWS_2024[:2], "smaller.csv"), world["cx"])
+    services.import_registry(registry(tmp_path, ROWS_2024[:2], "smaller.csv"), world["cx"], allow_removals=True)
     c = Client()
     c.force_login(world["users"]["officer"])
     change = c.get("/api/registry/structure/change").json()["change"]

@@ -31,7 +31,22 @@ EXTRA_INDUSTRIES = re.compile(r"\s*외\s*(\d+)\s*종\s*$")
 NOISE = re.compile(r"[\s·ㆍ・•,，.．()（）\[\]{}\-‐–—/;:'\"]+")
 
 FUZZY_ACCEPT = 92.0  # ratio on normalised names; below this a human decides
-FUZZY_SUGGEST = 75.0
+FUZZY_SUGGEST = 75.0  # a candidate this close is named as the suggestion (never pre-filled)
+#: A fuzzy match is accepted only if every other candidate is at least this much worse, or
+#: belongs to the same class (세분류, four digits): otherwise two readings are plausible.
+FUZZY_MARGIN = 8.0
+CANDIDATES = 3
+# Words every industry name shares: two names differing only in what is left after removing
+# them ("육류 가공업" / "차류 가공업") are different industries however similar they look.
+GENERIC_WORDS = re.compile(r"그외|기타|분류안된|및|관련|유사|제조업|가공업|처리업|제조|가공|저장|처리|제품")
+SCORE_MEANING = (
+    "유사도는 등록된 업종명과 분류명의 글자 일치 정도입니다(100 = 같은 이름). 공통어(제조업·가공·및 등)를 뺀 "
+    "핵심어의 일치도를 함께 반영합니다. 92 이상이고 다른 후보가 분명히 낮거나 같은 세분류일 때만 자동 확정합니다. / "
+    "The score is how closely the registered name matches the classification name, letter by letter "
+    "(100 = the same name), weighing the words that set industries apart (without 제조업, 가공, 및 …). "
+    "A match is accepted automatically only at 92 or more when every other candidate is clearly lower "
+    "or in the same class."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +74,25 @@ class Resolution:
     confidence: float
     extra_industries: int = 0
     suggestion: str | None = None  # best code below the acceptance threshold
+    #: The closest codes for a person to choose from: {code, name, revision, level, score}.
+    candidates: tuple[dict, ...] = ()
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        d["candidates"] = [dict(c) for c in self.candidates]
+        return d
 
 
 def normalize(name: str) -> str:
     """The comparison key of an industry name: no "외 N종", no spaces or punctuation."""
-    return NOISE.sub("", EXTRA_INDUSTRIES.sub("", name)).strip()
+    if "종" in name:  # only then can "외 N종" be there (the search is most of the cost)
+        name = EXTRA_INDUSTRIES.sub("", name)
+    return NOISE.sub("", name).strip()
+
+
+def core_words(key: str) -> str:
+    """What sets an industry name apart: its normalised key without the words all names share."""
+    return GENERIC_WORDS.sub("", key)
 
 
 @cache
@@ -141,6 +167,37 @@ def _name_index() -> tuple[dict[str, Industry], list[str]]:
     return normal, list(normal)
 
 
+def _score(key: str, candidate_key: str, letters: float) -> float:
+    """Letter similarity, weighed half by the similarity of the words that set names apart."""
+    mine, theirs = core_words(key), core_words(candidate_key)
+    if not mine and not theirs:
+        return letters
+    return (letters + fuzz.ratio(mine, theirs)) / 2
+
+
+def candidates(name: str, limit: int = CANDIDATES) -> list[tuple[Industry, float, float]]:
+    """The closest industries to a name: (industry, score, letter ratio), best first."""
+    key = normalize(EXTRA_INDUSTRIES.sub("", (name or "").strip()))
+    if not key:
+        return []
+    normal, keys = _name_index()
+    near = process.extract(key, keys, scorer=fuzz.ratio, limit=25, score_cutoff=50)
+    scored = [(normal[k], _score(key, k, letters), letters) for k, letters, _ in near]
+    scored.sort(key=lambda t: (-t[1], -t[2], t[0].code))
+    return scored[:limit]
+
+
+def _candidate_dicts(found: list[tuple[Industry, float, float]]) -> tuple[dict, ...]:
+    return tuple(
+        {"code": i.code, "name": i.name, "revision": i.revision, "level": i.level, "score": round(score, 1)}
+        for i, score, _ in found
+    )
+
+
+def _same_class(a: Industry, b: Industry) -> bool:
+    return a.revision == b.revision and len(a.code) >= 4 and len(b.code) >= 4 and a.code[:4] == b.code[:4]
+
+
 @lru_cache(maxsize=100_000)
 def resolve(name: str) -> Resolution:
     """Resolve one industry name as written in a registry."""
@@ -157,14 +214,19 @@ def resolve(name: str) -> Resolution:
     if ind is not None:
         exact = ind.name == base
         return _found(raw, ind, "exact" if exact else "normalized", 1.0 if exact else 0.97, extra)
-    best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SUGGEST)
-    if best is None:
+    found = candidates(base, limit=max(CANDIDATES, 5))
+    shown = _candidate_dicts(found[:CANDIDATES])
+    if not found:
         return Resolution(raw, None, None, None, None, "unresolved", "review", 0.0, extra)
-    choice, score, _ = best
-    ind = normal[choice]
-    if score >= FUZZY_ACCEPT:
-        return _found(raw, ind, "fuzzy", round(score / 100, 3), extra)
-    return Resolution(raw, None, None, None, None, "unresolved", "review", round(score / 100, 3), extra, ind.code)
+    best, score, letters = found[0]
+    rivals = [s for other, s, _ in found[1:] if not _same_class(best, other)]
+    clear = not rivals or max(rivals) <= score - FUZZY_MARGIN
+    if letters >= FUZZY_ACCEPT and score >= FUZZY_ACCEPT - FUZZY_MARGIN and clear:
+        return _found(raw, best, "fuzzy", round(letters / 100, 3), extra)
+    suggestion = best.code if score >= FUZZY_SUGGEST else None
+    return Resolution(
+        raw, None, None, None, None, "unresolved", "review", round(score / 100, 3), extra, suggestion, shown
+    )
 
 
 def _found(raw: str, ind: Industry, method: str, confidence: float, extra: int) -> Resolution:

@@ -62,7 +62,8 @@ class Company(models.Model):
     company itself. Figures the registry lacks may be estimates; ``estimated_fields`` says which.
     """
 
-    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="companies")
+    # No index of its own: (complex, registry_key) and (complex, in_registry, name) lead with it.
+    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="companies", db_index=False)
     organisation = models.OneToOneField(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="company"
     )
@@ -85,9 +86,7 @@ class Company(models.Model):
         _("status"), max_length=20, choices=CompanyStatus.choices, default=CompanyStatus.OPERATING
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    size_class = models.CharField(
-        _("size class"), max_length=10, choices=SizeClass.choices, default=SizeClass.UNKNOWN, db_index=True
-    )
+    size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, default=SizeClass.UNKNOWN)
     founded_on = models.DateField(_("founded"), null=True, blank=True)
     revenue_million_krw = models.PositiveBigIntegerField(_("revenue (million KRW)"), null=True, blank=True)
     main_products = models.CharField(_("main products"), max_length=300, blank=True)
@@ -98,15 +97,15 @@ class Company(models.Model):
     ksic_level = models.PositiveSmallIntegerField(null=True, blank=True)
     ksic_method = models.CharField(max_length=20, blank=True)
     ksic_confidence = models.FloatField(default=0)
-    ksic_status = models.CharField(max_length=10, default="review", db_index=True)  # resolved | review
+    ksic_status = models.CharField(max_length=10, default="review")  # resolved | review
     other_ksic = models.JSONField(_("other KSIC codes"), default=list, blank=True)
-    tech_intensity = models.CharField(_("technology intensity"), max_length=20, default="unknown", db_index=True)
+    tech_intensity = models.CharField(_("technology intensity"), max_length=20, default="unknown")
     rd_centre = models.BooleanField(_("R&D centre (기업부설연구소)"), default=False)
     certifications = models.JSONField(_("certifications"), default=list, blank=True)
     smart_factory_level = models.CharField(
         _("smart factory level"), max_length=20, choices=SmartFactoryLevel.choices, default=SmartFactoryLevel.NONE
     )
-    in_registry = models.BooleanField(_("in the latest registry"), default=True, db_index=True)
+    in_registry = models.BooleanField(_("in the latest registry"), default=True)
     missing_since = models.DateField(_("missing from the registry since"), null=True, blank=True)
     estimated_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -122,6 +121,8 @@ class Company(models.Model):
                 condition=models.Q(ksic_status__in=["resolved", "review"]), name="company_ksic_status_known"
             ),
         ]
+        # Few indexes: every one slows a 100,000-row import. Columns of a handful of values
+        # (status, size, intensity) are filtered within a complex, which the first index serves.
         indexes = [models.Index(fields=["complex", "in_registry", "name"])]
 
     def __str__(self) -> str:

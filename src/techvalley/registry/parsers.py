@@ -61,6 +61,14 @@ HEADER_ALIASES = {
     "mainPrdctNm": "main_products",
 }
 KICOX_MARKERS = {"cmpnyNm", "irsttNm", "indutyNm", "indutyCode"}
+#: Fields a JSON record may give as a number; every other field must be text.
+NUMERIC_FIELDS = {"seq", "employees", "industry_code", "brn", "phone"}
+#: The most rows a registry file may have (Busan's whole registry has about 20,000).
+MAX_ROWS = 300_000
+MAX_JSON_DEPTH = 12
+MAX_EMPLOYEES = 10_000_000
+# The characters core.validation.clean_text refuses (NUL and other controls; tab and newlines pass).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class RegistryFileError(ValueError):
@@ -86,9 +94,16 @@ class RegistryRow:
 class RowError:
     line: int
     reason: str
+    #: What the row said it was about, so that a skipped row never makes its company look gone.
+    name: str = ""
+    address: str = ""
+    field: str = ""
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "reason": self.reason}
+        out = {"line": self.line, "reason": self.reason}
+        if self.field:
+            out["field"] = self.field
+        return out
 
 
 @dataclass
@@ -112,8 +127,12 @@ def decode(data: bytes) -> tuple[str, str]:
     )
 
 
-def read_registry(path: str | Path) -> ParsedFile:
-    """Read any supported registry file; rows that cannot be used are in ``errors``."""
+def read_registry(path: str | Path, max_rows: int = MAX_ROWS) -> ParsedFile:
+    """Read any supported registry file; rows that cannot be used are in ``errors``.
+
+    A file without a single data row is refused: imported as a full registry, it would mark
+    every company as gone.
+    """
     path = Path(path)
     if not path.is_file():
         raise RegistryFileError(f"파일이 없습니다. / No such file: {path}")
@@ -121,12 +140,22 @@ def read_registry(path: str | Path) -> ParsedFile:
     if not data.strip():
         raise RegistryFileError(f"빈 파일입니다. / The file is empty: {path.name}")
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    text, encoding = decode(data)
-    stripped = text.lstrip()
-    if stripped[:1] in "[{":
-        return _read_json(text, encoding)
-    return _read_csv(text, encoding)
+        parsed = _read_xlsx(data, max_rows)
+    else:
+        text, encoding = decode(data)
+        stripped = text.lstrip()
+        parsed = _read_json(text, encoding, max_rows) if stripped[:1] in "[{" else _read_csv(text, encoding, max_rows)
+    if not parsed.rows and not parsed.errors:
+        raise RegistryFileError(
+            f"데이터 행이 없습니다(머리글만 있음): {path.name} / The file has no data rows, only a header."
+        )
+    return parsed
+
+
+def _too_many_rows(max_rows: int) -> RegistryFileError:
+    return RegistryFileError(
+        f"행이 너무 많습니다(최대 {max_rows:,}행). 파일을 나누어 가져오세요. / Too many rows (at most {max_rows:,})."
+    )
 
 
 def _map_headers(headers: list[str]) -> tuple[list[str | None], str]:
@@ -140,45 +169,64 @@ def _map_headers(headers: list[str]) -> tuple[list[str | None], str]:
     return mapped, fmt
 
 
-def _row_from(values: dict[str, str], line: int, errors: list[RowError]) -> RegistryRow | None:
-    name = (values.get("name") or "").strip()
-    if not name:
-        errors.append(RowError(line, "회사명이 비어 있습니다. / Company name is empty."))
-        return None
+def _row_error(errors, line, values, reason, field) -> None:
+    name = " ".join((values.get("name") or "").split())
     address = " ".join((values.get("address") or "").split())
-    complex_name = (values.get("complex_name") or "").strip()
-    if not address and not complex_name:
-        errors.append(RowError(line, "공장 주소가 비어 있습니다. / Factory address is empty."))
+    errors.append(RowError(line, reason, name, address, field))
+
+
+def _row_from(values: dict[str, str], line: int, errors: list[RowError], controls: bool = True) -> RegistryRow | None:
+    """One row from its values by field; ``controls=False`` when the caller already knows the
+    text has no control characters (a CSV is searched once, not row by row)."""
+    get = values.get
+    if controls and CONTROL_CHARS.search("".join(values.values())):
+        key = next(k for k, v in values.items() if CONTROL_CHARS.search(v))
+        msg = f"{key}: 허용되지 않는 제어 문자(NUL 등)가 있습니다. / {key} contains control characters."
+        _row_error(errors, line, values, msg, key)
         return None
-    brn = digits_only(values.get("brn") or "")
+    name = " ".join((get("name") or "").split())
+    if not name:
+        _row_error(errors, line, values, "회사명이 비어 있습니다. / Company name is empty.", "name")
+        return None
+    address = " ".join((get("address") or "").split())
+    complex_name = (get("complex_name") or "").strip()
+    if not address and not complex_name:
+        _row_error(errors, line, values, "공장 주소가 비어 있습니다. / Factory address is empty.", "address")
+        return None
+    raw_brn = get("brn")
+    brn = digits_only(raw_brn) if raw_brn else ""
     if brn and not brn_is_valid(brn):
-        errors.append(
-            RowError(line, f"사업자등록번호 검증번호가 맞지 않습니다: {values.get('brn')} / Invalid business number.")
-        )
+        msg = f"사업자등록번호 검증번호가 맞지 않습니다: {raw_brn} / Invalid business number."
+        _row_error(errors, line, values, msg, "brn")
         return None
     employees = None
-    raw_emp = (values.get("employees") or "").strip().replace(",", "")
+    raw_emp = get("employees")
     if raw_emp:
-        if not raw_emp.isdigit():
-            errors.append(RowError(line, f"종업원수가 숫자가 아닙니다: {raw_emp} / Employees is not a number."))
+        raw_emp = raw_emp.strip().replace(",", "")
+    if raw_emp:
+        # str.isdigit() accepts superscripts ("²") that int() refuses: ASCII digits only.
+        if not (raw_emp.isascii() and raw_emp.isdigit()) or int(raw_emp) > MAX_EMPLOYEES:
+            msg = f"종업원수가 올바른 숫자가 아닙니다: {raw_emp[:20]} / Employees is not a valid number."
+            _row_error(errors, line, values, msg, "employees")
             return None
         employees = int(raw_emp)
+    industry_name = get("industry_name")
     return RegistryRow(
-        line=line,
-        name=" ".join(name.split()),
-        address=address,
-        industry_name=" ".join((values.get("industry_name") or "").split()),
-        industry_code=(values.get("industry_code") or "").strip(),
-        phone=(values.get("phone") or "").strip(),
-        complex_name=complex_name,
-        brn=brn,
-        representative=(values.get("representative") or "").strip(),
-        employees=employees,
-        main_products=(values.get("main_products") or "").strip(),
+        line,
+        name,
+        address,
+        " ".join(industry_name.split()) if industry_name else "",
+        (get("industry_code") or "").strip(),
+        (get("phone") or "").strip(),
+        complex_name,
+        brn,
+        (get("representative") or "").strip(),
+        employees,
+        (get("main_products") or "").strip(),
     )
 
 
-def _read_csv(text: str, encoding: str) -> ParsedFile:
+def _read_csv(text: str, encoding: str, max_rows: int = MAX_ROWS) -> ParsedFile:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         headers = next(reader)
@@ -187,21 +235,28 @@ def _read_csv(text: str, encoding: str) -> ParsedFile:
     mapped, fmt = _map_headers(headers)
     parsed = ParsedFile(fmt=f"{fmt}-csv", encoding=encoding)
     width = len(headers)
+    controls = CONTROL_CHARS.search(text) is not None  # rows are checked one by one only if needed
+    used = [(i, k) for i, k in enumerate(mapped) if k]
     try:
         for values in reader:
             line = reader.line_num
             if not any(v.strip() for v in values):
                 continue
+            if len(parsed.rows) + len(parsed.errors) >= max_rows:
+                raise _too_many_rows(max_rows)
             if len(values) != width:
+                known = {k: v for k, v in zip(mapped, values, strict=False) if k}
                 parsed.errors.append(
                     RowError(
                         line,
                         f"열 개수가 {len(values)}개입니다 ({width}개여야 함). / "
                         f"{len(values)} columns instead of {width}.",
+                        " ".join((known.get("name") or "").split()),
+                        " ".join((known.get("address") or "").split()),
                     )
                 )
                 continue
-            row = _row_from({k: v for k, v in zip(mapped, values, strict=True) if k}, line, parsed.errors)
+            row = _row_from({k: values[i] for i, k in used}, line, parsed.errors, controls)
             if row:
                 parsed.rows.append(row)
     except csv.Error as exc:
@@ -211,46 +266,84 @@ def _read_csv(text: str, encoding: str) -> ParsedFile:
     return parsed
 
 
-def _find_records(doc) -> list | None:
+def _find_records(doc, depth: int = 0) -> list | None:
     """The first list of objects in an API response (response.body.items.item, data, …)."""
+    if depth > MAX_JSON_DEPTH:
+        return None
     if isinstance(doc, list):
-        return doc if all(isinstance(x, dict) for x in doc) else None
+        return doc if doc and all(isinstance(x, dict) for x in doc) else None
     if isinstance(doc, dict):
         for key in ("item", "items", "data", "body", "response", "records", "rows"):
             if key in doc:
-                found = _find_records(doc[key])
+                found = _find_records(doc[key], depth + 1)
                 if found is not None:
                     return found
         for value in doc.values():
-            found = _find_records(value)
+            found = _find_records(value, depth + 1)
             if found is not None:
                 return found
     return None
 
 
-def _read_json(text: str, encoding: str) -> ParsedFile:
+def _json_value(value, field: str, key: str) -> str:
+    """A JSON value as text: strings as they are; numbers only for numeric fields; never
+    true/false, lists or objects (``cmpnyNm: true`` is not a company called "True")."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and field in NUMERIC_FIELDS:
+        return str(value)
+    ko, en = {bool: ("참/거짓", "true/false"), list: ("목록", "a list"), dict: ("객체", "an object")}.get(
+        type(value), ("숫자", "a number")
+    )
+    raise ValueError(f"{key}: 문자열이어야 합니다({ko} 값은 안 됨). / {key} must be text, not {en}.")
+
+
+def _read_json(text: str, encoding: str, max_rows: int = MAX_ROWS) -> ParsedFile:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RegistryFileError(
             f"JSON 형식 오류 {exc.lineno}행: {exc.msg} / Malformed JSON at line {exc.lineno}."
         ) from exc
+    except RecursionError as exc:
+        raise RegistryFileError("JSON이 너무 깊게 중첩되어 있습니다. / The JSON is nested too deeply.") from exc
     records = _find_records(doc)
     if records is None:
         raise RegistryFileError("JSON에서 공장 목록을 찾을 수 없습니다. / No list of factory records in the JSON.")
+    if len(records) > max_rows:
+        raise _too_many_rows(max_rows)
     headers = sorted({k for r in records for k in r})
     mapped, fmt = _map_headers(headers)
     lookup = dict(zip(headers, mapped, strict=True))
     parsed = ParsedFile(fmt=f"{fmt}-json", encoding=encoding)
-    for index, record in enumerate(records, start=1):
-        values = {lookup[k]: "" if v is None else str(v) for k, v in record.items() if lookup.get(k)}
-        row = _row_from(values, index, parsed.errors)  # "line" is the record's position
+    for index, record in enumerate(records, start=1):  # "line" is the record's position
+        values: dict[str, str] = {}
+        try:
+            for k, v in record.items():
+                if lookup.get(k):
+                    values[lookup[k]] = _json_value(v, lookup[k], k)
+        except ValueError as exc:
+            raw_name = record.get(next((k for k in record if lookup.get(k) == "name"), ""), "")
+            raw_addr = record.get(next((k for k in record if lookup.get(k) == "address"), ""), "")
+            parsed.errors.append(
+                RowError(
+                    index,
+                    str(exc),
+                    raw_name if isinstance(raw_name, str) else "",
+                    raw_addr if isinstance(raw_addr, str) else "",
+                    str(exc).split(":")[0],
+                )
+            )
+            continue
+        row = _row_from(values, index, parsed.errors)
         if row:
             parsed.rows.append(row)
     return parsed
 
 
-def _read_xlsx(data: bytes) -> ParsedFile:
+def _read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> ParsedFile:
     from openpyxl import load_workbook
 
     try:
@@ -276,6 +369,9 @@ def _read_xlsx(data: bytes) -> ParsedFile:
         cells = ["" if v is None else str(v) for v in values]
         if not any(c.strip() for c in cells):
             continue
+        if len(parsed.rows) + len(parsed.errors) >= max_rows:
+            wb.close()
+            raise _too_many_rows(max_rows)
         row = _row_from({k: v for k, v in zip(mapped, cells, strict=False) if k}, line, parsed.errors)
         if row:
             parsed.rows.append(row)
@@ -285,6 +381,8 @@ def _read_xlsx(data: bytes) -> ParsedFile:
 
 # --- addresses and business keys -----------------------------------------------------------
 
+SIGUNGU_ENDINGS = ("구", "군", "시")
+PARENTHESES = re.compile(r"\(([^()]*)\)?")
 DONG_TOKEN = re.compile(r"^[가-힣0-9]+(동|가|리)$")
 ADMIN_DONG = re.compile(r"제?\d+동$")
 LEGAL_FORMS = re.compile(r"\(주\)|㈜|주식회사|\(유\)|유한회사|\(합\)|합자회사|\(사\)|사단법인|\(재\)|재단법인")
@@ -297,8 +395,12 @@ def split_address(address: str) -> tuple[str, str]:
     lot-number addresses name it as a word: "사하구 장림동 123-4".
     """
     tokens = address.split()
-    sigungu = next((t for t in tokens[1:3] if t.endswith(("구", "군", "시")) and t != tokens[0]), "")
-    for group in re.findall(r"\(([^()]*)\)?", address):
+    sigungu = ""
+    for t in tokens[1:3]:
+        if t.endswith(SIGUNGU_ENDINGS) and t != tokens[0]:
+            sigungu = t
+            break
+    for group in PARENTHESES.findall(address):
         first = group.split(",")[0].strip()
         if DONG_TOKEN.match(first):
             return sigungu, legal_dong_of(first)
@@ -323,8 +425,10 @@ def address_key(address: str) -> str:
     return normalize(address.split("(")[0])
 
 
-def business_key(row: RegistryRow) -> str:
-    """Who a row is about, stable across registry releases (row numbers are not)."""
+def business_key(row: RegistryRow, name_key: str | None = None) -> str:
+    """Who a row is about, stable across registry releases (row numbers are not).
+    ``name_key``: the row's ``company_key(name)`` if already computed."""
     if row.brn:
         return f"brn:{row.brn}|{address_key(row.address)}"
-    return f"{company_key(row.name)}|{address_key(row.address) or normalize(row.complex_name)}"
+    name_key = company_key(row.name) if name_key is None else name_key
+    return f"{name_key}|{address_key(row.address) or normalize(row.complex_name)}"

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.conf import settings
+from django.db import models, transaction
 from django.utils import timezone
 
 from techvalley.core import audit
 from techvalley.core.models import Complex
-from techvalley.registry import ksic
+from techvalley.core.validation import check_size, check_zip_container
+from techvalley.registry import bulk, ksic
 from techvalley.registry.models import Company, ImportRun, size_class_of
 from techvalley.registry.parsers import (
     ParsedFile,
     RegistryRow,
     RowError,
+    address_key,
     business_key,
     company_key,
     read_registry,
@@ -45,6 +49,20 @@ IMPORTED_FIELDS = (
     "source",
 )
 MAX_REPORTED_ERRORS = 1000
+#: Companies listed in a result as gone (the preview shows them before an officer confirms).
+MAX_LISTED_GONE = 2000
+
+# Limits of a registry file; settings override them (TECHVALLEY_REGISTRY_MAX_*).
+DEFAULT_MAX_UPLOAD_BYTES = 30_000_000
+DEFAULT_MAX_UNCOMPRESSED_BYTES = 200_000_000
+DEFAULT_MAX_ROWS = 300_000
+DEFAULT_MAX_REMOVAL_SHARE = 0.10
+DEFAULT_MAX_REMOVALS = 50
+
+
+def limit(name: str, default):
+    """A registry limit from the settings (``TECHVALLEY_REGISTRY_<NAME>``), else its default."""
+    return getattr(settings, f"TECHVALLEY_REGISTRY_{name}", default)
 
 
 class ImportRejected(Exception):
@@ -52,6 +70,15 @@ class ImportRejected(Exception):
 
     def __init__(self, result: ImportResult):
         super().__init__(f"{result.counts['invalid']} invalid rows; nothing imported")
+        self.result = result
+
+
+class RemovalsNotConfirmed(Exception):
+    """The import would mark more companies as gone than a full registry plausibly loses; it
+    was stopped (nothing written) until someone confirms the removals (``allow_removals``)."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__(f"{result.counts['missing']} companies would be marked as gone; confirm with --allow-removals")
         self.result = result
 
 
@@ -63,6 +90,10 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     run_id: int | None = None
+    #: Companies the import marks (or would mark) as gone: {id, name, address}.
+    gone: list[dict] = field(default_factory=list)
+    #: True when the removals exceed the limits and were not confirmed.
+    needs_confirmation: bool = False
 
     @property
     def ok(self) -> bool:
@@ -77,6 +108,8 @@ class ImportResult:
             **self.counts,
             "errors": [e.as_dict() for e in self.errors[:MAX_REPORTED_ERRORS]],
             "import_id": self.run_id,
+            "gone": self.gone[:MAX_LISTED_GONE],
+            "needs_confirmation": self.needs_confirmation,
         }
 
 
@@ -112,38 +145,94 @@ def _in_complex(row: RegistryRow, cx: Complex, sigungu: str, dong: str) -> bool:
     return not cx.legal_dongs or dong in cx.legal_dongs
 
 
-def plan_rows(parsed: ParsedFile, cx: Complex, source: str) -> tuple[dict[str, dict], dict[str, int]]:
-    """Wanted state by business key, rows of other areas left out, repeated registrations merged."""
-    wanted: dict[str, dict] = {}
+#: Where each imported field sits in a planned row (the tuples ``plan_rows`` returns).
+AT = {f: i for i, f in enumerate(IMPORTED_FIELDS)}
+_KSIC_FIELDS = (
+    "industry_name",
+    "extra_industries",
+    "ksic_code",
+    "ksic_revision",
+    "ksic_level",
+    "ksic_method",
+    "ksic_confidence",
+    "ksic_status",
+)
+
+
+def plan_rows(parsed: ParsedFile, cx: Complex, source: str) -> tuple[dict[str, tuple], dict[str, int]]:
+    """Wanted state by business key, rows of other areas left out, repeated registrations merged.
+
+    Each planned company is a tuple of the IMPORTED_FIELDS values (in that order), so that an
+    unchanged company is recognised by one tuple comparison with its stored row.
+    """
+    wanted: dict[str, tuple] = {}
     counts = {"outside": 0, "merged": 0}
+    classified: dict[tuple[str, str], tuple] = {}  # a registry repeats few industries: classify each once
+    code_at, revision_at = AT["ksic_code"], AT["ksic_revision"]
     for row in parsed.rows:
         sigungu, dong = split_address(row.address)
         if not _in_complex(row, cx, sigungu, dong):
             counts["outside"] += 1
             continue
-        key = business_key(row)[:300]
-        fields = _classify(row)
-        if key in wanted:  # the same company registered twice at one address: one company
+        name_key = company_key(row.name)
+        key = business_key(row, name_key)[:300]
+        industry = (row.industry_code, row.industry_name)
+        cls = classified.get(industry)
+        if cls is None:
+            fields = _classify(row)
+            cls = classified[industry] = (tuple(fields[f] for f in _KSIC_FIELDS), fields["tech_intensity"])
+        first = wanted.get(key)
+        if first is not None:  # the same company registered twice at one address: one company
             counts["merged"] += 1
-            first = wanted[key]
-            if fields["ksic_code"] and fields["ksic_code"] != first["ksic_code"]:
-                extra = {"code": fields["ksic_code"], "revision": fields["ksic_revision"]}
-                if extra not in first["other_ksic"]:
-                    first["other_ksic"].append(extra)
+            code = cls[0][2]
+            if code and code != first[code_at]:
+                extra = {"code": code, "revision": cls[0][3]}
+                if extra not in first[AT["other_ksic"]]:
+                    first[AT["other_ksic"]].append(extra)
             continue
-        wanted[key] = {
-            "name": row.name[:200],
-            "name_key": company_key(row.name)[:200],
-            "address": row.address[:300],
-            "legal_dong": dong,
-            "other_ksic": [],
-            "in_registry": True,
-            "missing_since": None,
-            "source": source,
-            "_row": row,
-            **fields,
-        }
+        wanted[key] = (
+            row.name[:200],
+            name_key[:200],
+            row.address[:300],
+            dong,
+            *cls[0],
+            [],  # other_ksic
+            cls[1],
+            True,  # in_registry
+            None,  # missing_since
+            source,
+        )
+    assert not wanted or len(next(iter(wanted.values()))) == len(IMPORTED_FIELDS) and revision_at
     return wanted, counts
+
+
+def check_registry_file(path: Path) -> None:
+    """Refuse a file too large to be a registry, or an Excel file that inflates too far
+    (read from the zip directory: nothing is inflated)."""
+    check_size(path.stat().st_size, limit("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES), path.name)
+    with open(path, "rb") as f:
+        is_zip = f.read(4) == b"PK\x03\x04"
+    if is_zip:
+        check_zip_container(path, path.name, limit("MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED_BYTES))
+
+
+def _skipped_identities(errors: list[RowError]) -> tuple[set[str], set[str]]:
+    """Name and address keys of the rows that were skipped: their companies are not gone."""
+    names = {company_key(e.name) for e in errors if e.name}
+    addresses = {address_key(e.address) for e in errors if e.address}
+    return names - {""}, addresses - {""}
+
+
+def removals_exceed_limits(gone: int, listed: int) -> bool:
+    """More companies would be marked gone than a full registry plausibly loses between releases."""
+    share = limit("MAX_REMOVAL_SHARE", DEFAULT_MAX_REMOVAL_SHARE)
+    most = limit("MAX_REMOVALS", DEFAULT_MAX_REMOVALS)
+    return gone > most or (listed > 0 and gone / listed > share)
+
+
+# Company columns an import writes for a new company; the others take their defaults.
+def _new_company_columns() -> list[str]:
+    return [f.attname for f in Company._meta.concrete_fields if not f.primary_key]
 
 
 def import_registry(
@@ -153,18 +242,26 @@ def import_registry(
     dry_run: bool = False,
     skip_invalid: bool = False,
     snapshot: bool = True,
+    allow_removals: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
     """Import a registry file into a complex: validated whole, all-or-nothing, idempotent.
 
     ``snapshot``: the file lists every registered factory of its area, so companies of the same
-    source missing from it are marked as gone from the registry (not deleted).
-    Raises ImportRejected (nothing written) when rows are invalid and ``skip_invalid`` is off.
+    source missing from it are marked as gone from the registry (not deleted) — except those of
+    rows that were skipped as invalid. When more would be marked gone than the limits allow
+    (``TECHVALLEY_REGISTRY_MAX_REMOVAL_SHARE`` of the listed companies, or
+    ``TECHVALLEY_REGISTRY_MAX_REMOVALS``), the import stops unless ``allow_removals``.
+
+    Raises ImportRejected (nothing written) when rows are invalid and ``skip_invalid`` is off,
+    or when no row is valid; RemovalsNotConfirmed (nothing written) as said above; BadInput
+    for a file over the size limits; RegistryFileError for a file that is no registry.
     """
     path = Path(path)
     note = progress or (lambda *_: None)
     note("read", 0, 1)
-    parsed = read_registry(path)
+    check_registry_file(path)
+    parsed = read_registry(path, max_rows=limit("MAX_ROWS", DEFAULT_MAX_ROWS))
     source = parsed.fmt.split("-")[0]
     wanted, counts = plan_rows(parsed, cx, source)
     result = ImportResult(parsed.fmt, parsed.encoding, dry_run, errors=parsed.errors)
@@ -175,92 +272,80 @@ def import_registry(
         "unchanged": 0,
         "invalid": len(parsed.errors),
         "missing": 0,
+        "kept": 0,
         "returned": 0,
-        "review": sum(1 for w in wanted.values() if w["ksic_status"] == "review"),
+        "review": sum(1 for w in wanted.values() if w[AT["ksic_status"]] == "review"),
         **counts,
     }
-    if parsed.errors and not skip_invalid:
+    if (parsed.errors and not skip_invalid) or not parsed.rows:
         raise ImportRejected(result)
 
     today = timezone.localdate()
+    names = ("id", "registry_key", *IMPORTED_FIELDS)
     with transaction.atomic():
         Complex.objects.select_for_update().filter(pk=cx.pk).first()  # one import per complex at a time
-        existing = {
-            c.registry_key: c for c in Company.objects.filter(complex=cx).only("id", "registry_key", *IMPORTED_FIELDS)
-        }
-        to_create, to_update, entries = [], [], []
+        existing = {row[1]: row for row in _existing_rows(cx, names)}
+        to_create: list[tuple[str, tuple]] = []
+        to_update: list[tuple[int, tuple, dict]] = []  # id, planned values, changes
         total = len(wanted)
-        for i, (key, fields) in enumerate(wanted.items(), start=1):
-            if i % 5000 == 0:
+        position = {f: i for i, f in enumerate(names)}
+        for i, (key, planned) in enumerate(wanted.items(), start=1):
+            if i % 20000 == 0:
                 note("compare", i, total)
-            fields = {k: v for k, v in fields.items() if k != "_row"}
-            company = existing.get(key)
-            if company is None:
-                company = Company(complex=cx, registry_key=key, **fields)
-                to_create.append(company)
+            row = existing.get(key)
+            if row is None:
+                to_create.append((key, planned))
                 continue
-            changes = {
-                f: [audit.jsonable(getattr(company, f)), audit.jsonable(v)]
-                for f, v in fields.items()
-                if getattr(company, f) != v
-            }
-            if not changes:
+            stored = row[2:]
+            if stored == planned:
                 result.counts["unchanged"] += 1
                 continue
+            changes = {
+                f: [_audit_value(f, old), audit.jsonable(new)]
+                for f, old, new in zip(IMPORTED_FIELDS, stored, planned, strict=True)
+                if old != new
+            }
             if "in_registry" in changes:
                 result.counts["returned"] += 1
-            for f, v in fields.items():
-                setattr(company, f, v)
-            to_update.append(company)
-            entries.append(audit.entry(company, "update", changes, f"registry import {path.name}"))
-        gone = []
+            to_update.append((row[0], planned, changes))
+        gone: list[tuple] = []
         if snapshot:
-            for key, company in existing.items():
-                if key not in wanted and company.in_registry and company.source == source:
-                    company.in_registry, company.missing_since = False, today
-                    gone.append(company)
-                    entries.append(
-                        audit.entry(
-                            company,
-                            "update",
-                            {"in_registry": [True, False], "missing_since": [None, str(today)]},
-                            f"not in registry import {path.name}",
-                        )
-                    )
+            skipped_names, skipped_addresses = _skipped_identities(parsed.errors)
+            for key, row in existing.items():
+                if key in wanted or not row[position["in_registry"]] or row[position["source"]] != source:
+                    continue
+                if (
+                    row[position["name_key"]] in skipped_names
+                    or address_key(row[position["address"]]) in skipped_addresses
+                ):
+                    result.counts["kept"] += 1  # its row was skipped as invalid: not evidence it left
+                    continue
+                gone.append(row)
+        listed = sum(1 for r in existing.values() if r[position["in_registry"]] and r[position["source"]] == source)
+        result.gone = [
+            {"id": r[0], "name": r[position["name"]], "address": r[position["address"]]} for r in gone[:MAX_LISTED_GONE]
+        ]
         result.counts.update(
             created=len(to_create),
             updated=len(to_update),
             missing=len(gone),
             imported=len(to_create) + len(to_update) + len(gone),
         )
+        if gone and not allow_removals and removals_exceed_limits(len(gone), listed):
+            result.needs_confirmation = True
+            if not dry_run:
+                raise RemovalsNotConfirmed(result)
         if dry_run:
             transaction.set_rollback(True)
             return result
-        note("write", 0, max(1, len(to_create)))
-        Company.objects.bulk_create(to_create, batch_size=2000)
-        if to_update:
-            Company.objects.bulk_update(to_update, IMPORTED_FIELDS, batch_size=2000)
-        if gone:
-            Company.objects.bulk_update(gone, ["in_registry", "missing_since"], batch_size=2000)
-        if not to_create or to_create[0].pk is None:  # backends without RETURNING on bulk insert
-            ids = dict(
-                Company.objects.filter(complex=cx, registry_key__in=[c.registry_key for c in to_create]).values_list(
-                    "registry_key", "id"
-                )
-            )
-            for c in to_create:
-                c.pk = ids[c.registry_key]
-        entries += [
-            audit.entry(c, "create", {"source": [None, source], "name": [None, c.name]}, f"registry import {path.name}")
-            for c in to_create
-        ]
-        audit.record_bulk(entries)
+        note("write", 0, 1)
+        _write_changes(cx, source, path.name, today, to_create, to_update, gone, position)
         from techvalley.registry.selectors import structure
 
         run = ImportRun.objects.create(
             complex=cx,
             filename=path.name,
-            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            sha256=_sha256(path),
             fmt=parsed.fmt,
             dry_run=False,
             ok=True,
@@ -272,6 +357,151 @@ def import_registry(
         result.run_id = run.pk
     note("done", 1, 1)
     return result
+
+
+def _audit_value(field: str, value):
+    """A stored value as the audit trail records it (SQLite gives booleans as 0/1)."""
+    if field == "in_registry":
+        return bool(value)
+    return audit.jsonable(value)
+
+
+def _existing_rows(cx: Complex, names: tuple[str, ...]) -> list[tuple]:
+    """The complex's companies as plain tuples of ``names`` — read without Django's per-value
+    converters (a re-import compares 100,000 rows); JSON and booleans are decoded here."""
+    from django.db import connection
+
+    sql, params = Company.objects.filter(complex=cx).values_list(*names).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    json_at = [i for i, n in enumerate(names) if isinstance(Company._meta.get_field(n), models.JSONField)]
+    if not json_at:
+        return rows
+    out = []
+    for row in rows:
+        for i in json_at:
+            value = row[i]
+            if value.__class__ is str:  # SQLite keeps JSON as text; psycopg decodes it
+                row = (*row[:i], [] if value == "[]" else json.loads(value), *row[i + 1 :])
+        out.append(row)
+    return out
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_changes(cx, source, filename, today, to_create, to_update, gone, position) -> None:
+    """Write the import's companies and its audit entries: one statement per batch (COPY on
+    PostgreSQL), never one per row."""
+    now = timezone.now()
+    columns = _new_company_columns()
+    fields = bulk.columns_of(Company, columns)
+    defaults = {f.attname: f.get_default() for f in fields}
+    defaults.update(complex_id=cx.pk, created_at=now, updated_at=now)
+
+    # Defaults converted once; per row only the imported values are converted.
+    template = [bulk.db_value(f, defaults[f.attname]) for f in fields]
+    index = {f.attname: i for i, f in enumerate(fields)}
+    slots = [(index[name], bulk.converter(fields[index[name]])) for name in IMPORTED_FIELDS]
+    key_slot = index["registry_key"]
+
+    def new_rows():
+        for key, planned in sorted(to_create, key=lambda kp: kp[0]):  # in index order: faster inserts
+            row = template.copy()
+            row[key_slot] = key
+            for (slot, convert), value in zip(slots, planned, strict=True):
+                row[slot] = value if convert is None or value is None else convert(value)
+            yield row
+
+    bulk.insert_rows(Company, columns, new_rows())
+    if to_update:
+        upd = bulk.columns_of(Company, [*IMPORTED_FIELDS, "updated_at"])
+        bulk.update_rows(
+            Company,
+            [*IMPORTED_FIELDS, "updated_at"],
+            (
+                (*(bulk.db_value(f, v) for f, v in zip(upd, (*planned, now), strict=True)), pk)
+                for pk, planned, _changes in to_update
+            ),
+        )
+    if gone:
+        missing_since = bulk.db_value(Company._meta.get_field("missing_since"), today)
+        updated_at = bulk.db_value(Company._meta.get_field("updated_at"), now)
+        bulk.update_rows(
+            Company,
+            ["in_registry", "missing_since", "updated_at"],
+            ((False, missing_since, updated_at, row[0]) for row in gone),
+        )
+    ids = {}
+    if to_create:
+        ids = dict(Company.objects.filter(complex=cx).values_list("registry_key", "id"))
+    reason = f"registry import {filename}"
+    name_at = AT["name"]
+    entries = [
+        ("create", ids[key], planned[name_at], {"source": [None, source], "name": [None, planned[name_at]]}, reason)
+        for key, planned in to_create
+    ]
+    entries += [("update", pk, planned[name_at], changes, reason) for pk, planned, changes in to_update]
+    entries += [
+        (
+            "update",
+            row[0],
+            row[position["name"]],
+            {"in_registry": [True, False], "missing_since": [None, str(today)]},
+            f"not in registry import {filename}",
+        )
+        for row in gone
+    ]
+    _write_audit(cx, entries, now)
+
+
+def _write_audit(cx, entries: list[tuple], now) -> None:
+    """Audit entries of an import ((action, id, name, changes, reason) each), written in bulk
+    with the acting user as ``audit.entry`` would record them."""
+    from techvalley.core.models import AuditEntry
+
+    user, label = audit.current_actor()
+    actor_id = user.pk if getattr(user, "pk", None) else None
+    columns = [
+        "at",
+        "actor_id",
+        "actor_label",
+        "action",
+        "model",
+        "object_id",
+        "object_repr",
+        "changes",
+        "complex_id",
+        "reason",
+    ]
+    changes_field = AuditEntry._meta.get_field("changes")
+    at = bulk.db_value(AuditEntry._meta.get_field("at"), now)
+    model = Company._meta.label
+    bulk.insert_rows(
+        AuditEntry,
+        columns,
+        (
+            (
+                at,
+                actor_id,
+                label[:150],
+                action,
+                model,
+                str(pk),
+                name[:300],
+                bulk.db_value(changes_field, changes),
+                cx.pk,
+                reason[:300],
+            )
+            for action, pk, name, changes, reason in entries
+        ),
+    )
 
 
 def set_industry(company: Company, code: str, revision: int | None = None, reason: str = "") -> Company:
