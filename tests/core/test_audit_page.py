@@ -182,3 +182,33 @@ def test_every_audited_field_has_a_readable_korean_name():
                 if label.lower() in (f.name.replace("_", " "), attname, attname.replace("_", " ")):
                     raw.append(f"{model._meta.label}.{attname}: {label}")
     assert raw == [], raw
+
+
+@pytest.mark.django_db
+def test_values_in_words_numbers_lists_and_no_op_changes(world):
+    cx = world["cx"]
+    entry = AuditEntry(
+        model="core.Complex",
+        object_id=str(cx.pk),
+        object_repr=cx.name,
+        action="update",
+        actor_label="cli:kim",
+        complex=cx,
+        changes={
+            "area_km2": ["2.80", 2.8],  # the same number, stored as text before and a float after
+            "founded_year": [None, 1978],
+            "legal_dongs": [["장림동"], ["장림동", "신평동"]],
+            "source_note": [None, {"title": "부산시", "url": "", "year": 2025}],
+            "vanished_field": ["a", "b"],
+        },
+    )
+    entry.at = timezone.now()
+    with translation.override("ko"):
+        (readable,) = selectors.describe_entries([entry])
+    shown = {c.field: (c.label, c.old, c.new) for c in readable.changes}
+    assert "area_km2" not in shown
+    assert shown["founded_year"] == ("설립", "—", "1978")
+    assert shown["legal_dongs"][1:] == ("장림동", "장림동, 신평동")
+    assert shown["source_note"][2] == "부산시 · 2025"
+    assert shown["vanished_field"][1:] == ("a", "b")  # a field the model no longer has: still shown
+    assert readable.actor == "명령줄 (kim)" and readable.kind == "산업단지"

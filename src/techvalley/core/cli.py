@@ -150,7 +150,7 @@ def read_password_file(path: Path) -> str:
 
 def show_generated_password(username: str, password: str) -> None:
     if password:
-        out.print(f"password for {escape(username)} (shown once / 한 번만 표시): {escape(password)}")
+        out.print(f"{escape(username)} 비밀번호 (한 번만 표시) / password (shown once): {escape(password)}")
 
 
 # --- top-level commands ----------------------------------------------------------------------
@@ -172,7 +172,8 @@ def migrate() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0, interactive=False)
-    console.print(f"[green]Database ready[/] ({connection.vendor}: {escape(str(connection.settings_dict['NAME']))})")
+    where = escape(str(connection.settings_dict["NAME"]))
+    console.print(f"[green]데이터베이스 준비됨 / Database ready[/] ({connection.vendor}: {where})")
 
 
 def createadmin(
@@ -193,7 +194,7 @@ def createadmin(
     user.is_staff = user.is_superuser = True
     user.set_password(password)
     user.save()
-    console.print(f"[green]Superuser {escape(username)} ready.")
+    console.print(f"[green]관리자 {escape(username)} 준비됨 / Superuser {escape(username)} ready.")
 
 
 def setup(
@@ -262,11 +263,12 @@ def setup(
                 raise fail(f"'{district}'은(는) 구청이 아닙니다 ({org.kind}). / '{district}' is not a district office.")
             made = services.add_user(officer, password or None, org, "officer", email or "")
     console.print(
-        f"[green]Ready[/]: {escape(cx.name)} ({cx.slug}) · {escape(org.name)} · officer {escape(made.user.username)}"
+        f"[green]준비됨 / Ready[/]: {escape(cx.name)} ({cx.slug}) · {escape(org.name)} · "
+        f"담당자 / officer {escape(made.user.username)}"
     )
     show_generated_password(made.user.username, made.generated_password)
     console.print(
-        "Next: `techvalley registry import FILE`, `techvalley card import CARD.txt`, `techvalley serve` "
+        "다음 / Next: `techvalley registry import FILE`, `techvalley card import CARD.txt`, `techvalley serve` "
         "(docs/operations.md, 'Installing for your complex')."
     )
 
@@ -313,10 +315,11 @@ def complex_add(
             area_km2=area_km2,
             founded_year=founded_year,
         )
-    console.print(f"[green]Complex added[/]: {escape(cx.name)} ({cx.slug})")
+    console.print(f"[green]산업단지 추가됨 / Complex added[/]: {escape(cx.name)} ({cx.slug})")
     if not cx.sigungu or not cx.legal_dongs:
         console.print(
-            "[yellow]No 시군구 or 법정동 yet: registry imports place rows by them "
+            "[yellow]시군구·법정동이 아직 없습니다: 공장등록 자료는 이 값으로 단지에 배정됩니다. "
+            "/ No 시군구 or 법정동 yet: registry imports place rows by them "
             f"(`techvalley complex edit {cx.slug} --sigungu … --dong …`)."
         )
 
@@ -348,7 +351,7 @@ def complex_edit(
         raise fail("바꿀 값이 없습니다 (--name, --sigungu, --dong …). / Nothing to change.")
     with as_cli():
         cx = services.update_complex(slug, **values)
-    console.print(f"[green]Complex updated[/]: {escape(cx.name)} ({cx.slug})")
+    console.print(f"[green]산업단지 수정됨 / Complex updated[/]: {escape(cx.name)} ({cx.slug})")
 
 
 @complex_app.command("list")
@@ -364,7 +367,7 @@ def complex_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
         write_json(rows)
         return
     if not rows:
-        console.print(f"No complex yet: {ADD_HINT}.")
+        console.print(f"산업단지가 아직 없습니다 / No complex yet: {ADD_HINT}.")
         return
     table = Table()
     for col in ("slug", "name", "sigungu", "legal dongs", "km²", "organisations"):
@@ -397,7 +400,7 @@ def org_add(
     with as_cli():
         cx = services.get_complex(complex) if complex else complex_or_exit(None)
         org = services.add_organisation(cx, kind, name)
-    console.print(f"[green]Organisation added[/]: {escape(org.name)} ({org.kind}) in {cx.slug}")
+    console.print(f"[green]기관 추가됨 / Organisation added[/]: {escape(org.name)} ({org.kind}) in {cx.slug}")
 
 
 @org_app.command("list")
@@ -456,7 +459,7 @@ def user_add(
             organisation = services.get_organisation(cx, org)
         made = services.add_user(username, password, organisation, role, email)
     where = f" · {made.membership.role} of {escape(organisation.name)}" if made.membership else ""
-    console.print(f"[green]User added[/]: {escape(made.user.username)}{where}")
+    console.print(f"[green]사용자 추가됨 / User added[/]: {escape(made.user.username)}{where}")
     show_generated_password(made.user.username, made.generated_password)
 
 
@@ -479,9 +482,9 @@ def user_role(
         if remove:
             done = services.remove_role(user, organisation)
             console.print(
-                f"[green]Removed[/] {escape(username)} from {escape(organisation.name)}"
+                f"[green]역할 해제됨 / Removed[/]: {escape(username)} · {escape(organisation.name)}"
                 if done
-                else "No such membership."
+                else "해당 소속이 없습니다. / No such membership."
             )
             return
         if role is None:
@@ -548,7 +551,7 @@ def token_create(
 
     with as_cli():
         token = services.create_token(services.get_user(username), name)
-    console.print(f"[green]Token {token.pk} for {escape(username)}[/] (shown once / 한 번만 표시):")
+    console.print(f"[green]토큰 {token.pk} · {escape(username)}[/] (한 번만 표시 / shown once):")
     out.print(token.key)
 
 
@@ -590,7 +593,9 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="the token's id (s
 
     with as_cli():
         token = services.revoke_token(token_id)
-    console.print(f"[green]Token {token.pk} ({escape(token.name)}, {escape(token.user.username)}) revoked.")
+    console.print(
+        f"[green]토큰 폐기됨 / Token revoked[/]: {token.pk} ({escape(token.name)}, {escape(token.user.username)})"
+    )
 
 
 GROUPS = {"complex": complex_app, "org": org_app, "user": user_app, "token": token_app}

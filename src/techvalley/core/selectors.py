@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
 from django.db import models
@@ -344,11 +345,31 @@ def _plain(value, f: models.Field | None) -> str:
                 moment = timezone.localtime(moment)
             return f"{moment:%Y-%m-%d %H:%M}"
     if isinstance(value, list):
-        return ", ".join(_plain(v, None) for v in value)
+        joiner = "; " if any(isinstance(v, list | dict) for v in value) else ", "
+        return joiner.join(_plain(v, None) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_plain(v, None)}" for k, v in value.items())
+        # A structured value (a card's row): its values, not its keys (which are code, not words).
+        return " · ".join(_plain(v, None) for v in value.values() if v not in (None, "", [], {}))
+    if isinstance(f, NUMBER_FIELDS) and not isinstance(value, bool):
+        number = _number(value)
+        if number is not None:
+            return number
     text = str(value)
     return text if len(text) <= 200 else text[:199] + "…"
+
+
+NUMBER_FIELDS = (models.DecimalField, models.FloatField, models.IntegerField)
+
+
+def _number(value) -> str | None:
+    """A stored number as written, whatever its type in the trail ("40.0", 40 and 40.00 → "40")."""
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    if not d.is_finite():
+        return str(value)
+    return str(d.quantize(Decimal(1))) if d == d.to_integral_value() else format(d.normalize(), "f")
 
 
 def describe_entries(entries: Iterable[AuditEntry]) -> list[ReadableEntry]:
@@ -392,7 +413,10 @@ def describe_entries(entries: Iterable[AuditEntry]) -> list[ReadableEntry]:
         for key, pair in (e.changes or {}).items():
             f = fields_of[e.model].get(key)
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-            changes.append(Change(key, field_label(f, key), value(old, f), value(new, f)))
+            shown = Change(key, field_label(f, key), value(old, f), value(new, f))
+            if e.action == AuditEntry.Action.UPDATE and shown.old == shown.new:
+                continue  # the same value stored in another type (40.0 and 40): not a change to show
+            changes.append(shown)
         readable.append(
             ReadableEntry(
                 entry=e,
