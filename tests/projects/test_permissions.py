@@ -54,7 +54,7 @@ def test_predicates_by_role(world, plan, role, officer, approves):
     assert permissions.can_view_report(v, report) is officer
     assert permissions.can_upload_evidence(v, report) is officer
     assert permissions.can_approve_report(v, report) is approves
-    assert permissions.can_link_records(v, public) is approves
+    assert permissions.can_link_records(v, public) is officer
 
 
 @pytest.mark.django_db

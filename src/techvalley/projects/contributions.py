@@ -251,6 +251,45 @@ spine.panel(
 )
 
 
+# --- records other records may link to ---------------------------------------------------------
+
+
+def _project_candidates(cx, query: str):
+    from techvalley.projects.models import Project
+
+    qs = Project.objects.filter(complex=cx).order_by("management_no", "order", "id")
+    return qs.filter(title__icontains=query) if query else qs
+
+
+def _project_url(project) -> str:
+    from django.urls import reverse
+
+    if project.kind == "pledge" and project.public:
+        return reverse("projects:pledge_public", args=[project.pk])
+    return reverse("projects:card_page", args=[project.pk])
+
+
+def _project_is_public(project) -> bool:
+    return project.kind == "pledge" and project.public
+
+
+def _project_title(project) -> str:
+    return f"{project.management_no} {project.title}".strip() if project.management_no else project.title
+
+
+spine.linkable(
+    spine.LinkableType(
+        key="projects.project",
+        label=_("Pledge or sub-project"),
+        model="projects.Project",
+        candidates=_project_candidates,
+        url=_project_url,
+        is_public=_project_is_public,
+        title=_project_title,
+    )
+)
+
+
 def _demo(summary: dict, options: dict) -> dict:
     from techvalley.core.models import Complex
     from techvalley.projects.demo import load_plan_demo

@@ -154,9 +154,8 @@ class Achievement(models.Model):
     report = models.ForeignKey(
         "ProgressReport", on_delete=models.SET_NULL, null=True, blank=True, related_name="applied_achievements"
     )
-    # A record elsewhere in the platform this achievement is about (an agreement, a survey …).
-    link_model = models.CharField(max_length=100, blank=True)
-    link_id = models.CharField(max_length=64, blank=True)
+    # The records elsewhere in the platform this achievement is about (an agreement, a course,
+    # a survey …) are core record links (``techvalley.core.links``), not fields here.
 
     class Meta:
         verbose_name = _("achievement")

@@ -79,5 +79,9 @@ def can_view_evidence(viewer: Viewer, evidence: Evidence) -> bool:
 
 
 def can_link_records(viewer: Viewer, project: Project) -> bool:
-    """Link an achievement to a record of another module: the planning office."""
-    return viewer.is_planner_of(project.complex_id)
+    """Link an achievement of the card to a record of another module (an agreement, a course …):
+    the district officers of the complex, the planning office among them — core's rule for
+    record links (``core.links.can_link_records``), which its add/remove views apply."""
+    from techvalley.core import links
+
+    return links.can_link_records(viewer, project.complex_id)

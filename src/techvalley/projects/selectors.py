@@ -242,3 +242,16 @@ def evidence(viewer: Viewer, report: ProgressReport) -> QuerySet:
     if not permissions.can_view_report(viewer, report):
         return Evidence.objects.none()
     return report.evidence.select_related("uploaded_by").order_by("uploaded_at", "id")
+
+
+def achievement_links(viewer: Viewer, project: Project, *, public_only: bool = False) -> list[tuple]:
+    """The card's achievements with their record links, [(achievement, [ResolvedLink …])], in
+    one query per linked type. The public (and anyone who is not an officer of the complex)
+    sees only links whose target is public, and only achievements that have one."""
+    from techvalley.core import links
+
+    public_only = public_only or not permissions.can_view_internal_card(viewer, project)
+    achievements = list(project.achievements.all())
+    resolved = links.links_for_many(achievements, public_only=public_only)
+    pairs = [(a, resolved.get(a.pk, [])) for a in achievements]
+    return [(a, found) for a, found in pairs if found] if public_only else pairs

@@ -95,6 +95,7 @@ def pledge_public(request, pk: int):
         "row": row,
         "card": card,
         "timeline": documents.card_context(card)["achievement_groups"],
+        "linked": selectors.achievement_links(viewer, project, public_only=True),
     }
     return render_page(request, "projects/pledge_public.html", context)
 
@@ -168,6 +169,7 @@ def card_page(request, pk: int):
         "can_edit": permissions.can_edit_project(viewer, project),
         "can_publish": permissions.can_publish_project(viewer, project),
         "can_report": permissions.can_draft_report(viewer, project),
+        "linked": selectors.achievement_links(viewer, project),
     }
     return render_page(request, "projects/card_page.html", context)
 
