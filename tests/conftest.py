@@ -2,6 +2,7 @@ import pytest
 
 from techvalley.core.models import Membership, Organisation
 from tests.factories import (
+    XSS,
     CompanyFactory,
     ComplexFactory,
     ContactFactory,
@@ -19,14 +20,14 @@ def cx(db):
 @pytest.fixture
 def world(cx):
     """Two companies with members, an officer, a university member, an outside officer, a visitor."""
-    other_cx = ComplexFactory(slug="noksan", name="녹산국가산업단지", legal_dongs=["송정동"])
-    org_a = OrganisationFactory(complex=cx, name="회사A")
-    org_b = OrganisationFactory(complex=cx, name="회사B")
-    district = OrganisationFactory(complex=cx, name="사하구청", kind=Organisation.Kind.DISTRICT)
-    other_district = OrganisationFactory(complex=other_cx, name="강서구청", kind=Organisation.Kind.DISTRICT)
-    uni = OrganisationFactory(complex=cx, name="동아대", kind=Organisation.Kind.UNIVERSITY)
-    company_a = CompanyFactory(complex=cx, organisation=org_a, name="에이금속")
-    company_b = CompanyFactory(complex=cx, organisation=org_b, name="비정밀")
+    other_cx = ComplexFactory(slug="noksan", name=f"녹산국가산업단지 {XSS}", legal_dongs=["송정동"])
+    org_a = OrganisationFactory(complex=cx, name=f"회사A {XSS}")
+    org_b = OrganisationFactory(complex=cx, name=f"회사B {XSS}")
+    district = OrganisationFactory(complex=cx, name=f"사하구청 {XSS}", kind=Organisation.Kind.DISTRICT)
+    other_district = OrganisationFactory(complex=other_cx, name=f"강서구청 {XSS}", kind=Organisation.Kind.DISTRICT)
+    uni = OrganisationFactory(complex=cx, name=f"동아대 {XSS}", kind=Organisation.Kind.UNIVERSITY)
+    company_a = CompanyFactory(complex=cx, organisation=org_a, name=f"에이금속 {XSS}")
+    company_b = CompanyFactory(complex=cx, organisation=org_b, name=f"비정밀 {XSS}")
     ContactFactory(company=company_a, name="김민준", phone="010-1111-2222", email="a@example.com")
     ContactFactory(company=company_b, name="이서연", phone="010-3333-4444", email="b@example.com")
     users = {
