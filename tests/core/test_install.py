@@ -249,3 +249,12 @@ def test_secret_key_made_once_when_four_processes_start_together(tmp_path):
         assert len(keys) == 1 and len(keys.pop()) > 50
         assert oct((data / "secret_key").stat().st_mode)[-3:] == "600"
         assert [p.name for p in data.iterdir() if "secret" in p.name] == ["secret_key"]  # no temporary files left
+
+
+def test_an_unreachable_database_is_a_message_not_a_traceback(tmp_path):
+    env = environment(tmp_path) | {"DATABASE_URL": "postgres://nobody:secret@127.0.0.1:1/techvalley"}
+    r = subprocess.run(
+        [sys.executable, "-m", "techvalley", "complex", "list"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "데이터베이스를 쓸 수 없습니다" in r.stderr and "DATABASE_URL" in r.stderr

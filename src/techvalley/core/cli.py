@@ -49,14 +49,32 @@ ADD_HINT = "`techvalley complex add SLUG --name …` or `techvalley setup`"
 
 
 def django_setup(migrate: bool = True) -> None:
+    """Set Django up and (by default) apply the migrations, so every command works on a fresh
+    data directory. A data directory or database that cannot be used ends the command with a
+    message, not a traceback."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "techvalley.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
 
-    django.setup()
-    if migrate:
-        from django.core.management import call_command
+    try:
+        django.setup()
+        if migrate:
+            from django.core.management import call_command
 
-        call_command("migrate", verbosity=0, interactive=False)
+            call_command("migrate", verbosity=0, interactive=False)
+    except OSError as exc:
+        where = os.environ.get("TECHVALLEY_DATA_DIR", "var")
+        raise fail(
+            f"데이터 폴더를 쓸 수 없습니다 (TECHVALLEY_DATA_DIR={where}): {exc} "
+            f"/ cannot use the data directory (TECHVALLEY_DATA_DIR={where}): {exc}"
+        ) from None
+    except (DatabaseError, ImproperlyConfigured) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise fail(
+            f"데이터베이스를 쓸 수 없습니다 (DATABASE_URL 또는 데이터 폴더를 확인하세요): {first} "
+            f"/ cannot use the database (check DATABASE_URL or the data directory): {first}"
+        ) from None
 
 
 def progress_bar() -> Progress:
