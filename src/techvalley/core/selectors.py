@@ -188,6 +188,7 @@ def _company_q(entries: QuerySet, ids: list[int]) -> Q:
     q = Q(model=model._meta.label, object_id__in=[str(i) for i in ids])
     belonging = (
         entries.filter(Q(changes__company_id__1__in=ids) | Q(changes__company_id__0__in=ids))
+        .order_by()
         .values_list("model", "object_id")
         .distinct()[:COMPANY_RECORDS]
     )
