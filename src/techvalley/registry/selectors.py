@@ -130,23 +130,28 @@ def structure(cx: Complex) -> dict:
     """Companies and employees by KSIC division, technology intensity, size class and 법정동.
 
     Only companies currently in the registry count. Employees include estimates where the
-    company has not reported them (the demo marks those).
+    company has not reported them (the demo marks those). One grouped query: every import
+    records the structure after it, so it must stay cheap at 100,000 companies.
     """
-    base = Company.objects.filter(complex=cx, in_registry=True)
-    agg = {"companies": Count("id"), "employees": Coalesce(Sum("employees"), 0)}
-    total = base.aggregate(**agg)
-    groups = {
-        "division": base.annotate(key=Substr("ksic_code", 1, 2)).values("key").annotate(**agg),
-        "intensity": base.values("tech_intensity").annotate(**agg),
-        "size": base.values("size_class").annotate(**agg),
-        "dong": base.values("legal_dong").annotate(**agg),
-    }
+    rows = (
+        Company.objects.filter(complex=cx, in_registry=True)
+        .annotate(division=Substr("ksic_code", 1, 2))
+        .values_list("division", "tech_intensity", "size_class", "legal_dong")
+        .annotate(companies=Count("id"), employees=Coalesce(Sum("employees"), 0))
+        .order_by()
+    )
+    sums: dict[str, dict[str, list[int]]] = {dim: {} for dim in DIMENSIONS}
+    total = {"companies": 0, "employees": 0}
+    for division, intensity, size, dong, n, employees in rows:
+        total["companies"] += n
+        total["employees"] += employees
+        for dim, key in zip(DIMENSIONS, (division, intensity, size, dong), strict=True):
+            acc = sums[dim].setdefault(key or "", [0, 0])
+            acc[0] += n
+            acc[1] += employees
     out: dict = {"total": total}
-    for dim, rows in groups.items():
-        items = []
-        for row in rows:
-            key = row.get("key", row.get("tech_intensity", row.get("size_class", row.get("legal_dong")))) or ""
-            items.append({"key": key, "companies": row["companies"], "employees": row["employees"]})
+    for dim in DIMENSIONS:
+        items = [{"key": k, "companies": c, "employees": e} for k, (c, e) in sums[dim].items()]
         out[dim] = sorted(items, key=lambda r: (-r["companies"], r["key"]))
     high = sum(r["companies"] for r in out["intensity"] if r["key"] in ksic.HIGH_TECH)
     high_emp = sum(r["employees"] for r in out["intensity"] if r["key"] in ksic.HIGH_TECH)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from techvalley.core import audit
@@ -42,11 +42,11 @@ IMPORTED_FIELDS = (
     "ksic_method",
     "ksic_confidence",
     "ksic_status",
-    "other_ksic",
     "tech_intensity",
     "in_registry",
     "missing_since",
     "source",
+    "other_ksic",  # last: compared apart (stored as JSON text on SQLite)
 )
 MAX_REPORTED_ERRORS = 1000
 #: Companies listed in a result as gone (the preview shows them before an officer confirms).
@@ -196,11 +196,11 @@ def plan_rows(parsed: ParsedFile, cx: Complex, source: str) -> tuple[dict[str, t
             row.address[:300],
             dong,
             *cls[0],
-            [],  # other_ksic
             cls[1],
             True,  # in_registry
             None,  # missing_since
             source,
+            [],  # other_ksic
         )
     assert not wanted or len(next(iter(wanted.values()))) == len(IMPORTED_FIELDS) and revision_at
     return wanted, counts
@@ -296,10 +296,10 @@ def import_registry(
             if row is None:
                 to_create.append((key, planned))
                 continue
-            stored = row[2:]
-            if stored == planned:
+            if row[2:-1] == planned[:-1] and _same_json(row[-1], planned[-1]):
                 result.counts["unchanged"] += 1
                 continue
+            stored = (*row[2:-1], _json(row[-1]))
             changes = {
                 f: [_audit_value(f, old), audit.jsonable(new)]
                 for f, old, new in zip(IMPORTED_FIELDS, stored, planned, strict=True)
@@ -367,25 +367,27 @@ def _audit_value(field: str, value):
 
 
 def _existing_rows(cx: Complex, names: tuple[str, ...]) -> list[tuple]:
-    """The complex's companies as plain tuples of ``names`` — read without Django's per-value
-    converters (a re-import compares 100,000 rows); JSON and booleans are decoded here."""
+    """The complex's companies as plain tuples of ``names``, as the database driver gives them
+    (a re-import compares 100,000 rows: Django's per-value converters would be most of its
+    time). JSON may be text (``_json``), booleans 0/1."""
     from django.db import connection
 
     sql, params = Company.objects.filter(complex=cx).values_list(*names).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    json_at = [i for i, n in enumerate(names) if isinstance(Company._meta.get_field(n), models.JSONField)]
-    if not json_at:
-        return rows
-    out = []
-    for row in rows:
-        for i in json_at:
-            value = row[i]
-            if value.__class__ is str:  # SQLite keeps JSON as text; psycopg decodes it
-                row = (*row[:i], [] if value == "[]" else json.loads(value), *row[i + 1 :])
-        out.append(row)
-    return out
+    return rows
+
+
+def _json(raw):
+    """A JSON value as read by ``_existing_rows``: text on SQLite, decoded by psycopg."""
+    return json.loads(raw) if raw.__class__ is str else raw
+
+
+def _same_json(raw, value) -> bool:
+    if raw.__class__ is str:
+        return raw == "[]" if not value else json.loads(raw) == value
+    return raw == value
 
 
 def _sha256(path: Path) -> str:
