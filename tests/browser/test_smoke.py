@@ -29,7 +29,7 @@ def test_officer_logs_in_and_works_through_dashboard_directory_and_company(page,
     page.click("nav >> text=입주기업") if page.locator("nav >> text=입주기업").count() else page.click(
         "nav >> text=Companies"
     )
-    page.fill("input[name=q]", "도금")
+    page.fill("main input[name=q]", "도금")
     page.wait_for_function("document.querySelectorAll('#company-table tbody tr').length > 0")
     page.wait_for_timeout(600)  # htmx swaps the rows after the 300 ms pause
     rows = page.locator("#company-table tbody tr")
