@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from techvalley.core.scoping import viewer_for
-from techvalley.core.validation import safe_row, year_param
+from techvalley.core.validation import BadInput, safe_row, year_param
 from techvalley.core.views import current_complex, render_page
 from techvalley.green import charts, factors, permissions, selectors, services
 from techvalley.green.models import Measure
@@ -214,11 +214,15 @@ def _measure_form(request, company, measure: Measure | None):
     form = MeasureForm(request.POST or None, instance=measure)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in MeasureForm.Meta.fields}
-        if measure is None:
-            services.create_measure(company, data)
+        try:
+            if measure is None:
+                services.create_measure(company, data)
+            else:
+                services.update_measure(measure, data)
+        except BadInput as exc:  # shown on the form, next to its field
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            services.update_measure(measure, data)
-        return redirect(reverse("green:company", args=[company.pk]) + "#measures")
+            return redirect(reverse("green:company", args=[company.pk]) + "#measures")
     return render_page(request, "green/measure_form.html", {"company": company, "measure": measure, "form": form})
 
 
