@@ -1,0 +1,87 @@
+"""Who may do what with centres, bookings and courses: named predicates used by views, API,
+templates and selectors.
+
+- Resources, their free slots and calendars (without who booked) and published courses are
+  public: anyone may look.
+- Anyone signed in with an organisation books for that organisation (a company's members and
+  managers, universities, agencies, centres, officers).
+- A booking, an invoice, an enrolment are the organisation's private data: its own members and
+  the operators see them. Operators are the centre's operating organisation (e.g. 부산경제진흥원)
+  and the district officers of the complex: they approve, reject, mark no-shows, override rules
+  with a reason, run courses and take attendance.
+- A company's manager enrols its employees on courses; members only look.
+"""
+
+from __future__ import annotations
+
+from techvalley.core.scoping import Viewer
+
+
+def is_operator(viewer: Viewer, centre) -> bool:
+    return viewer.is_officer_of(centre.complex_id) or (
+        centre.operator_id is not None and centre.operator_id in viewer.org_ids
+    )
+
+
+def operates_any(viewer: Viewer, complex=None) -> bool:
+    """Whether the viewer operates some centre (of the complex): the approvals menu entry."""
+    if viewer.is_superuser or (viewer.officer_complex_ids if complex is None else viewer.is_officer_of(complex.pk)):
+        return True
+    if not viewer.org_ids:
+        return False
+    from techvalley.facilities.models import Centre
+
+    qs = Centre.objects.filter(operator_id__in=viewer.org_ids)
+    if complex is not None:
+        qs = qs.filter(complex=complex)
+    return qs.exists()
+
+
+def booking_org_id(viewer: Viewer) -> int | None:
+    """The organisation a viewer books for: their company first, else their first organisation."""
+    if viewer.company_org_ids:
+        return min(viewer.company_org_ids)
+    if viewer.org_ids:
+        return min(viewer.org_ids)
+    return None
+
+
+def can_book(viewer: Viewer, resource=None) -> bool:
+    return viewer.is_authenticated and (booking_org_id(viewer) is not None or viewer.is_superuser)
+
+
+def can_see_booking(viewer: Viewer, booking) -> bool:
+    return booking.organisation_id in viewer.org_ids or is_operator(viewer, booking.resource.centre)
+
+
+def can_cancel(viewer: Viewer, booking) -> bool:
+    return can_see_booking(viewer, booking)
+
+
+def can_override(viewer: Viewer, resource) -> bool:
+    return is_operator(viewer, resource.centre)
+
+
+def can_see_who(viewer: Viewer, centre) -> bool:
+    """Whether calendars show who booked (operators); others see their own bookings only."""
+    return is_operator(viewer, centre)
+
+
+def can_open_my_bookings(viewer: Viewer) -> bool:
+    return viewer.is_authenticated and bool(viewer.org_ids)
+
+
+def can_enrol(viewer: Viewer, organisation_id: int | None, complex_id: int) -> bool:
+    """Enrol employees: the organisation's managers, and the complex's officers."""
+    return viewer.can_manage(organisation_id, complex_id)
+
+
+def can_run_course(viewer: Viewer, course) -> bool:
+    """Take attendance, complete the course, see every enrolment: the course's operators."""
+    if course.centre_id is not None:
+        return is_operator(viewer, course.centre)
+    return viewer.is_officer_of(course.complex_id)
+
+
+def can_see_enrolment(viewer: Viewer, enrolment) -> bool:
+    return enrolment.organisation_id in viewer.org_ids or can_run_course(viewer, enrolment.course)

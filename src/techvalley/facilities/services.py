@@ -1,0 +1,799 @@
+"""Every change to centres, bookings and courses: the booking rules, the no-double-booking
+guarantee, waitlist offers, approvals, no-shows, fees and invoices, notifications through the
+outbox, enrolment with waitlist promotion, attendance and certificates.
+
+No double booking: on PostgreSQL the exclusion constraint ``booking_no_overlap`` (migration 0002)
+refuses a second live booking over the same time; an exclusion violation or a deadlock between
+two writers is answered as ``SlotTaken``. On SQLite the transaction starts with BEGIN IMMEDIATE
+(the settings' ``transaction_mode``), so the overlap check and the insert run under the write
+lock and a second writer waits, then sees the slot taken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from techvalley.core.models import Organisation
+from techvalley.core.scoping import viewer_for
+from techvalley.core.validation import BadInput, clean_text
+from techvalley.facilities import permissions
+from techvalley.facilities.models import (
+    LIVE,
+    Attendance,
+    Booking,
+    Centre,
+    Closure,
+    Course,
+    CourseSession,
+    Enrolment,
+    FeedToken,
+    Invoice,
+    OutboxMessage,
+    Qualification,
+    Resource,
+    Status,
+    Tier,
+    WaitlistEntry,
+    new_code,
+)
+
+#: How far back late cancellations and no-shows count against an organisation.
+STRIKE_WINDOW = dt.timedelta(days=90)
+#: The longest recurring series one request may book.
+MAX_SERIES = 26
+
+
+class SlotTaken(BadInput):
+    """The slot is gone: another live booking overlaps it (409, ``slot_taken``)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(
+            message
+            or "이미 예약된 시간입니다. 다른 시간을 고르거나 대기 신청하세요. "
+            "/ The slot is taken: choose another time or join the waitlist.",
+            code="slot_taken",
+            status=409,
+        )
+
+
+def rule(code: str, ko: str, en: str, field: str | None = None) -> BadInput:
+    """A booking rule the request breaks (422, the rule's code)."""
+    return BadInput(f"{ko} / {en}", code=code, field=field, status=422)
+
+
+# --- time -------------------------------------------------------------------------------
+
+
+def aware(value: dt.datetime) -> dt.datetime:
+    """A datetime in Asia/Seoul: naive values are read as Seoul local time."""
+    if timezone.is_naive(value):
+        return timezone.make_aware(value, timezone.get_default_timezone())
+    return value
+
+
+def parse_time(value, field: str) -> dt.datetime:
+    """ISO 8601 (``2026-03-02T10:00``, ``2026-03-02T10:00:00+09:00``), read in Asia/Seoul."""
+    if isinstance(value, dt.datetime):
+        return aware(value)
+    text = clean_text(value, field, max_length=40, required=True)
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(
+            f"{field}: 날짜·시간을 ISO 8601로 적으세요 (예: 2026-03-02T10:00). / use ISO 8601, e.g. 2026-03-02T10:00.",
+            field=field,
+            status=422,
+        ) from None
+    if not 2000 <= parsed.year <= 2100:
+        raise BadInput(f"{field}: 2000–2100년 사이여야 합니다. / must be within 2000–2100.", field=field, status=422)
+    return aware(parsed)
+
+
+def local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _kr_holidays(year: int) -> dict:
+    import holidays
+
+    return dict(holidays.KR(years=year))
+
+
+def holiday_name(day: dt.date) -> str | None:
+    """The Korean public holiday on that day (대체공휴일 included), or None."""
+    return _kr_holidays(day.year).get(day)
+
+
+# --- booking rules ----------------------------------------------------------------------
+
+
+def closure_on(resource: Resource, day: dt.date) -> Closure | None:
+    return (
+        Closure.objects.filter(centre_id=resource.centre_id, first_day__lte=day, last_day__gte=day)
+        .filter(Q(resource__isnull=True) | Q(resource=resource))
+        .first()
+    )
+
+
+def tier_of(organisation: Organisation, resource: Resource) -> str:
+    """The fee tier: universities; complex tenants (a company of the complex's registry, or the
+    complex's district office, agencies and centres); everyone else pays the outside rate."""
+    if organisation.kind == Organisation.Kind.UNIVERSITY:
+        return Tier.UNIVERSITY
+    if organisation.complex_id != resource.complex_id:
+        return Tier.OUTSIDE
+    if organisation.kind != Organisation.Kind.COMPANY:
+        return Tier.TENANT
+    from techvalley.registry.models import Company
+
+    found = Company.objects.filter(organisation=organisation, complex_id=resource.complex_id).exists()
+    return Tier.TENANT if found else Tier.OUTSIDE
+
+
+def fee_for(resource: Resource, tier: str, start: dt.datetime, end: dt.datetime) -> int:
+    rate = {Tier.TENANT: resource.fee_tenant, Tier.UNIVERSITY: resource.fee_university}.get(tier, resource.fee_outside)
+    return round(rate * (end - start).total_seconds() / 3600)
+
+
+def strikes(organisation_id: int, centre_id: int, now: dt.datetime) -> int:
+    """Late cancellations and no-shows of the organisation at the centre in the last 90 days."""
+    return (
+        Booking.objects.filter(
+            organisation_id=organisation_id, resource__centre_id=centre_id, start__gte=now - STRIKE_WINDOW
+        )
+        .filter(Q(late_cancel=True) | Q(no_show=True))
+        .count()
+    )
+
+
+def check_rules(resource: Resource, organisation_id: int, user, start: dt.datetime, end: dt.datetime, now=None) -> None:
+    """Raise the first booking rule the request breaks (each with its own code)."""
+    now = now or timezone.now()
+    s, e = local(start), local(end)
+    minutes = (end - start).total_seconds() / 60
+    if not resource.active:
+        raise rule("not_bookable", "지금은 예약을 받지 않는 자원입니다.", "this resource takes no bookings now.")
+    if end <= start:
+        raise rule("bad_range", "끝나는 시간이 시작 시간보다 뒤여야 합니다.", "end must be after start.", "end")
+    if start < now:
+        raise rule("in_past", "지난 시간은 예약할 수 없습니다.", "the time has passed.", "start")
+    step = resource.slot_minutes or 1
+    if (s.hour * 60 + s.minute) % step or (e.hour * 60 + e.minute) % step or s.second or e.second:
+        raise rule("off_grid", f"{step}분 단위로 예약하세요.", f"book in steps of {step} minutes.", "start")
+    if minutes < resource.min_minutes:
+        raise rule(
+            "too_short", f"최소 {resource.min_minutes}분입니다.", f"at least {resource.min_minutes} minutes.", "end"
+        )
+    if minutes > resource.max_minutes:
+        raise rule(
+            "too_long", f"최대 {resource.max_minutes}분입니다.", f"at most {resource.max_minutes} minutes.", "end"
+        )
+    if start > now + dt.timedelta(days=resource.horizon_days):
+        raise rule(
+            "too_far_ahead",
+            f"{resource.horizon_days}일 앞까지만 예약할 수 있습니다.",
+            f"bookable up to {resource.horizon_days} days ahead.",
+            "start",
+        )
+    if start < now + dt.timedelta(hours=resource.lead_hours):
+        raise rule(
+            "too_soon",
+            f"시작 {resource.lead_hours}시간 전까지 예약하세요.",
+            f"book at least {resource.lead_hours} hours ahead.",
+            "start",
+        )
+    midnight = s.replace(hour=0, minute=0, second=0, microsecond=0)
+    start_min = (s - midnight).total_seconds() / 60
+    end_min = (e - midnight).total_seconds() / 60
+    if end_min > 24 * 60:
+        raise rule("spans_days", "하루 안에서 예약하세요.", "a booking stays within one day.", "end")
+    opens, closes = resource.opens_minute, resource.closes_minute
+    if start_min < opens or end_min > closes:
+        raise rule(
+            "outside_hours",
+            f"운영 시간({resource.opens_at:%H:%M}–{resource.closes_at:%H:%M}) 안에서 예약하세요.",
+            f"within opening hours ({resource.opens_at:%H:%M}–{resource.closes_at:%H:%M}).",
+            "start",
+        )
+    day = s.date()
+    if day.weekday() >= 5 and not resource.open_weekends:
+        raise rule("weekend", "주말에는 운영하지 않습니다.", "closed on weekends.", "start")
+    holiday = holiday_name(day)
+    if holiday and not resource.open_holidays:
+        raise rule(
+            "holiday", f"공휴일({holiday})에는 운영하지 않습니다.", f"closed on public holidays ({holiday}).", "start"
+        )
+    closure = closure_on(resource, day)
+    if closure is not None:
+        raise rule("closed", f"휴관일입니다: {closure.reason}", f"closed that day: {closure.reason}", "start")
+    if resource.qualification_required and not (
+        user is not None and Qualification.objects.filter(resource=resource, user=user).exists()
+    ):
+        raise rule(
+            "not_qualified",
+            "이 장비는 사용 교육을 받은 사람만 예약할 수 있습니다.",
+            "only people trained on this equipment may book it.",
+        )
+    if strikes(organisation_id, resource.centre_id, now) >= resource.strike_limit:
+        raise rule(
+            "too_many_strikes",
+            f"최근 90일 늦은 취소·불참이 {resource.strike_limit}회에 이르러 새 예약이 제한됩니다.",
+            f"{resource.strike_limit} late cancellations or no-shows in 90 days: new bookings are paused.",
+        )
+    mine = Booking.objects.filter(organisation_id=organisation_id, resource=resource, status__in=LIVE)
+    day_start = timezone.make_aware(dt.datetime.combine(day, dt.time()), timezone.get_default_timezone())
+    if mine.filter(start__gte=day_start, start__lt=day_start + dt.timedelta(days=1)).count() >= resource.max_per_day:
+        raise rule("quota_day", f"하루 {resource.max_per_day}건까지입니다.", f"at most {resource.max_per_day} a day.")
+    month_start = day_start.replace(day=1)
+    next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
+    if mine.filter(start__gte=month_start, start__lt=next_month).count() >= resource.max_per_month:
+        raise rule(
+            "quota_month", f"한 달 {resource.max_per_month}건까지입니다.", f"at most {resource.max_per_month} a month."
+        )
+    if mine.filter(start__gte=now).count() >= resource.max_future:
+        raise rule(
+            "quota_future",
+            f"앞으로의 예약은 {resource.max_future}건까지입니다.",
+            f"at most {resource.max_future} future bookings.",
+        )
+
+
+# --- the guarantee ------------------------------------------------------------------------
+
+
+def _is_conflict(exc: Exception) -> bool:
+    """An exclusion violation (23P01) or a deadlock (40P01) between two writers: the slot is taken."""
+    cause = exc.__cause__
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return code in ("23P01", "40P01") or "booking_no_overlap" in str(exc)
+
+
+def overlapping(resource_id: int, start: dt.datetime, end: dt.datetime):
+    return Booking.objects.filter(resource_id=resource_id, status__in=LIVE, start__lt=end, end__gt=start)
+
+
+def _insert(booking: Booking) -> Booking:
+    """Check for an overlap and insert under the database's guarantee (see the module's text)."""
+    try:
+        with transaction.atomic():
+            if overlapping(booking.resource_id, booking.start, booking.end).exists():
+                raise SlotTaken()
+            booking.save()
+    except (IntegrityError, DatabaseError) as exc:
+        if _is_conflict(exc):
+            raise SlotTaken() from exc
+        raise
+    return booking
+
+
+# --- bookings ---------------------------------------------------------------------------
+
+
+def _org_for(viewer, organisation_id: int | None, resource: Resource) -> Organisation:
+    if organisation_id is None:
+        organisation_id = permissions.booking_org_id(viewer)
+    if organisation_id is None:
+        raise PermissionDenied("예약하려면 기관에 소속되어야 합니다. / Only members of an organisation book.")
+    if organisation_id not in viewer.org_ids and not permissions.is_operator(viewer, resource.centre):
+        raise PermissionDenied("소속 기관으로만 예약할 수 있습니다. / You book for your own organisation only.")
+    org = Organisation.objects.filter(pk=organisation_id).first()
+    if org is None:
+        raise BadInput("organisation: 없는 기관입니다. / no such organisation.", field="organisation", status=422)
+    return org
+
+
+def book(
+    user,
+    resource: Resource,
+    start,
+    end,
+    purpose: str,
+    *,
+    organisation_id: int | None = None,
+    override_reason: str = "",
+    series: str = "",
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Book a resource for the user's organisation: the rules, then the slot under the guarantee.
+
+    Operators may override the rules (not the overlap) with a reason; their bookings need no
+    approval. Answers ``SlotTaken`` (409) when another live booking overlaps."""
+    viewer = viewer_for(user)
+    if not permissions.can_book(viewer, resource):
+        raise PermissionDenied("예약하려면 기관에 소속되어야 합니다. / Only members of an organisation book.")
+    now = now or timezone.now()
+    start, end = parse_time(start, "start"), parse_time(end, "end")
+    purpose = clean_text(purpose, "purpose", max_length=300, required=True)
+    override_reason = clean_text(override_reason, "override_reason", max_length=300)
+    org = _org_for(viewer, organisation_id, resource)
+    operator = permissions.can_override(viewer, resource)
+    if override_reason and not operator:
+        raise PermissionDenied("규칙 예외는 운영자만 둘 수 있습니다. / Only operators override the rules.")
+    if end <= start:
+        raise rule("bad_range", "끝나는 시간이 시작 시간보다 뒤여야 합니다.", "end must be after start.", "end")
+    if not override_reason:
+        check_rules(resource, org.pk, user, start, end, now)
+    expire_offers(now, resource=resource)
+    tier = tier_of(org, resource)
+    booking = Booking(
+        complex_id=resource.complex_id,
+        resource=resource,
+        organisation=org,
+        booked_by=user,
+        start=start,
+        end=end,
+        purpose=purpose,
+        status=Status.PENDING if resource.approval_required and not operator else Status.CONFIRMED,
+        tier=tier,
+        fee_krw=fee_for(resource, tier, start, end),
+        series=series,
+        override_reason=override_reason,
+    )
+    _insert(booking)
+    _notify_booking(booking)
+    return booking
+
+
+def book_series(user, resource: Resource, start, end, purpose: str, *, weeks: int, **kwargs) -> list[Booking]:
+    """A weekly recurring booking: all occurrences or none (the first one that fails says why)."""
+    if not 1 <= weeks <= MAX_SERIES:
+        raise BadInput(f"weeks: 1–{MAX_SERIES}주 / 1 to {MAX_SERIES} weeks.", field="weeks", status=422)
+    start, end = parse_time(start, "start"), parse_time(end, "end")
+    series = uuid.uuid4().hex
+    out = []
+    with transaction.atomic():
+        for i in range(weeks):
+            shift = dt.timedelta(weeks=i)
+            try:
+                out.append(book(user, resource, start + shift, end + shift, purpose, series=series, **kwargs))
+            except BadInput as exc:
+                day = local(start + shift).date()
+                exc.message = f"{day:%Y-%m-%d}: {exc.message}"
+                exc.args = (exc.message,)
+                raise
+    return out
+
+
+def _notify_booking(booking: Booking) -> None:
+    user = booking.booked_by
+    when = f"{local(booking.start):%Y-%m-%d %H:%M}–{local(booking.end):%H:%M}"
+    if user is not None and user.email:
+        notify(
+            booking.complex_id,
+            user.email,
+            f"[{booking.resource.centre}] {booking.get_status_display()}: {booking.resource} {when}",
+            f"{booking.resource} · {when}\n{booking.purpose}\n상태 / status: {booking.get_status_display()}",
+        )
+    if booking.status == Status.PENDING and booking.resource.centre.email:
+        notify(
+            booking.complex_id,
+            booking.resource.centre.email,
+            f"[승인 요청 / approval] {booking.resource} {when}",
+            f"{booking.organisation} · {booking.purpose}",
+        )
+
+
+def cancel(user, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    """Cancel a live booking. Inside the cancellation deadline it counts as a late cancellation
+    (not when an operator cancels). The freed slot is offered to the waitlist."""
+    viewer = viewer_for(user)
+    if not permissions.can_cancel(viewer, booking):
+        raise PermissionDenied("이 예약을 취소할 수 없습니다. / You may not cancel this booking.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("resource__centre").get(pk=booking.pk)
+        if booking.status not in LIVE:
+            raise BadInput("이미 끝난 예약입니다. / The booking is no longer live.", code="not_live", status=409)
+        if booking.start <= now:
+            raise BadInput("이미 시작된 예약은 취소할 수 없습니다. / It has started.", code="started", status=409)
+        deadline = booking.start - dt.timedelta(hours=booking.resource.cancel_hours)
+        booking.late_cancel = (
+            booking.status == Status.CONFIRMED
+            and now > deadline
+            and not permissions.is_operator(viewer, booking.resource.centre)
+        )
+        booking.status = Status.CANCELLED
+        booking.save(update_fields=["status", "late_cancel"])
+        offer_waitlist(booking.resource, booking.start, booking.end, now)
+    return booking
+
+
+def decide(user, booking: Booking, approve: bool, note: str = "", now=None) -> Booking:
+    """An operator approves or rejects a booking awaiting approval."""
+    viewer = viewer_for(user)
+    if not permissions.is_operator(viewer, booking.resource.centre):
+        raise PermissionDenied("운영자만 승인합니다. / Operators only.")
+    note = clean_text(note, "note", max_length=300)
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status != Status.PENDING:
+            raise BadInput("승인 대기 중인 예약이 아닙니다. / Not awaiting approval.", code="not_pending", status=409)
+        booking.status = Status.CONFIRMED if approve else Status.REJECTED
+        booking.decision_note = note
+        booking.save(update_fields=["status", "decision_note"])
+        if not approve:
+            offer_waitlist(booking.resource, booking.start, booking.end, now)
+    _notify_booking(booking)
+    return booking
+
+
+def mark_no_show(user, booking: Booking, no_show: bool = True, now=None) -> Booking:
+    """An operator records that nobody came (counts against the organisation for 90 days)."""
+    viewer = viewer_for(user)
+    if not permissions.is_operator(viewer, booking.resource.centre):
+        raise PermissionDenied("운영자만 불참을 기록합니다. / Operators only.")
+    now = now or timezone.now()
+    if booking.status != Status.CONFIRMED or booking.start > now:
+        raise BadInput(
+            "시작된 확정 예약만 불참으로 기록합니다. / Only confirmed bookings that have started.",
+            code="not_started",
+            status=409,
+        )
+    booking.no_show = no_show
+    booking.save(update_fields=["no_show"])
+    return booking
+
+
+# --- waitlist -----------------------------------------------------------------------------
+
+
+def join_waitlist(user, resource: Resource, start, end, purpose: str, now=None) -> WaitlistEntry:
+    """Wait for a taken slot; the rules apply as to a booking."""
+    viewer = viewer_for(user)
+    if not permissions.can_book(viewer, resource):
+        raise PermissionDenied("예약하려면 기관에 소속되어야 합니다. / Only members of an organisation book.")
+    now = now or timezone.now()
+    start, end = parse_time(start, "start"), parse_time(end, "end")
+    purpose = clean_text(purpose, "purpose", max_length=300, required=True)
+    org = _org_for(viewer, None, resource)
+    check_rules(resource, org.pk, user, start, end, now)
+    if not overlapping(resource.pk, start, end).exists():
+        raise BadInput(
+            "비어 있는 시간입니다: 바로 예약하세요. / The slot is free: book it.", code="slot_free", status=409
+        )
+    return WaitlistEntry.objects.create(
+        complex_id=resource.complex_id,
+        resource=resource,
+        organisation=org,
+        user=user,
+        start=start,
+        end=end,
+        purpose=purpose,
+    )
+
+
+def offer_waitlist(resource: Resource, start: dt.datetime, end: dt.datetime, now=None) -> list[Booking]:
+    """Offer a freed range to the waitlist, first come first served: each waiting entry
+    overlapping it whose own range is now free gets a held booking to accept in time."""
+    now = now or timezone.now()
+    offers = []
+    waiting = WaitlistEntry.objects.filter(
+        resource=resource, state=WaitlistEntry.State.WAITING, start__lt=end, end__gt=start, start__gt=now
+    ).select_related("organisation", "user")
+    for entry in waiting:
+        if overlapping(resource.pk, entry.start, entry.end).exists():
+            continue
+        tier = tier_of(entry.organisation, resource)
+        booking = Booking(
+            complex_id=resource.complex_id,
+            resource=resource,
+            organisation=entry.organisation,
+            booked_by=entry.user,
+            start=entry.start,
+            end=entry.end,
+            purpose=entry.purpose,
+            status=Status.OFFERED,
+            tier=tier,
+            fee_krw=fee_for(resource, tier, entry.start, entry.end),
+            offer_expires_at=min(now + dt.timedelta(hours=resource.offer_hours), entry.start),
+        )
+        try:
+            _insert(booking)
+        except SlotTaken:
+            continue
+        entry.state = WaitlistEntry.State.OFFERED
+        entry.offer = booking
+        entry.save(update_fields=["state", "offer"])
+        offers.append(booking)
+        if entry.user.email:
+            notify(
+                resource.complex_id,
+                entry.user.email,
+                f"[대기 → 제안 / offer] {resource} {local(entry.start):%Y-%m-%d %H:%M}",
+                f"기다리던 시간이 비었습니다. {local(booking.offer_expires_at):%m-%d %H:%M}까지 수락하세요. "
+                f"/ The slot you waited for is free: accept it by {local(booking.offer_expires_at):%m-%d %H:%M}.",
+            )
+    return offers
+
+
+def accept_offer(user, booking: Booking, now=None) -> Booking:
+    viewer = viewer_for(user)
+    if booking.organisation_id not in viewer.org_ids:
+        raise PermissionDenied("제안받은 기관만 수락합니다. / Only the organisation offered the slot accepts it.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
+        if booking.status != Status.OFFERED or (booking.offer_expires_at and booking.offer_expires_at < now):
+            raise BadInput("유효한 제안이 아닙니다. / The offer is no longer valid.", code="offer_gone", status=409)
+        booking.status = Status.PENDING if booking.resource.approval_required else Status.CONFIRMED
+        booking.save(update_fields=["status"])
+    return booking
+
+
+def expire_offers(now=None, resource: Resource | None = None) -> int:
+    """Offers not accepted in time expire; their slot goes to the next in line."""
+    now = now or timezone.now()
+    qs = Booking.objects.filter(status=Status.OFFERED, offer_expires_at__lt=now).select_related("resource")
+    if resource is not None:
+        qs = qs.filter(resource=resource)
+    n = 0
+    for booking in qs:
+        booking.status = Status.EXPIRED
+        booking.save(update_fields=["status"])
+        offer_waitlist(booking.resource, booking.start, booking.end, now)
+        n += 1
+    return n
+
+
+# --- operators ------------------------------------------------------------------------------
+
+
+def grant_qualification(user, resource: Resource, person, note: str = "") -> Qualification:
+    if not permissions.is_operator(viewer_for(user), resource.centre):
+        raise PermissionDenied("운영자만 자격을 줍니다. / Operators only.")
+    q, _ = Qualification.objects.get_or_create(resource=resource, user=person, defaults={"note": note[:200]})
+    return q
+
+
+def add_closure(user, centre: Centre, first_day: dt.date, last_day: dt.date, reason: str, resource=None) -> Closure:
+    if not permissions.is_operator(viewer_for(user), centre):
+        raise PermissionDenied("운영자만 휴관일을 정합니다. / Operators only.")
+    if last_day < first_day:
+        raise BadInput("끝 날짜가 시작 날짜보다 앞입니다. / last day before first day.", field="last_day", status=422)
+    return Closure.objects.create(
+        centre=centre,
+        resource=resource,
+        first_day=first_day,
+        last_day=last_day,
+        reason=clean_text(reason, "reason", max_length=200, required=True),
+    )
+
+
+def feed_token(organisation_id: int) -> FeedToken:
+    token, _ = FeedToken.objects.get_or_create(organisation_id=organisation_id)
+    return token
+
+
+def issue_invoices(user, centre: Centre, month: dt.date) -> list[Invoice]:
+    """Invoices for a month at a centre: one per organisation with fees not invoiced yet —
+    confirmed bookings (no-shows included) and late cancellations."""
+    if not permissions.is_operator(viewer_for(user), centre):
+        raise PermissionDenied("운영자만 청구서를 발행합니다. / Operators only.")
+    tz = timezone.get_default_timezone()
+    first = timezone.make_aware(dt.datetime(month.year, month.month, 1), tz)
+    after = timezone.make_aware(dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1), tz)
+    billable = (
+        Booking.objects.filter(resource__centre=centre, start__gte=first, start__lt=after, fee_krw__gt=0, invoice=None)
+        .filter(Q(status=Status.CONFIRMED) | Q(status=Status.CANCELLED, late_cancel=True))
+        .order_by("organisation_id", "start")
+    )
+    by_org: dict[int, list[Booking]] = {}
+    for b in billable:
+        by_org.setdefault(b.organisation_id, []).append(b)
+    out = []
+    with transaction.atomic():
+        for org_id, rows in by_org.items():
+            invoice, _ = Invoice.objects.get_or_create(
+                centre=centre,
+                organisation_id=org_id,
+                month=first.date(),
+                defaults={"complex_id": centre.complex_id, "number": f"F{centre.pk}-{first:%Y%m}-{org_id:05d}"},
+            )
+            Booking.objects.filter(pk__in=[b.pk for b in rows]).update(invoice=invoice)
+            invoice.total_krw = sum(b.fee_krw for b in invoice.bookings.all())
+            invoice.save(update_fields=["total_krw"])
+            out.append(invoice)
+    return out
+
+
+# --- outbox -----------------------------------------------------------------------------------
+
+
+def notify(complex_id, to: str, subject: str, body: str) -> OutboxMessage:
+    return OutboxMessage.objects.create(complex_id=complex_id, to=to, subject=subject[:200], body=body)
+
+
+def mail_connection():
+    """Django's configured e-mail backend; when the installation configured none (Django's
+    SMTP default), files in DATA_DIR/mail, so nothing leaves the machine unasked."""
+    from django.core.mail import get_connection
+
+    smtp_default = settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    if smtp_default and not settings.is_overridden("EMAIL_BACKEND"):
+        path = settings.DATA_DIR / "mail"
+        path.mkdir(parents=True, exist_ok=True)
+        return get_connection("django.core.mail.backends.filebased.EmailBackend", file_path=str(path))
+    return get_connection()
+
+
+def send_outbox(limit: int = 200) -> dict:
+    """Send waiting e-mails with Django's e-mail backend (console or file by default, SMTP when
+    configured). A failure is kept with its error and tried again next time (at most 5 times)."""
+    sent = failed = 0
+    mail = mail_connection()
+    for msg in OutboxMessage.objects.filter(sent_at=None, attempts__lt=5)[:limit]:
+        try:
+            send_mail(msg.subject, msg.body, settings.DEFAULT_FROM_EMAIL, [msg.to], connection=mail)
+        except Exception as exc:  # noqa: BLE001 - any backend failure is kept and retried
+            msg.attempts += 1
+            msg.error = str(exc)[:300]
+            msg.save(update_fields=["attempts", "error"])
+            failed += 1
+            continue
+        msg.attempts += 1
+        msg.sent_at = timezone.now()
+        msg.error = ""
+        msg.save(update_fields=["attempts", "sent_at", "error"])
+        sent += 1
+    return {"sent": sent, "failed": failed}
+
+
+# --- training ---------------------------------------------------------------------------------
+
+#: The satisfaction question set (1–5 each).
+QUESTIONS = {
+    "content": ("교육 내용이 업무에 도움이 되었다", "The content helps in my work"),
+    "instructor": ("강사의 설명이 이해하기 쉬웠다", "The instructor was clear"),
+    "facility": ("교육 시설과 장비가 적절했다", "The rooms and equipment were suitable"),
+    "overall": ("전반적으로 만족한다", "Overall I am satisfied"),
+}
+
+
+def enrol(
+    user, course: Course, trainee_name: str, trainee_email: str = "", organisation_id: int | None = None
+) -> Enrolment:
+    """A manager enrols a named employee. Beyond the capacity the enrolment waits in line."""
+    viewer = viewer_for(user)
+    if organisation_id is None:
+        organisation_id = permissions.booking_org_id(viewer)
+    if organisation_id is None or not permissions.can_enrol(viewer, organisation_id, course.complex_id):
+        raise PermissionDenied("기관의 관리자만 직원을 수강 신청합니다. / Managers enrol their employees.")
+    name = clean_text(trainee_name, "trainee_name", max_length=100, required=True)
+    email = clean_text(trainee_email, "trainee_email", max_length=254)
+    if not course.published:
+        raise BadInput("모집 중인 과정이 아닙니다. / The course is not open.", code="closed", status=409)
+    with transaction.atomic():
+        course = Course.objects.select_for_update().get(pk=course.pk)  # one enrolment at a time per course
+        if Enrolment.objects.filter(
+            course=course, organisation_id=organisation_id, trainee_name=name, state__in=["enrolled", "waitlisted"]
+        ).exists():
+            raise BadInput(
+                "이미 신청한 사람입니다. / Already enrolled.", code="duplicate", field="trainee_name", status=409
+            )
+        taken = Enrolment.objects.filter(course=course, state=Enrolment.State.ENROLLED).count()
+        state = Enrolment.State.ENROLLED if taken < course.capacity else Enrolment.State.WAITLISTED
+        enrolment = Enrolment.objects.create(
+            complex_id=course.complex_id,
+            course=course,
+            organisation_id=organisation_id,
+            trainee_name=name,
+            trainee_email=email,
+            enrolled_by=user,
+            state=state,
+        )
+    if email:
+        notify(course.complex_id, email, f"[{course}] {enrolment.get_state_display()}", f"{name}: {course}")
+    return enrolment
+
+
+def cancel_enrolment(user, enrolment: Enrolment) -> Enrolment:
+    """Cancel; the first on the waitlist takes the freed place."""
+    viewer = viewer_for(user)
+    if not (
+        permissions.can_enrol(viewer, enrolment.organisation_id, enrolment.complex_id)
+        or permissions.can_run_course(viewer, enrolment.course)
+    ):
+        raise PermissionDenied("신청한 기관의 관리자 또는 운영자만 취소합니다. / Managers and operators only.")
+    with transaction.atomic():
+        Course.objects.select_for_update().get(pk=enrolment.course_id)
+        enrolment = Enrolment.objects.get(pk=enrolment.pk)
+        if enrolment.state not in (Enrolment.State.ENROLLED, Enrolment.State.WAITLISTED):
+            raise BadInput("취소할 수 없는 상태입니다. / Cannot cancel now.", code="not_live", status=409)
+        freed = enrolment.state == Enrolment.State.ENROLLED
+        enrolment.state = Enrolment.State.CANCELLED
+        enrolment.save(update_fields=["state"])
+        if freed:
+            promote_waitlist(enrolment.course)
+    return enrolment
+
+
+def promote_waitlist(course: Course) -> list[Enrolment]:
+    taken = Enrolment.objects.filter(course=course, state=Enrolment.State.ENROLLED).count()
+    promoted = []
+    for e in Enrolment.objects.filter(course=course, state=Enrolment.State.WAITLISTED).order_by("created_at", "id")[
+        : max(0, course.capacity - taken)
+    ]:
+        e.state = Enrolment.State.ENROLLED
+        e.save(update_fields=["state"])
+        promoted.append(e)
+        if e.trainee_email:
+            notify(
+                course.complex_id, e.trainee_email, f"[{course}] 수강 확정 / enrolled", f"{e.trainee_name}: {course}"
+            )
+    return promoted
+
+
+def record_attendance(user, session: CourseSession, present_ids) -> int:
+    """Attendance of one session: the enrolments present (the others absent)."""
+    if not permissions.can_run_course(viewer_for(user), session.course):
+        raise PermissionDenied("운영자만 출석을 기록합니다. / Operators only.")
+    present = {int(i) for i in present_ids}
+    enrolled = list(
+        Enrolment.objects.filter(course_id=session.course_id, state__in=["enrolled", "completed", "not_completed"])
+    )
+    with transaction.atomic():
+        for e in enrolled:
+            Attendance.objects.update_or_create(enrolment=e, session=session, defaults={"present": e.pk in present})
+    return sum(1 for e in enrolled if e.pk in present)
+
+
+def complete_course(user, course: Course, today: dt.date | None = None) -> dict:
+    """Close a course: who attended at least ``pass_share`` of its hours completes it, gets a
+    certificate code and, when the course trains on equipment, the qualification to book it."""
+    if not permissions.can_run_course(viewer_for(user), course):
+        raise PermissionDenied("운영자만 과정을 마감합니다. / Operators only.")
+    today = today or timezone.localdate()
+    sessions = list(course.sessions.all())
+    total = sum(s.hours for s in sessions)
+    hours = {s.pk: s.hours for s in sessions}
+    done = failed = 0
+    with transaction.atomic():
+        for e in Enrolment.objects.filter(course=course, state__in=["enrolled", "completed", "not_completed"]):
+            attended = sum(hours[a.session_id] for a in e.attendance.all() if a.present and a.session_id in hours)
+            e.hours_attended = round(attended, 2)
+            if total and attended >= course.pass_share * total - 1e-9:
+                e.state = Enrolment.State.COMPLETED
+                e.completed_on = e.completed_on or today
+                e.certificate_code = e.certificate_code or new_code()
+                done += 1
+                if course.qualifies_for_id and e.user_id:
+                    Qualification.objects.get_or_create(
+                        resource_id=course.qualifies_for_id, user_id=e.user_id, defaults={"note": str(course)[:200]}
+                    )
+            else:
+                e.state = Enrolment.State.NOT_COMPLETED
+                failed += 1
+            e.save()
+    return {"completed": done, "not_completed": failed, "hours": total}
+
+
+def answer_satisfaction(user, enrolment: Enrolment, answers: dict) -> Enrolment:
+    if not permissions.can_see_enrolment(viewer_for(user), enrolment):
+        raise PermissionDenied("신청한 기관만 답합니다. / Only the enrolling organisation answers.")
+    clean = {}
+    for key in QUESTIONS:
+        value = answers.get(key)
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise BadInput(f"{key}: 1–5", field=key, status=422) from None
+        if not 1 <= value <= 5:
+            raise BadInput(f"{key}: 1–5", field=key, status=422)
+        clean[key] = value
+    enrolment.satisfaction = clean
+    enrolment.save(update_fields=["satisfaction"])
+    return enrolment
+
+
+def using_postgresql() -> bool:
+    return connection.vendor == "postgresql"
