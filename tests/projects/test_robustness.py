@@ -136,7 +136,7 @@ def test_web_import_starts_internal_until_published(world):
     assert Client().get(public_url).status_code == 200
     entry = AuditEntry.objects.filter(model="projects.Project", object_id=str(project.pk)).latest("id")
     assert entry.changes["public"] == [False, True] and entry.actor == world["users"]["officer"]
-    assert entry.reason == "published"
+    assert entry.reason.startswith("공개")
 
 
 # --- progress changes only with a reason ------------------------------------------------------
@@ -152,7 +152,7 @@ def test_editing_the_card_cannot_change_progress(world, pledge):
     assert response.status_code == 302
     pledge.refresh_from_db()
     assert pledge.title == "새 이름" and pledge.actual_percent == before
-    assert CardVersion.objects.filter(project=pledge).first().reason.startswith("card edited")
+    assert CardVersion.objects.filter(project=pledge).first().reason.startswith("관리카드 수정")
 
 
 @pytest.mark.django_db
@@ -338,3 +338,45 @@ def test_demo_status_follows_its_numbers_and_budget_is_explained(world, monkeypa
     html = _client(world).get(reverse("projects:card_page", args=[pledge.pk])).content.decode()
     assert 'id="budget-reconciliation"' in html and "비예산" in html
     assert 'id="status-contradicted"' not in html
+
+
+# --- Korean first ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_plan_pages_are_korean_first(world, pledge, planner):
+    """No English phrase and no raw value (on_track, draft, card import …) in the Korean view."""
+    import html as html_lib
+    import re
+
+    from tests.factories import XSS
+    from tests.projects.factories import ProgressReportFactory
+
+    report = ProgressReportFactory(project=pledge, submitted=True)
+    services.set_progress_override(pledge, Decimal(41), "현장 점검")
+    services.update_project(pledge, {"title": "새 이름", "status": "partial"})
+    services.publish_project(pledge, False)
+    c = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    c.force_login(planner)
+    urls = [
+        reverse("projects:dashboard"),
+        reverse("projects:card_page", args=[pledge.pk]),
+        reverse("projects:report_detail", args=[report.pk]),
+        reverse("projects:report_list"),
+        reverse("projects:project_edit", args=[pledge.pk]),
+        reverse("projects:card_import"),
+        reverse("projects:report_new", args=[pledge.pk]),
+        reverse("projects:pledge_list"),
+    ]
+    for url in urls:
+        html = c.get(url).content.decode()
+        main = re.search(r"(?s)<main>(.*)</main>", html).group(1)
+        text = html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", main)))
+        english = [
+            run
+            for run in re.findall(r"[A-Za-z][A-Za-z_'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*)*", text.replace(XSS, ""))
+            if not all(word.isupper() for word in run.split())  # acronyms in the card (SW, PDF, HWPX)
+        ]
+        assert not english, (url, sorted(set(english)))
+        for raw in ("on_track", "partial", "submitted", "draft"):
+            assert not re.search(rf"(?<![\w/=?&\"']){raw}(?![\w\"'])", text), (url, raw)

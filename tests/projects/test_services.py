@@ -127,7 +127,9 @@ def test_quarterly_report_workflow(world, pledge, planner):
     assert pledge.actual_percent == 55
     new = Achievement.objects.get(report=report)
     assert (new.start, new.text, new.heading) == ("2024-02", "입주 설명회 개최", "지식산업센터 활성화")
-    assert CardVersion.objects.filter(project=pledge).first().reason == "report 2024-Q1 approved"
+    assert (
+        CardVersion.objects.filter(project=pledge).first().reason == "2024년 1분기 보고 승인 / report 2024-Q1 approved"
+    )
     approval = AuditEntry.objects.filter(model="projects.ProgressReport", object_id=str(report.pk)).latest("id")
     assert approval.actor == planner and approval.changes["state"] == ["submitted", "approved"]
     with pytest.raises(services.WorkflowError):

@@ -273,7 +273,12 @@ def snapshot(project: Project, reason: str) -> CardVersion:
 
 @transaction.atomic
 def import_card(
-    card: dict, cx: Complex, *, field: Field | None = None, reason: str = "card import", publish: bool = False
+    card: dict,
+    cx: Complex,
+    *,
+    field: Field | None = None,
+    reason: str = "관리카드 가져오기 / card import",
+    publish: bool = False,
 ) -> tuple[Project, bool]:
     """Store a parsed card; a card with a known 관리번호 updates that pledge (history kept).
 
@@ -326,7 +331,11 @@ def import_card_file(
 ) -> tuple[Project, bool, ParseResult]:
     parsed = read_card_file(path)
     project, created = import_card(
-        parsed.card, cx, field=field, reason=f"card import {Path(path).name}", publish=publish
+        parsed.card,
+        cx,
+        field=field,
+        reason=f"관리카드 가져오기 / card import: {Path(path).name}"[:200],
+        publish=publish,
     )
     return project, created, parsed
 
@@ -336,7 +345,7 @@ def import_card_upload(upload, cx: Complex) -> tuple[Project, bool, ParseResult]
     check_size(upload.size, CARD_MAX_BYTES, "관리카드 / card")
     parsed = parse_card(decode_card(upload.read()))
     name = clean_text(Path(upload.name).name, "file", max_length=200)
-    project, created = import_card(parsed.card, cx, reason=f"card upload {name}"[:200])
+    project, created = import_card(parsed.card, cx, reason=f"관리카드 올리기 / card upload: {name}"[:200])
     return project, created, parsed
 
 
@@ -363,6 +372,18 @@ EDITABLE_FIELDS = (
 )
 
 
+def _labels(names) -> str:
+    """The Korean names of the card's fields (the history is read by the district's staff)."""
+    from django.utils import translation
+
+    with translation.override("ko"):
+        return ", ".join(str(Project._meta.get_field(n).verbose_name) for n in sorted(names))
+
+
+def _approved(report: ProgressReport) -> str:
+    return f"{report.year}년 {report.quarter}분기 보고 승인 / report {report.year}-Q{report.quarter} approved"
+
+
 @transaction.atomic
 def update_project(project: Project, changes: dict, *, reason: str = "") -> Project:
     """Change the card's fields (those of ``EDITABLE_FIELDS``); the card is snapshotted."""
@@ -382,9 +403,9 @@ def update_project(project: Project, changes: dict, *, reason: str = "") -> Proj
     for k, v in changed.items():
         setattr(project, k, v)
     reason = clean_text(reason, "reason", max_length=300).strip()
-    project._audit_reason = reason or "card edited"
+    project._audit_reason = reason or "관리카드 수정 / card edited"
     project.save()
-    snapshot(project, f"card edited: {', '.join(sorted(changed))}"[:200])
+    snapshot(project, f"관리카드 수정 / card edited: {_labels(changed)}"[:200])
     return project
 
 
@@ -392,7 +413,7 @@ def publish_project(project: Project, public: bool) -> Project:
     """Show the pledge on the public pages (without internal contacts), or take it off them."""
     if project.public != public:
         project.public = public
-        project._audit_reason = "published" if public else "unpublished"
+        project._audit_reason = "공개 / published" if public else "공개 중지 / unpublished"
         project.save()
     return project
 
@@ -415,9 +436,16 @@ def set_progress_override(project: Project, percent: Decimal | None, reason: str
             raise BadInput("추진율은 0~100%입니다. / progress is 0 to 100%.", field="percent")
     project.progress_override = percent
     project.override_reason = reason if percent is not None else ""
-    project._audit_reason = reason or "override cleared"
+    project._audit_reason = reason or "직접 입력한 추진율 해제 / hand-set progress cleared"
     project.save()
-    snapshot(project, ("progress set by hand: " + reason if percent is not None else "hand-set progress cleared")[:200])
+    snapshot(
+        project,
+        (
+            f"추진율 직접 입력 / progress set by hand: {reason}"
+            if percent is not None
+            else "직접 입력한 추진율 해제 / hand-set progress cleared"
+        )[:200],
+    )
     return project
 
 
@@ -572,7 +600,7 @@ def approve_report(report: ProgressReport, user, comment: str = "") -> ProgressR
     else:
         project.actual_percent = report.percent
     project.progress_state = project.progress_state or "추진 중"
-    project._audit_reason = f"report {report.year}-Q{report.quarter} approved"
+    project._audit_reason = _approved(report)
     project.save()
     last = project.achievements.order_by("-order").values_list("order", flat=True).first() or 0
     for i, a in enumerate(report.new_achievements, start=1):
@@ -580,7 +608,7 @@ def approve_report(report: ProgressReport, user, comment: str = "") -> ProgressR
     report.state, report.reviewed_by, report.reviewed_at = ProgressReport.State.APPROVED, user, timezone.now()
     report.review_comment = comment
     report.save()
-    snapshot(project, f"report {report.year}-Q{report.quarter} approved")
+    snapshot(project, _approved(report))
     return report
 
 
