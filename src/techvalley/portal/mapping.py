@@ -11,6 +11,8 @@ import math
 from functools import cache
 from importlib import resources
 
+from django.utils.html import format_html_join
+
 WIDTH = 800
 
 
@@ -39,14 +41,15 @@ def svg_map(points: list[tuple[float, float, str, str]], outline: dict | None = 
     ys = [p[1] for r in rings for p in r] + [p[1] for p in points]
     if not xs:
         return {"width": WIDTH, "height": 400, "paths": [], "points": []}
-    kx = math.cos(math.radians((min(ys) + max(ys)) / 2))
-    span_x = max((max(xs) - min(xs)) * kx, 1e-6)
-    span_y = max(max(ys) - min(ys), 1e-6)
+    min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
+    kx = math.cos(math.radians((min_y + max_y) / 2))
+    span_x = max((max_x - min_x) * kx, 1e-6)
+    span_y = max(max_y - min_y, 1e-6)
     scale = (WIDTH - 20) / span_x
     height = int(span_y * scale) + 20
 
     def project(lon: float, lat: float) -> tuple[float, float]:
-        return round(10 + (lon - min(xs)) * kx * scale, 1), round(10 + (max(ys) - lat) * scale, 1)
+        return round(10 + (lon - min_x) * kx * scale, 1), round(10 + (max_y - lat) * scale, 1)
 
     paths = ["M" + " L".join(f"{x},{y}" for x, y in (project(*p[:2]) for p in ring)) + " Z" for ring in rings]
     circles = [(*project(lon, lat), cls, title) for lon, lat, cls, title in points]
@@ -55,5 +58,10 @@ def svg_map(points: list[tuple[float, float, str, str]], outline: dict | None = 
         "height": height,
         "paths": paths,
         "points": circles,
+        # The circles as markup, escaped once here: a template loop over a thousand points
+        # costs more than the rest of the page.
+        "points_svg": format_html_join(
+            "", '<circle cx="{}" cy="{}" r="3" class="pt {}"><title>{}</title></circle>', circles
+        ),
         "note": outline.get("properties", {}).get("note", ""),
     }
