@@ -2,17 +2,19 @@
 
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from techvalley.core.api import get_complex, require_officer, viewer
-from techvalley.registry import ksic, selectors, services
-from techvalley.registry.models import Company
-from techvalley.registry.parsers import RegistryFileError
+from techvalley.core.validation import PAGE_MAX, BadInput, check_size, clean_text
+from techvalley.registry import ksic, permissions, selectors, services
+from techvalley.registry.models import CERTIFICATIONS, Company, SmartFactoryLevel
+from techvalley.registry.parsers import MAX_EMPLOYEES, RegistryFileError
 
 router = Router(tags=["registry"])
 ksic_router = Router(tags=["ksic"])
@@ -62,20 +64,41 @@ class CompanyDetailOut(CompanyOut):
     industry: dict | None
 
 
+class BoundedPages(PageNumberPagination):
+    """Page numbers from 1 to PAGE_MAX: a huge page number is a 422, not an overflow."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=PAGE_MAX)
+        page_size: int | None = Field(None, ge=1, le=200)
+
+
+Certification = Literal[tuple(CERTIFICATIONS)]  # type: ignore[valid-type]
+SmartFactory = Literal[tuple(SmartFactoryLevel.values)]  # type: ignore[valid-type]
+
+
 class ProfileIn(Schema):
-    representative: str | None = None
-    employees: int | None = None
-    main_products: str | None = None
-    rd_centre: bool | None = None
-    certifications: list[str] | None = None
-    smart_factory_level: str | None = None
-    revenue_million_krw: int | None = None
+    """What a company's manager may change. Omit a field to leave it; only ``employees`` and
+    ``revenue_million_krw`` may be null (unknown); text fields are cleared with ""."""
+
+    representative: str = Field(None, max_length=100)
+    employees: int | None = Field(None, ge=0, le=MAX_EMPLOYEES)
+    main_products: str = Field(None, max_length=300)
+    rd_centre: bool = None
+    certifications: list[Certification] = None
+    smart_factory_level: SmartFactory = None
+    revenue_million_krw: int | None = Field(None, ge=0, le=2**63 - 1)
 
 
 class IndustryIn(Schema):
     code: str
     revision: int | None = None
     reason: str = ""
+
+
+class GoneOut(Schema):
+    id: int
+    name: str
+    address: str
 
 
 class ImportOut(Schema):
@@ -85,10 +108,14 @@ class ImportOut(Schema):
     counts: dict
     errors: list[dict]
     import_id: int | None
+    #: Companies the import marks (or would mark) as gone from the registry.
+    gone: list[GoneOut]
+    #: True when the removals exceed the limits: repeat with allow_removals to confirm.
+    needs_confirmation: bool
 
 
 @router.get("/companies", response=list[CompanyOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPages, page_size=50)
 def list_companies(
     request,
     complex: str | None = None,
@@ -99,12 +126,14 @@ def list_companies(
     size: str = "",
 ):
     cx = get_complex(complex)
-    return selectors.companies(viewer(request), cx, q=q, intensity=intensity, dong=dong, division=division, size=size)
+    filters = {"q": q, "intensity": intensity, "dong": dong, "division": division, "size": size}
+    filters = {k: clean_text(v, k, max_length=200).strip() for k, v in filters.items()}
+    return selectors.companies(viewer(request), cx, **filters)
 
 
 def _detail(request, company: Company) -> dict:
     v = viewer(request)
-    private = selectors.company_private(v, company)
+    private = selectors.company_private(v, company)  # scoped by permissions.can_view_private
     return {
         **{f: getattr(company, f) for f in CompanyDetailOut.model_fields if hasattr(company, f)},
         "founded_on": str(company.founded_on) if company.founded_on else None,
@@ -129,19 +158,26 @@ def get_company(request, company_id: int):
 @router.patch("/companies/{company_id}/profile", response=CompanyDetailOut)
 def patch_profile(request, company_id: int, payload: ProfileIn):
     company = get_object_or_404(Company, pk=company_id)
-    if not viewer(request).can_manage(company.organisation_id, company.complex_id):
+    if not permissions.can_edit_profile(viewer(request), company):
         raise HttpError(403, "이 회사의 관리자만 수정할 수 있습니다. / Only the company's managers may edit it.")
     from django.core.exceptions import ValidationError
 
+    values = payload.dict(exclude_unset=True)
+    for name in ("representative", "main_products", "rd_centre", "certifications", "smart_factory_level"):
+        if name in values and values[name] is None:
+            raise HttpError(422, f"{name}: 비울 수 없습니다(null 불가). / {name} may not be null.")
+    for name in ("representative", "main_products"):
+        if name in values:
+            values[name] = clean_text(values[name], name, max_length=300)
     try:
-        services.update_company_profile(company, **payload.dict(exclude_unset=True))
+        services.update_company_profile(company, **values)
     except ValidationError as exc:
         raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
     return _detail(request, company)
 
 
 @router.get("/review", response=list[CompanyOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPages, page_size=50)
 def review(request, complex: str | None = None):
     cx = get_complex(complex)
     return selectors.review_queue(require_officer(request, cx), cx)
@@ -149,10 +185,13 @@ def review(request, complex: str | None = None):
 
 @router.post("/companies/{company_id}/industry", response=CompanyDetailOut)
 def place_industry(request, company_id: int, payload: IndustryIn):
-    company = get_object_or_404(Company, pk=company_id)
-    require_officer(request, company.complex)
+    company = get_object_or_404(Company.objects.select_related("complex"), pk=company_id)
+    if not permissions.can_place_industry(viewer(request), company):
+        raise HttpError(403, "구청 담당자만 업종을 정할 수 있습니다. / District officers only.")
+    code = clean_text(payload.code, "code", max_length=6)
+    reason = clean_text(payload.reason, "reason", max_length=300)
     try:
-        services.set_industry(company, payload.code, payload.revision, payload.reason)
+        services.set_industry(company, code, payload.revision, reason)
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
     return _detail(request, company)
@@ -183,16 +222,28 @@ def structure_change(request, complex: str | None = None, before: int | None = N
     }
 
 
-@router.post("/imports", response={200: ImportOut, 422: ImportOut})
+@router.post("/imports", response={200: ImportOut, 409: ImportOut, 422: ImportOut})
 def upload_import(
     request,
-    file: UploadedFile = File(...),
+    file: UploadedFile = File(None),
     complex: str | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    partial: bool = False,
+    allow_removals: bool = False,
 ):
+    """Import a registry file (multipart ``file``), as ``techvalley registry import`` does.
+
+    ``partial``: the file is not the whole registry (no company is marked as gone).
+    ``allow_removals``: confirm that more companies than the limits allow really left the
+    registry; without it such an import answers 409 with the list (``gone``) and writes nothing.
+    """
     cx = get_complex(complex)
-    require_officer(request, cx)
+    if not permissions.can_import(viewer(request), cx):
+        raise HttpError(403, "구청 담당자만 가져올 수 있습니다. / District officers only.")
+    if file is None:
+        raise BadInput("file: 파일이 필요합니다. / A registry file is required.", field="file")
+    check_size(file.size or 0, services.limit("MAX_UPLOAD_BYTES", services.DEFAULT_MAX_UPLOAD_BYTES), "file")
     suffix = Path(file.name or "upload").suffix
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{Path(file.name or 'upload').stem[:80]}{suffix}"
@@ -200,9 +251,18 @@ def upload_import(
             for chunk in file.chunks():
                 out.write(chunk)
         try:
-            result = services.import_registry(path, cx, dry_run=dry_run, skip_invalid=skip_invalid)
+            result = services.import_registry(
+                path,
+                cx,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                snapshot=not partial,
+                allow_removals=allow_removals,
+            )
         except services.ImportRejected as exc:
             return 422, _import_out(exc.result)
+        except services.RemovalsNotConfirmed as exc:
+            return 409, _import_out(exc.result)
         except RegistryFileError as exc:
             raise HttpError(422, str(exc)) from exc
     return 200, _import_out(result)
@@ -217,7 +277,17 @@ def _import_out(result: services.ImportResult) -> dict:
         "counts": result.counts,
         "errors": d["errors"],
         "import_id": d["import_id"],
+        "gone": d["gone"],
+        "needs_confirmation": d["needs_confirmation"],
     }
+
+
+class CandidateOut(Schema):
+    code: str
+    name: str
+    revision: int
+    level: int
+    score: float
 
 
 class ResolutionOut(Schema):
@@ -231,16 +301,33 @@ class ResolutionOut(Schema):
     confidence: float
     extra_industries: int
     suggestion: str | None
+    #: The closest codes with their names, levels and scores (0–100; see ``score_meaning``).
+    candidates: list[CandidateOut]
 
 
-@ksic_router.get("/resolve", response=list[ResolutionOut], auth=None)
+MAX_NAMES = 200
+
+
+RESOLVE_DOC = (
+    "Resolve industry names as registries write them (repeat ``name`` for several, at most 200). "
+    "A name is resolved only when it is a KSIC name (up to spacing) or so close to one that no other "
+    'class comes near; otherwise ``status`` is "review" and ``candidates`` lists the closest codes. '
+    + ksic.SCORE_MEANING
+)
+
+
+@ksic_router.get("/resolve", response=list[ResolutionOut], auth=None, description=RESOLVE_DOC)
 def resolve(request, name: list[str] = Query(...)):
-    """Resolve industry names as registries write them (repeat ``name`` for several)."""
-    return [ksic.resolve(n).as_dict() for n in name]
+    if len(name) > MAX_NAMES:
+        raise BadInput(f"name: 최대 {MAX_NAMES}개입니다. / at most {MAX_NAMES} names.", field="name")
+    return [ksic.resolve(clean_text(n, "name", max_length=300)).as_dict() for n in name]
 
 
 @ksic_router.get("/codes/{code}", auth=None)
-def code(request, code: str, revision: int | None = None):
+def code(request, code: str, revision: Literal[9, 10, 11] | None = None):
+    """A KSIC code (revision 9, 10 or 11; the newest that has it by default): names at every
+    level, parent chain, children, technology level and knowledge-centre eligibility."""
+    code = clean_text(code, "code", max_length=6)
     found = ksic.describe(code, revision)
     if found is None:
         raise HttpError(404, f"KSIC 코드 {code}가 없습니다. / Unknown KSIC code.")

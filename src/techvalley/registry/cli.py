@@ -26,15 +26,25 @@ def registry_import(
     partial: Annotated[
         bool, typer.Option("--partial", help="The file is not a full snapshot: do not mark absent companies as gone.")
     ] = False,
+    allow_removals: Annotated[
+        bool,
+        typer.Option(
+            "--allow-removals",
+            help="Confirm that the companies missing from a full file left the registry, even when they are "
+            "more than TECHVALLEY_REGISTRY_MAX_REMOVAL_SHARE (10%) or TECHVALLEY_REGISTRY_MAX_REMOVALS (50).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Import a factory registry into a complex: validated whole, all-or-nothing, idempotent."""
     django_setup()
     from techvalley.core.audit import acting_as
-    from techvalley.registry import services
+    from techvalley.core.validation import BadInput
+    from techvalley.registry import labels, services
     from techvalley.registry.parsers import RegistryFileError
 
     cx = complex_or_exit(complex)
+    outcome = "imported"
     with progress_bar() as bar, acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
         task = bar.add_task("import", total=None)
 
@@ -43,40 +53,54 @@ def registry_import(
 
         try:
             result = services.import_registry(
-                file, cx, dry_run=dry_run, skip_invalid=skip_invalid, snapshot=not partial, progress=note
+                file,
+                cx,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                snapshot=not partial,
+                allow_removals=allow_removals,
+                progress=note,
             )
-            rejected = False
+            if result.needs_confirmation:
+                outcome = "confirm"
+            elif dry_run:
+                outcome = "dry_run"
         except services.ImportRejected as exc:
-            result, rejected = exc.result, True
-        except RegistryFileError as exc:
+            result, outcome = exc.result, "rejected"
+        except services.RemovalsNotConfirmed as exc:
+            result, outcome = exc.result, "confirm"
+        except (RegistryFileError, BadInput) as exc:
             if as_json:
                 out.print_json(json.dumps({"error": str(exc)}, ensure_ascii=False))
             else:
-                console.print(f"[red]{exc}")
+                console.print(str(exc), style="red", markup=False)
             raise typer.Exit(2) from exc
-    counts = result.counts
     if as_json:
-        out.print_json(json.dumps({**result.as_dict(), "rejected": rejected}, ensure_ascii=False))
+        out.print_json(
+            json.dumps({**result.as_dict(), "rejected": outcome == "rejected", "outcome": outcome}, ensure_ascii=False)
+        )
     else:
         for e in result.errors[:50]:
-            console.print(f"[yellow]line {e.line}[/]: {e.reason}")
+            console.print(f"{e.line}행 / line {e.line}: {e.reason}", markup=False, highlight=False)
         if len(result.errors) > 50:
-            console.print(f"… and {len(result.errors) - 50} more bad rows (use --json for all)")
-        verdict = (
-            "[red]rejected — nothing imported (fix the rows or use --skip-invalid)"
-            if rejected
-            else "[cyan]dry run — nothing written"
-            if dry_run
-            else "[green]imported"
-        )
+            console.print(f"… 그 밖에 잘못된 행 {len(result.errors) - 50}개 (--json으로 전부 보기) / and more")
+        if outcome == "confirm":
+            for g in result.gone[:50]:
+                console.print(f"  - {g['name']} ({g['address']})", markup=False, highlight=False)
+            if len(result.gone) > 50:
+                console.print(f"  … 그 밖에 {len(result.gone) - 50}곳 / and {len(result.gone) - 50} more")
+        verdict = {
+            "rejected": "[red]거부됨 — 아무것도 가져오지 않았습니다 (행을 고치거나 --skip-invalid). "
+            "/ rejected: nothing imported (fix the rows or use --skip-invalid)",
+            "confirm": f"[red]중단 — 등록에서 빠질 기업이 {result.counts['missing']}곳으로 너무 많습니다. 파일이 "
+            "일부라면 --partial, 실제로 빠졌다면 --allow-removals로 다시 실행하세요. 아무것도 쓰지 않았습니다. "
+            "/ stopped: too many companies would be marked as gone; use --partial or --allow-removals",
+            "dry_run": "[cyan]시험 실행 — 아무것도 쓰지 않았습니다 / dry run: nothing written",
+            "imported": "[green]가져왔습니다 / imported",
+        }[outcome]
         console.print(verdict)
-        out.print(
-            " ".join(
-                f"{k}={counts.get(k, 0)}"
-                for k in ("created", "updated", "unchanged", "invalid", "review", "missing", "merged", "outside")
-            )
-        )
-    if rejected or not result.ok:
+        out.print(" · ".join(f"{label} {value}" for _key, label, value in labels.import_summary(result.counts)))
+    if outcome in ("rejected", "confirm") or not result.ok:
         raise typer.Exit(1)
 
 
@@ -85,12 +109,18 @@ def registry_export(
     output: Annotated[Path, typer.Option("-o", "--output", help=".csv (UTF-8 with BOM) or .xlsx")],
     complex: Annotated[str | None, typer.Option("--complex")] = None,
 ) -> None:
-    """Export the complex's companies (contacts are masked: exports travel)."""
+    """Export the complex's companies (contacts are masked: exports travel; formulas neutralised)."""
     django_setup()
-    from techvalley.registry.exports import all_companies, export_companies
+    from techvalley.core.validation import BadInput
+    from techvalley.registry.exports import all_companies, check_format, export_companies
 
+    try:
+        check_format(output)
+    except BadInput as exc:
+        console.print(exc.message, style="red", markup=False)
+        raise typer.Exit(2) from exc
     n = export_companies(all_companies(complex_or_exit(complex)), output)
-    console.print(f"[green]{n} companies written to {output}")
+    console.print(f"[green]기업 {n}곳을 {output}에 썼습니다 / {n} companies written to {output}")
 
 
 @ksic_app.command("resolve")

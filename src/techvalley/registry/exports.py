@@ -1,14 +1,21 @@
-"""Exports of the company list: CSV for other systems, Excel for officials. Personal data masked."""
+"""Exports of the company list: CSV for other systems, Excel for officials.
+
+Personal data is masked (exports travel), values are words in Korean rather than stored keys,
+and every text cell that a spreadsheet would run as a formula (``=HYPERLINK(…)``) is neutralised.
+"""
 
 import csv
 import io
 from pathlib import Path
 
 from django.db.models import QuerySet
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from techvalley.registry.models import Company
+from techvalley.core.validation import BadInput, safe_row
+from techvalley.registry import labels
+from techvalley.registry.models import Company, SizeClass
 from techvalley.registry.validators import mask_phone
 
 COLUMNS = [
@@ -19,24 +26,40 @@ COLUMNS = [
     ("KSIC", "ksic_code"),
     ("KSIC 차수 / revision", "ksic_revision"),
     ("분류 상태 / status", "ksic_status"),
-    ("기술수준 / intensity", "tech_intensity"),
+    ("기술수준 / technology level", "tech_intensity"),
     ("종업원 / employees", "employees"),
     ("규모 / size", "size_class"),
     ("추정 항목 / estimated", "estimated"),
     ("등록 여부 / in registry", "in_registry"),
     ("대표 연락처 / contact phone", "phone"),
 ]
+FORMATS = (".xlsx", ".csv")
+
+
+def _words(c: Company, estimated_names: dict[str, str]) -> dict:
+    """The row's values as an official reads them (Korean)."""
+    sizes = dict(SizeClass.choices)
+    return {
+        "ksic_status": str(labels.KSIC_STATUSES.get(c.ksic_status, c.ksic_status)),
+        "tech_intensity": str(labels.INTENSITIES.get(c.tech_intensity, c.tech_intensity)),
+        "size_class": str(sizes.get(c.size_class, c.size_class)),
+        "in_registry": "예" if c.in_registry else "아니오",
+        "ksic_revision": f"제{c.ksic_revision}차" if c.ksic_revision else "",
+        "estimated": ", ".join(estimated_names.get(f, f) for f in c.estimated_fields),
+    }
 
 
 def rows(companies: QuerySet):
     """One list per company, in COLUMNS order; two queries whatever the number of companies."""
     qs = companies.order_by("name", "id").prefetch_related("contacts")
-    for c in qs.iterator(chunk_size=2000):
-        contacts = list(c.contacts.all())
-        values = {f: getattr(c, f, "") for _, f in COLUMNS}
-        values["estimated"] = ", ".join(c.estimated_fields)
-        values["phone"] = mask_phone(contacts[0].phone) if contacts else ""
-        yield [values[f] for _, f in COLUMNS]
+    with translation.override("ko"):
+        estimated_names = {f.name: str(f.verbose_name) for f in Company._meta.concrete_fields}
+        for c in qs.iterator(chunk_size=2000):
+            contacts = list(c.contacts.all())
+            values = {f: getattr(c, f, "") for _, f in COLUMNS}
+            values.update(_words(c, estimated_names))
+            values["phone"] = mask_phone(contacts[0].phone) if contacts else ""
+            yield safe_row(values[f] for _, f in COLUMNS)
 
 
 def write_xlsx(companies: QuerySet, target) -> int:
@@ -68,10 +91,21 @@ def write_csv(companies: QuerySet, target: io.TextIOBase) -> int:
     return n
 
 
+def check_format(path: Path) -> str:
+    """The export format a file name asks for; anything but .xlsx or .csv is refused."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise BadInput(
+            f"{Path(path).name}: 내보내기 형식은 .xlsx 또는 .csv만 됩니다. / Export to .xlsx or .csv only.",
+            field="output",
+        )
+    return suffix
+
+
 def export_companies(companies: QuerySet, path: Path) -> int:
     """Write .xlsx or .csv (UTF-8 with BOM, which Excel opens as Korean) by the file's suffix."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
+    if check_format(path) == ".xlsx":
         return write_xlsx(companies, path)
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
         return write_csv(companies, f)

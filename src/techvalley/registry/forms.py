@@ -41,3 +41,9 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("registry file (CSV, JSON or Excel)"))
     dry_run = forms.BooleanField(label=_("dry run: show what would change"), required=False, initial=True)
     skip_invalid = forms.BooleanField(label=_("skip invalid rows"), required=False)
+    partial = forms.BooleanField(
+        label=_("partial file: companies missing from it are not marked as gone"), required=False
+    )
+    allow_removals = forms.BooleanField(
+        label=_("I have checked the list: these companies really left the registry"), required=False
+    )

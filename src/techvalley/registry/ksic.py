@@ -248,7 +248,11 @@ INTENSITY_LABELS = {
     "other": ("기타(비제조)", "Other (non-manufacturing)"),
     "unknown": ("미분류", "Unclassified"),
 }
+#: The broad definition of "high-tech" the complex's plan uses: high and medium-high technology
+#: manufacturing plus knowledge-intensive services.
 HIGH_TECH = ("high", "medium_high", "knowledge_services")
+#: The strict definition: high-technology manufacturing only.
+STRICT_HIGH_TECH = ("high",)
 
 
 @cache

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techvalley.core.audit import audited
 from techvalley.core.models import Complex, Organisation
+from techvalley.registry import labels
 from techvalley.registry.validators import validate_brn, validate_corporate_no
 
 
@@ -63,14 +64,22 @@ class Company(models.Model):
     """
 
     # No index of its own: (complex, registry_key) and (complex, in_registry, name) lead with it.
-    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="companies", db_index=False)
-    organisation = models.OneToOneField(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="company"
+    complex = models.ForeignKey(
+        Complex, on_delete=models.PROTECT, related_name="companies", db_index=False, verbose_name=_("complex")
     )
-    registry_key = models.CharField(max_length=300)  # business key: normalised name | address
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="company",
+        verbose_name=_("organisation on the platform"),
+    )
+    # business key: normalised name | address
+    registry_key = models.CharField(_("registry key"), max_length=300)
     source = models.CharField(_("source"), max_length=20, default="manual")
     name = models.CharField(_("company name (회사명)"), max_length=200)
-    name_key = models.CharField(max_length=200, db_index=True)
+    name_key = models.CharField(_("name for matching"), max_length=200, db_index=True)
     brn = models.CharField(
         _("business registration no. (사업자등록번호)"), max_length=10, blank=True, validators=[validate_brn]
     )
@@ -80,8 +89,8 @@ class Company(models.Model):
     representative = models.CharField(_("representative (대표자)"), max_length=100, blank=True)
     address = models.CharField(_("road-name address (도로명주소)"), max_length=300)
     legal_dong = models.CharField(_("legal dong (법정동)"), max_length=50, blank=True, db_index=True)
-    lon = models.FloatField(null=True, blank=True)
-    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=CompanyStatus.choices, default=CompanyStatus.OPERATING
     )
@@ -94,12 +103,18 @@ class Company(models.Model):
     extra_industries = models.PositiveSmallIntegerField(_("further industries (외 N종)"), default=0)
     ksic_code = models.CharField(_("KSIC code"), max_length=6, blank=True, db_index=True)
     ksic_revision = models.PositiveSmallIntegerField(_("KSIC revision"), null=True, blank=True)
-    ksic_level = models.PositiveSmallIntegerField(null=True, blank=True)
-    ksic_method = models.CharField(max_length=20, blank=True)
-    ksic_confidence = models.FloatField(default=0)
-    ksic_status = models.CharField(max_length=10, default="review")  # resolved | review
+    ksic_level = models.PositiveSmallIntegerField(_("KSIC level"), null=True, blank=True)
+    ksic_method = models.CharField(
+        _("how the code was found"), max_length=20, blank=True, choices=list(labels.KSIC_METHODS.items())
+    )
+    ksic_confidence = models.FloatField(_("name similarity"), default=0)
+    ksic_status = models.CharField(
+        _("classification"), max_length=10, default="review", choices=list(labels.KSIC_STATUSES.items())
+    )
     other_ksic = models.JSONField(_("other KSIC codes"), default=list, blank=True)
-    tech_intensity = models.CharField(_("technology intensity"), max_length=20, default="unknown")
+    tech_intensity = models.CharField(
+        _("technology level"), max_length=20, default="unknown", choices=list(labels.INTENSITIES.items())
+    )
     rd_centre = models.BooleanField(_("R&D centre (기업부설연구소)"), default=False)
     certifications = models.JSONField(_("certifications"), default=list, blank=True)
     smart_factory_level = models.CharField(
@@ -107,9 +122,9 @@ class Company(models.Model):
     )
     in_registry = models.BooleanField(_("in the latest registry"), default=True)
     missing_since = models.DateField(_("missing from the registry since"), null=True, blank=True)
-    estimated_fields = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    estimated_fields = models.JSONField(_("estimated figures"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("company")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from techvalley.core.models import AuditEntry, Complex
 from techvalley.core.scoping import Viewer, officer_q
-from techvalley.registry import ksic
+from techvalley.registry import ksic, permissions
 from techvalley.registry.models import Company, Contact, ImportRun
 from techvalley.registry.validators import mask_email, mask_name, mask_phone
 
@@ -48,13 +50,7 @@ def companies(
     if not include_gone:
         qs = qs.filter(in_registry=True)
     if q:
-        qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(name_key__icontains=q.replace(" ", ""))
-            | Q(industry_name__icontains=q)
-            | Q(address__icontains=q)
-            | Q(ksic_code__startswith=q)
-        )
+        qs = matching(qs, q)
     if intensity:
         qs = qs.filter(tech_intensity=intensity)
     if dong:
@@ -68,13 +64,51 @@ def companies(
     return qs.order_by("name", "id")
 
 
+def matching(qs: QuerySet, q: str) -> QuerySet:
+    """Companies whose published fields (name, industry, address, KSIC code) match a text."""
+    return qs.filter(
+        Q(name__icontains=q)
+        | Q(name_key__icontains=q.replace(" ", ""))
+        | Q(industry_name__icontains=q)
+        | Q(address__icontains=q)
+        | Q(ksic_code__startswith=q)
+    )
+
+
+def search_companies(viewer: Viewer, cx: Complex, query: str, limit: int = 10) -> list:
+    """Site search over the companies of a complex: published fields for everyone; the business
+    registration number (private) only among companies whose private data the viewer may see."""
+    from techvalley.core.spine import SearchHit
+    from techvalley.core.validation import clean_text
+
+    query = clean_text(query or "", "q", max_length=200).strip()
+    if not query or cx is None:
+        return []
+    base = Company.objects.filter(complex=cx, in_registry=True)
+    found = matching(base, query)
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if len(digits) == 10 and (viewer.is_officer_of(cx.pk) or viewer.org_ids):
+        entitled = base if viewer.is_officer_of(cx.pk) else base.filter(organisation_id__in=viewer.org_ids)
+        found = found | entitled.filter(brn=digits)
+    rows = found.only("id", "name", "ksic_code", "industry_name", "address").order_by("name", "id")[:limit]
+    return [
+        SearchHit(
+            title=c.name,
+            url=reverse("registry:company_detail", args=[c.pk]),
+            kind=_("company"),
+            snippet=" · ".join(p for p in (c.ksic_code, c.industry_name, c.address) if p),
+        )
+        for c in rows
+    ]
+
+
 def company(viewer: Viewer, pk: int) -> Company | None:
     return Company.objects.select_related("complex", "organisation").filter(pk=pk).first()
 
 
 def company_private(viewer: Viewer, company: Company) -> dict:
     """The company's private data as this viewer may see it: in full, masked, or not at all."""
-    entitled = viewer.can_see_private(company.organisation_id, company.complex_id)
+    entitled = permissions.can_view_private(viewer, company)
     contacts = list(Contact.objects.filter(company=company).order_by("id"))
     if entitled:
         return {
@@ -103,6 +137,8 @@ def company_private(viewer: Viewer, company: Company) -> dict:
 
 def review_queue(viewer: Viewer, cx: Complex) -> QuerySet:
     """Companies whose industry name could not be placed; officers only."""
+    if not permissions.can_review(viewer, cx):
+        return Company.objects.none()
     return (
         Company.objects.filter(officer_q(viewer), complex=cx, ksic_status="review", in_registry=True)
         .only(*LIST_FIELDS)
@@ -112,9 +148,51 @@ def review_queue(viewer: Viewer, cx: Complex) -> QuerySet:
 
 def company_history(viewer: Viewer, company: Company) -> QuerySet:
     """Changes to a company's record; officers and its own members."""
-    if not viewer.can_see_private(company.organisation_id, company.complex_id):
+    if not permissions.can_view_private(viewer, company):
         return AuditEntry.objects.none()
     return AuditEntry.objects.filter(model="registry.Company", object_id=str(company.pk))
+
+
+def readable_history(viewer: Viewer, company: Company, limit: int = 20) -> list:
+    """The company's latest changes in words: field names and values, related records by name
+    (never ``organisation_id: — → 8``)."""
+    from techvalley.core.selectors import actor_label, describe_entries
+
+    readable = describe_entries(company_history(viewer, company)[:limit])
+    for r in readable:
+        r.actor = actor_label(r.entry.actor_label)
+        r.reason = _reason(r.entry.reason)
+    return readable
+
+
+def _reason(reason: str) -> str:
+    """An import's reason ("registry import FILE") in words."""
+    from django.utils.translation import gettext as _
+
+    for prefix, words in (
+        ("not in registry import ", _("not in the registry file %(file)s")),
+        ("registry import ", _("registry import of %(file)s")),
+    ):
+        if reason.startswith(prefix):
+            return words % {"file": reason[len(prefix) :]}
+    return reason
+
+
+def registry_as_of(cx: Complex) -> dict | None:
+    """The last registry import of a complex: when, which file. The figures of the structure
+    are as of that import (public: the file names a published registry)."""
+    run = ImportRun.objects.filter(complex=cx, ok=True, dry_run=False).only("started_at", "filename").first()
+    if run is None:
+        return None
+    return {"date": run.started_at.date(), "filename": run.filename, "registry_date": registry_date(run.filename)}
+
+
+def registry_date(filename: str) -> str:
+    """The release date a registry file names (busan_factory_registry_2025-12-31.csv → 2025-12-31)."""
+    import re
+
+    found = re.search(r"(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})", filename or "")
+    return "-".join(found.groups()) if found else ""
 
 
 def imports(viewer: Viewer, cx: Complex) -> QuerySet:
@@ -155,7 +233,9 @@ def structure(cx: Complex) -> dict:
         out[dim] = sorted(items, key=lambda r: (-r["companies"], r["key"]))
     high = sum(r["companies"] for r in out["intensity"] if r["key"] in ksic.HIGH_TECH)
     high_emp = sum(r["employees"] for r in out["intensity"] if r["key"] in ksic.HIGH_TECH)
+    strict = sum(r["companies"] for r in out["intensity"] if r["key"] in ksic.STRICT_HIGH_TECH)
     out["high_tech_share"] = round(high / total["companies"], 4) if total["companies"] else 0.0
+    out["strict_high_tech_share"] = round(strict / total["companies"], 4) if total["companies"] else 0.0
     out["high_tech_employee_share"] = round(high_emp / total["employees"], 4) if total["employees"] else 0.0
     return out
 

@@ -1,11 +1,16 @@
-"""Registry pages: directory, company page and profile, review queue, imports, structure."""
+"""Registry pages: directory, company page and profile, review queue, imports, structure.
+
+Views check permission with the predicates of ``permissions.py`` and call selectors or services.
+"""
 
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -13,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techvalley.core.scoping import viewer_for
-from techvalley.core.views import current_complex, officer_or_403, page_of, render_page
-from techvalley.registry import exports, ksic, selectors, services
+from techvalley.core.selectors import actor_label
+from techvalley.core.validation import BadInput, check_size, clean_text, page_param
+from techvalley.core.views import current_complex, render_page
+from techvalley.registry import exports, ksic, labels, permissions, selectors, services
 from techvalley.registry.forms import ImportForm, IndustryForm, ProfileForm
 from techvalley.registry.models import Company, SizeClass
 from techvalley.registry.parsers import RegistryFileError
@@ -22,14 +29,23 @@ from techvalley.registry.parsers import RegistryFileError
 FILTERS = ("q", "intensity", "dong", "division", "size")
 
 
+def _filters(request) -> dict[str, str]:
+    return {k: clean_text(request.GET.get(k, ""), k, max_length=200).strip() for k in FILTERS}
+
+
+def _page(request, qs, per_page: int | None = None):
+    """A page of a list; the page number is bounded (a huge number is a 400, not a crash)."""
+    return Paginator(qs, per_page or settings.TECHVALLEY_PAGE_SIZE).get_page(page_param(request.GET.get("page")))
+
+
 def company_list(request):
     cx = current_complex(request)
     viewer = viewer_for(request.user)
-    filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    filters = _filters(request)
     qs = selectors.companies(viewer, cx, **filters, include_gone=request.GET.get("gone") == "1")
     context = {
         "complex": cx,
-        "page": page_of(request, qs),
+        "page": _page(request, qs),
         "filters": filters,
         "intensities": ksic.INTENSITY_LABELS,
         "sizes": SizeClass.choices,
@@ -39,10 +55,11 @@ def company_list(request):
 
 
 def company_export(request):
-    """The directory as it is filtered, as an Excel file (contacts masked)."""
+    """The directory as it is filtered, as an Excel file (contacts masked, formulas neutralised)."""
     cx = current_complex(request)
-    filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
-    qs = selectors.companies(viewer_for(request.user), cx, **filters, include_gone=request.GET.get("gone") == "1")
+    qs = selectors.companies(
+        viewer_for(request.user), cx, **_filters(request), include_gone=request.GET.get("gone") == "1"
+    )
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"companies-{cx.slug}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -60,9 +77,9 @@ def company_detail(request, pk: int):
         "private": selectors.company_private(viewer, company),
         "industry": ksic.describe(company.ksic_code, company.ksic_revision) if company.ksic_code else None,
         "sites": company.sites.all(),
-        "history": selectors.company_history(viewer, company)[:20],
-        "can_manage": viewer.can_manage(company.organisation_id, company.complex_id),
-        "is_officer": viewer.is_officer_of(company.complex_id),
+        "history": selectors.readable_history(viewer, company, limit=20),
+        "can_edit": permissions.can_edit_profile(viewer, company),
+        "can_review": permissions.can_review(viewer, company.complex),
         "intensity_source": ksic.INTENSITY_SOURCE,
     }
     return render_page(request, "registry/company_detail.html", context)
@@ -73,7 +90,7 @@ def company_edit(request, pk: int):
     company = Company.objects.filter(pk=pk).first()
     if company is None:
         raise Http404(_("No such company."))
-    if not viewer_for(request.user).can_manage(company.organisation_id, company.complex_id):
+    if not permissions.can_edit_profile(viewer_for(request.user), company):
         raise PermissionDenied(_("Only the company's managers and district officers may edit it."))
     form = ProfileForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():
@@ -86,12 +103,18 @@ def company_edit(request, pk: int):
 
 def review_queue(request):
     cx = current_complex(request)
-    viewer = officer_or_403(request, cx)
-    page = page_of(request, selectors.review_queue(viewer, cx))
+    viewer = viewer_for(request.user)
+    if not permissions.can_review(viewer, cx):
+        raise PermissionDenied(_("District officers only."))
+    page = _page(request, selectors.review_queue(viewer, cx))
     for c in page:
         c.resolution = ksic.resolve(c.industry_name)
-        c.suggested = ksic.lookup(c.resolution.suggestion) if c.resolution.suggestion else None
-    return render_page(request, "registry/review_queue.html", {"complex": cx, "page": page})
+    context = {
+        "complex": cx,
+        "page": page,
+        "accept_at": int(ksic.FUZZY_ACCEPT),
+    }
+    return render_page(request, "registry/review_queue.html", context)
 
 
 @require_POST
@@ -99,7 +122,8 @@ def place_industry(request, pk: int):
     company = Company.objects.select_related("complex").filter(pk=pk).first()
     if company is None:
         raise Http404(_("No such company."))
-    officer_or_403(request, company.complex)
+    if not permissions.can_place_industry(viewer_for(request.user), company):
+        raise PermissionDenied(_("District officers only."))
     form = IndustryForm(request.POST)
     if form.is_valid():
         try:
@@ -116,32 +140,62 @@ def place_industry(request, pk: int):
 
 def import_list(request):
     cx = current_complex(request)
-    viewer = officer_or_403(request, cx)
+    viewer = viewer_for(request.user)
+    if not permissions.can_import(viewer, cx):
+        raise PermissionDenied(_("District officers only."))
     form = ImportForm(request.POST or None, request.FILES or None, initial={"dry_run": True})
-    result, rejected = None, False
+    result, outcome = None, ""
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        result, outcome = _run_upload(form, cx)
+    context = {
+        "complex": cx,
+        "form": form,
+        "result": result,
+        "outcome": outcome,
+        "summary": labels.import_summary(result.counts) if result else [],
+        "runs": [
+            {
+                "run": r,
+                "format": labels.file_format(r.fmt),
+                "who": actor_label(r.actor_label),
+                "summary": labels.import_summary(r.counts),
+            }
+            for r in selectors.imports(viewer, cx)[:30]
+        ],
+    }
+    return render_page(request, "registry/import_list.html", context)
+
+
+def _run_upload(form: ImportForm, cx):
+    """Run the uploaded file through the same import as the command line. The outcome:
+    "rejected" (bad rows), "confirm" (too many removals: tick to confirm), "dry_run", "imported"."""
+    upload = form.cleaned_data["file"]
+    data = form.cleaned_data
+    try:
+        check_size(upload.size, services.limit("MAX_UPLOAD_BYTES", services.DEFAULT_MAX_UPLOAD_BYTES), upload.name)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / Path(upload.name).name
             with open(path, "wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
-            try:
-                result = services.import_registry(
-                    path, cx, dry_run=form.cleaned_data["dry_run"], skip_invalid=form.cleaned_data["skip_invalid"]
-                )
-            except services.ImportRejected as exc:
-                result, rejected = exc.result, True
-            except RegistryFileError as exc:
-                form.add_error("file", str(exc))
-    context = {
-        "complex": cx,
-        "form": form,
-        "result": result,
-        "rejected": rejected,
-        "runs": selectors.imports(viewer, cx)[:30],
-    }
-    return render_page(request, "registry/import_list.html", context)
+            result = services.import_registry(
+                path,
+                cx,
+                dry_run=data["dry_run"],
+                skip_invalid=data["skip_invalid"],
+                snapshot=not data["partial"],
+                allow_removals=data["allow_removals"],
+            )
+    except services.ImportRejected as exc:
+        return exc.result, "rejected"
+    except services.RemovalsNotConfirmed as exc:
+        return exc.result, "confirm"
+    except (RegistryFileError, BadInput) as exc:
+        form.add_error("file", str(exc))
+        return None, ""
+    if result.needs_confirmation:
+        return result, "confirm"
+    return result, "dry_run" if result.dry_run else "imported"
 
 
 def structure(request):
@@ -160,18 +214,21 @@ def structure(request):
         row["label"] = sizes.get(row["key"], row["key"])
     viewer = viewer_for(request.user)
     change = None
-    runs = list(selectors.imports(viewer, cx).only("id", "filename", "started_at", "structure")[:2])
-    if len(runs) == 2:
-        change = {
-            "before": runs[1],
-            "after": runs[0],
-            "diff": selectors.structure_change(runs[1].structure, runs[0].structure),
-        }
+    if permissions.can_compare_imports(viewer, cx):
+        runs = list(selectors.imports(viewer, cx).only("id", "filename", "started_at", "structure")[:2])
+        if len(runs) == 2:
+            change = {
+                "before": runs[1],
+                "after": runs[0],
+                "diff": selectors.structure_change(runs[1].structure, runs[0].structure),
+            }
     context = {
         "complex": cx,
         "data": data,
         "change": change,
         "intensity_source": ksic.INTENSITY_SOURCE,
         "high_tech_pct": round(100 * data["high_tech_share"], 1),
+        "strict_high_tech_pct": round(100 * data["strict_high_tech_share"], 1),
+        "as_of": selectors.registry_as_of(cx),
     }
     return render_page(request, "registry/structure.html", context)
