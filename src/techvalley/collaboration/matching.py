@@ -1,0 +1,342 @@
+"""Korean text matching: needs → experts, labs, equipment and programmes (and back), explained.
+
+Plain Python, no database. Three parts:
+
+- ``Analyzer``: Korean morphological analysis with kiwipiepy (its model ships with the package).
+  A text becomes index terms: nouns (NNG, NNP), roots (XR), verb and adjective stems, foreign
+  words and their compounds ("표면 처리" → 표면, 처리, 표면처리), with the spellings of one thing
+  rewritten to one form (6가 크롬, Cr(VI), 육가크롬 → 6가크롬) from ``data/synonyms.json``.
+- ``Index``: BM25 (bm25s) over the documents' terms. Titles and fields count twice.
+- ``Index.search``: the need's terms, plus *related* terms at half weight (도금 → 표면처리), scored by
+  BM25, filtered by a hard filter (a programme the company is not eligible for is never
+  recommended: ``collaboration.eligibility``), boosted by criteria met, and explained: every
+  result lists the terms it matched and the criteria it met.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+#: Parts of speech that carry a subject: general and proper nouns, roots, foreign words, hanja.
+CONTENT_TAGS = {"NNG", "NNP", "XR", "SL", "SH"}
+STEM_TAGS = {"VV", "VA"}
+RELATED_WEIGHT = 0.5
+_SPACES = re.compile(r"\s+")
+# bm25s logs every index it builds; the matcher builds them often.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+#: A doc's title and fields count this many times (BM25 saturates, so "twice" is a nudge).
+FIELD_REPEAT = 2
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The synonym and expansion list (``data/synonyms.json``), ready to use."""
+
+    canonical: dict[str, str]
+    phrases: re.Pattern | None
+    phrase_map: dict[str, str]
+    related: dict[str, tuple[str, ...]]
+    stopwords: frozenset[str]
+    user_words: tuple[str, ...]
+    source: str
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Lexicon:
+        canonical: dict[str, str] = {}
+        phrase_map: dict[str, str] = {}
+        user_words: set[str] = set()
+        for group in data.get("equivalent", []):
+            head = group[0]
+            user_words.add(head)
+            for variant in group:
+                key = variant.lower()
+                if re.fullmatch(r"[0-9A-Za-z가-힣]+", variant) and not re.search(r"\s", variant):
+                    canonical[key] = head
+                    if re.search(r"[가-힣]", variant):
+                        user_words.add(variant)
+                else:
+                    phrase_map[key] = head
+        pattern = None
+        if phrase_map:
+            alternatives = sorted(phrase_map, key=len, reverse=True)
+            pattern = re.compile(
+                "|".join(r"\s+".join(re.escape(p) for p in a.split()) for a in alternatives), re.IGNORECASE
+            )
+        related: dict[str, set[str]] = {}
+        for group in data.get("related", []):
+            terms = [canonical.get(t.lower(), t) for t in group]
+            for t in terms:
+                related.setdefault(t, set()).update(x for x in terms if x != t)
+        return cls(
+            canonical=canonical,
+            phrases=pattern,
+            phrase_map=phrase_map,
+            related={k: tuple(sorted(v)) for k, v in related.items()},
+            stopwords=frozenset(data.get("stopwords", [])),
+            user_words=tuple(sorted(w for w in user_words if re.fullmatch(r"\S+", w))),
+            source=data.get("source", ""),
+        )
+
+    def canon(self, term: str) -> str:
+        return self.canonical.get(term.lower(), term)
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    path = resources.files("techvalley.collaboration") / "data" / "synonyms.json"
+    return Lexicon.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+class Analyzer:
+    """Korean text → index terms, with the lexicon's spellings unified. One Kiwi per analyser
+    (Kiwi is not safe to share between threads while tokenising: a lock guards it)."""
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        from kiwipiepy import Kiwi
+
+        self.lexicon = lexicon or default_lexicon()
+        self._kiwi = Kiwi()
+        for word in self.lexicon.user_words:
+            if re.search(r"[가-힣]", word):
+                self._kiwi.add_user_word(word, "NNP", 0)
+        self._lock = threading.Lock()
+
+    def _rewrite(self, text: str) -> str:
+        lex = self.lexicon
+        if lex.phrases is None:
+            return text
+        return lex.phrases.sub(lambda m: " " + lex.phrase_map[_SPACES.sub(" ", m.group(0).lower())] + " ", text)
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of a text, in order (repeats kept: they are term frequencies)."""
+        if not text or not text.strip():
+            return []
+        text = self._rewrite(text)
+        with self._lock:
+            tokens = self._kiwi.tokenize(text)
+        lex = self.lexicon
+        out: list[str] = []
+        prev_end, prev_noun, prefix = -10, None, None
+        for tok in tokens:
+            tag = tok.tag
+            form = tok.form
+            if tag == "XPN":  # 재-활용, 비-파괴: the prefix belongs to the noun it comes with
+                prefix, prev_noun, prev_end = form, None, tok.start + tok.len
+                continue
+            if tag in CONTENT_TAGS:
+                term = form.lower() if tag == "SL" else form
+                if tag == "SL" and len(term) < 2:
+                    prev_noun = prefix = None
+                    continue
+                if prefix is not None and tag == "NNG" and tok.start == prev_end:
+                    out.append(lex.canon(prefix + form))
+                prefix = None
+                term = lex.canon(term)
+                if term not in lex.stopwords:
+                    out.append(term)
+                if prev_noun is not None and tok.start - prev_end <= 1 and tag in ("NNG", "NNP"):
+                    compound = lex.canon(prev_noun + form)
+                    if compound not in lex.stopwords and compound != term:
+                        out.append(compound)
+                prev_noun = form if tag in ("NNG", "NNP") else None
+                prev_end = tok.start + tok.len
+            elif tag in STEM_TAGS and len(form) >= 2:
+                term = lex.canon(form)
+                if term not in lex.stopwords:
+                    out.append(term)
+                prev_noun = prefix = None
+            else:
+                prev_noun = prefix = None
+        return out
+
+    def expand(self, terms: Sequence[str]) -> tuple[list[str], dict[str, str]]:
+        """The related terms of a query's terms (not already in it) and what each stands for."""
+        have = set(terms)
+        extra: dict[str, str] = {}
+        for t in terms:
+            for r in self.lexicon.related.get(t, ()):
+                if r not in have and r not in extra and r not in self.lexicon.stopwords:
+                    extra[r] = t
+        return list(extra), extra
+
+
+@cache
+def default_analyzer() -> Analyzer:
+    return Analyzer()
+
+
+# --- documents and the index -------------------------------------------------------------
+
+
+@dataclass
+class Document:
+    """One thing to find: an expert, lab, equipment, programme or a company's need.
+
+    ``title`` and ``fields`` weigh twice; ``payload`` is whatever the caller needs back (the
+    eligibility of a programme, a database id …)."""
+
+    ref: str
+    title: str = ""
+    fields: Sequence[str] = ()
+    text: str = ""
+    kind: str = ""
+    payload: Any = None
+
+
+@dataclass
+class Hit:
+    """A result: the document, its score, the terms that matched (and what they stand for) and
+    the criteria it met or failed."""
+
+    doc: Document
+    score: float
+    matched: list[str]
+    related: dict[str, str] = field(default_factory=dict)
+    field_terms: list[str] = field(default_factory=list)
+    criteria: list[str] = field(default_factory=list)
+    cannot_tell: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+    status: str = "eligible"
+
+    def why(self) -> str:
+        """The explanation in Korean: "일치: 도금, 6가크롬 · 관련어: 표면처리(← 도금) · 조건 충족: …"."""
+        parts = []
+        if self.matched:
+            parts.append("일치: " + ", ".join(self.matched))
+        if self.related:
+            parts.append("관련어: " + ", ".join(f"{t}(← {src})" for t, src in self.related.items()))
+        if self.field_terms:
+            parts.append("분야·제목 일치: " + ", ".join(self.field_terms))
+        if self.criteria:
+            parts.append("조건 충족: " + "; ".join(self.criteria))
+        if self.cannot_tell:
+            parts.append("확인 필요: " + "; ".join(self.cannot_tell))
+        return " · ".join(parts) or "일치하는 용어 없음"
+
+
+class Index:
+    """A BM25 index over documents' analysed terms (bm25s, k1=1.2, b=0.75, Lucene IDF)."""
+
+    def __init__(self, docs: Iterable[Document], analyzer: Analyzer | None = None):
+        import bm25s
+
+        self.analyzer = analyzer or default_analyzer()
+        self.docs: list[Document] = list(docs)
+        self.doc_terms: list[frozenset[str]] = []
+        self.head_terms: list[frozenset[str]] = []
+        corpus: list[list[str]] = []
+        for d in self.docs:
+            head = self.analyzer.terms(" ".join([d.title, *d.fields]))
+            body = self.analyzer.terms(d.text)
+            corpus.append(head * FIELD_REPEAT + body)
+            self.doc_terms.append(frozenset(head) | frozenset(body))
+            self.head_terms.append(frozenset(head))
+        self._bm25 = None
+        self.vocab: set[str] = set()
+        if self.docs:
+            self._bm25 = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+            # Every doc needs one term, else bm25s drops it from the vocabulary's reckoning.
+            self._bm25.index([terms or ["\x00"] for terms in corpus], show_progress=False)
+            self.vocab = set(self._bm25.vocab_dict)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def scores(self, terms: Sequence[str], related: Sequence[str] = ()) -> np.ndarray:
+        """BM25 of every document for the query terms, plus the related terms at half weight."""
+        if self._bm25 is None:
+            return np.zeros(0, dtype=np.float32)
+        known = [t for t in terms if t in self.vocab]
+        scores = self._bm25.get_scores(known) if known else np.zeros(len(self.docs), dtype=np.float32)
+        extra = [t for t in related if t in self.vocab]
+        if extra:
+            scores = scores + RELATED_WEIGHT * self._bm25.get_scores(extra)
+        return scores
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        judge: Callable[[Document], tuple[str, list[str], list[str], list[str]]] | None = None,
+        boost: float = 0.05,
+        exhaustive: bool = True,
+        candidates: int = 200,
+    ) -> tuple[list[Hit], list[Hit]]:
+        """The best documents for a need, and (when ``judge`` is given) the ineligible ones apart.
+
+        ``judge(doc)`` returns (status, met, unmet, unknown): "not_eligible" documents are never
+        among the results but come back in the second list; each criterion met lifts the score
+        by ``boost`` (at most five). ``exhaustive`` judges every document that matched (so the
+        second list is complete); otherwise only the best ``candidates``.
+        """
+        terms = self.analyzer.terms(text)
+        related, sources = self.analyzer.expand(terms)
+        return self.search_terms(
+            terms, related, sources, limit=limit, judge=judge, boost=boost, exhaustive=exhaustive, candidates=candidates
+        )
+
+    def search_terms(
+        self,
+        terms: Sequence[str],
+        related: Sequence[str],
+        sources: dict[str, str],
+        *,
+        limit: int = 10,
+        judge=None,
+        boost: float = 0.05,
+        exhaustive: bool = True,
+        candidates: int = 200,
+    ) -> tuple[list[Hit], list[Hit]]:
+        if not self.docs or not terms:
+            return [], []
+        scores = self.scores(terms, related)
+        positive = np.flatnonzero(scores > 0)
+        if positive.size == 0:
+            return [], []
+        if not exhaustive and positive.size > candidates:
+            top = np.argpartition(-scores[positive], candidates - 1)[:candidates]
+            positive = positive[top]
+        # Best first; ties by ref, so the order never depends on how the index was built.
+        order = sorted(positive.tolist(), key=lambda i: (-float(scores[i]), self.docs[i].ref))
+        query_terms = list(dict.fromkeys(terms))
+        hits: list[Hit] = []
+        refused: list[Hit] = []
+        for i in order:
+            doc = self.docs[i]
+            score = float(scores[i])
+            status, met, unmet, unknown = ("eligible", [], [], [])
+            if judge is not None:
+                status, met, unmet, unknown = judge(doc)
+            hit = self._explain(i, score, query_terms, related, sources)
+            hit.criteria, hit.against, hit.cannot_tell, hit.status = list(met), list(unmet), list(unknown), status
+            if status == "not_eligible":
+                refused.append(hit)
+                continue
+            hit.score = score * (1 + boost * min(len(met), 5))
+            hits.append(hit)
+            if not exhaustive and len(hits) >= limit and judge is None:
+                break
+        hits.sort(key=lambda h: (-h.score, h.doc.ref))
+        return hits[:limit], refused
+
+    def _explain(self, i: int, score: float, terms, related, sources) -> Hit:
+        have = self.doc_terms[i]
+        matched = [t for t in terms if t in have]
+        rel = {t: sources[t] for t in related if t in have}
+        head = [t for t in terms if t in self.head_terms[i]]
+        return Hit(self.docs[i], score, matched, rel, head)
+
+    def reverse(self, doc_text: str, limit: int = 10) -> list[Hit]:
+        """The reverse direction (a lab → the needs it could answer): the same search."""
+        return self.search(doc_text, limit=limit)[0]
