@@ -6,6 +6,7 @@ import pytest
 from techvalley.core.audit import acting_as
 from techvalley.core.models import AuditEntry
 from techvalley.core.scoping import Viewer
+from techvalley.core.validation import BadInput
 from techvalley.projects import progress, selectors, services
 from techvalley.projects.card import parse_card, render_text
 from techvalley.projects.models import Achievement, CardVersion, ProgressReport, Project
@@ -132,7 +133,7 @@ def test_quarterly_report_workflow(world, pledge, planner):
     )
     approval = AuditEntry.objects.filter(model="projects.ProgressReport", object_id=str(report.pk)).latest("id")
     assert approval.actor == planner and approval.changes["state"] == ["submitted", "approved"]
-    with pytest.raises(services.WorkflowError):
+    with pytest.raises(BadInput):
         services.draft_report(pledge, 2024, 5, Decimal(1), user=officer)
 
 

@@ -540,7 +540,7 @@ def draft_report(
     told it already exists (``BadInput`` with code "conflict", 409) — never a server error.
     """
     if not 1 <= quarter <= 4:
-        raise WorkflowError("분기는 1~4입니다. / The quarter is 1 to 4.")
+        raise BadInput("분기는 1~4입니다. / The quarter is 1 to 4.", field="quarter")
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise BadInput(f"연도는 {YEAR_MIN}~{YEAR_MAX}입니다. / the year is out of range.", field="year")
     percent = Decimal(str(percent))
