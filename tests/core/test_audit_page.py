@@ -48,10 +48,14 @@ def test_changes_read_as_words_not_attribute_names_and_ids(world, officer_client
     text = re.sub(r"<[^>]+>", " ", html)  # what the officer reads, without markup
     for raw in ("organisation_id", "registry.Company", "suspended", "operating"):
         assert raw not in text, (raw, [line for line in text.splitlines() if raw in line])
-    row = re.search(r"<b>기관</b>: ([^<]*)</div>", html)
+    with translation.override("ko"):
+        org_label = selectors.field_label(company._meta.get_field("organisation"), "organisation_id")
+        status_label = selectors.field_label(company._meta.get_field("status"), "status")
+    assert org_label != "Organisation" and status_label != "Status"
+    row = re.search(rf"<b>{re.escape(org_label)}</b>: ([^<]*)</div>", html)
     assert row is not None, html
     assert "회사A" in row.group(1) and "새기관 주식회사" in row.group(1)  # names, not "8 → 9"
-    assert re.search(r"<b>[^<]*상태[^<]*</b>: [^<]*가동[^<]*→ [^<]*휴업", html)  # choices by their label
+    assert re.search(rf"<b>{re.escape(status_label)}</b>: [^<]*가동[^<]*→ [^<]*휴업", html)  # choices by their label
     assert ">기업<" in html  # the kind of record, by its Korean name
 
 
