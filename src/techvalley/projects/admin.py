@@ -39,6 +39,9 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ("complex", "kind", "status")
     search_fields = ("management_no", "title")
     raw_id_fields = ("parent",)
+    # Progress changes through approved reports or ``set_progress_override`` (with a reason and a
+    # card version); publication through the card page — never by editing the row here.
+    readonly_fields = ("actual_percent", "progress_override", "override_reason", "public")
     inlines = [YearTargetInline, AchievementInline, FuturePlanInline, BudgetLineInline]
 
 
