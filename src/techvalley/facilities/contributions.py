@@ -1,1 +1,200 @@
-"""What the facilities app contributes through the spine (see core/spine.py)."""
+"""What the facilities app contributes through the spine (see core/spine.py): its pages and API,
+the "Facilities" and "Training" menu entries (public pages), the operators' "Operate" entry,
+dashboard panels, courses and resources as linkable records, site search, its access table and
+the demo's support-centre step."""
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from techvalley.core import spine
+from techvalley.core.spine import ANYONE, OFFICERS, ORG_MEMBERS, OWN_COMPANY, OWN_MANAGER, SIGNED_IN, Access
+from techvalley.facilities import panels, permissions
+
+spine.pages("facilities/", "techvalley.facilities.urls")
+spine.api("/facilities", "techvalley.facilities.api.router")
+spine.nav(
+    spine.NavEntry("facilities", _("Facilities"), "facilities:resource_list", order=55),
+    spine.NavEntry("training", _("Training"), "facilities:course_list", order=56),
+    spine.NavEntry(
+        "facilities-operate",
+        _("Operate centres"),
+        "facilities:approvals",
+        lambda viewer: permissions.operates_any(viewer),
+        order=55,
+        group="officer",
+    ),
+)
+spine.panel(
+    spine.Panel(
+        "facilities-complex",
+        _("Support facilities and training"),
+        panels.complex_figures,
+        panels.has_resources,
+        order=50,
+        audiences=frozenset({"complex"}),
+    ),
+    spine.Panel(
+        "facilities-operator",
+        _("Bookings awaiting approval"),
+        panels.operator_figures,
+        panels.operates,
+        order=50,
+        audiences=frozenset({"officer"}),
+    ),
+    spine.Panel(
+        "facilities-company",
+        _("Our facility use and training"),
+        panels.company_figures,
+        panels.sees_own,
+        order=50,
+        audiences=frozenset({"company"}),
+    ),
+)
+
+
+def _course_candidates(complex, query):
+    from techvalley.facilities.models import Course
+
+    qs = Course.objects.filter(complex=complex)
+    return qs.filter(title__icontains=query) if query else qs
+
+
+def _resource_candidates(complex, query):
+    from techvalley.facilities.models import Resource
+
+    qs = Resource.objects.filter(complex=complex).select_related("centre")
+    return qs.filter(name__icontains=query) if query else qs
+
+
+spine.linkable(
+    spine.LinkableType(
+        key="facilities.course",
+        label=_("Training course"),
+        model="facilities.Course",
+        candidates=_course_candidates,
+        url=lambda c: c.get_absolute_url(),
+        is_public=lambda c: c.published,
+        title=lambda c: c.title,
+    ),
+    spine.LinkableType(
+        key="facilities.resource",
+        label=_("Support facility or equipment"),
+        model="facilities.Resource",
+        candidates=_resource_candidates,
+        url=lambda r: r.get_absolute_url(),
+        is_public=lambda r: True,
+        title=lambda r: f"{r.name} ({r.centre.name})",
+    ),
+)
+spine.search(
+    spine.SearchProvider("facilities", _("Facilities and equipment"), panels.search_resources, order=55),
+    spine.SearchProvider("courses", _("Training courses"), panels.search_courses, order=56),
+)
+
+#: Operators: the district officers and the centre's operating organisation ("centre" in the tests).
+OPERATORS = OFFICERS | {"centre"}
+BOOKERS = ORG_MEMBERS
+OWN_OR_OPERATORS = OPERATORS | OWN_COMPANY
+ENROLLERS = OFFICERS | {"manager", "centre"}
+
+
+def _workday(days: int = 5) -> dt.date:
+    from django.utils import timezone
+
+    from techvalley.facilities.services import holiday_name
+
+    day = timezone.localdate() + dt.timedelta(days=days)
+    while day.weekday() >= 5 or holiday_name(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _booking_form(objects, side):
+    return {"date": _workday().isoformat(), "start": "15:00", "end": "16:00", "purpose": "회의"}
+
+
+def _booking_json(objects, side):
+    day = _workday()
+    return {
+        "resource": objects["resource"][side]["pk"],
+        "start": f"{day}T16:00:00+09:00",
+        "end": f"{day}T17:00:00+09:00",
+        "purpose": "회의",
+    }
+
+
+def _invoice_form(objects, side):
+    return {"centre": objects["centre"][side]["pk"], "month": dt.date.today().strftime("%Y-%m")}
+
+
+def _enrol_json(objects, side):
+    return {"course": objects["course"][side]["pk"], "trainee_name": "김민준"}
+
+
+SATISFACTION = {"content": 4, "instructor": 5, "facility": 4, "overall": 5}
+
+spine.access(
+    "facilities",
+    [
+        Access("facilities:resource_list", ANYONE),
+        Access("facilities:resource_detail", ANYONE, obj="resource"),
+        Access("facilities:calendar", ANYONE, obj="resource", params={"query": {"view": "week"}}),
+        Access("facilities:resource_ics", ANYONE, obj="resource_feed", note="the secret token is the key"),
+        Access("facilities:org_ics", ANYONE, obj="org_feed", note="the secret token is the key"),
+        Access("facilities:booking_new", BOOKERS, obj="resource"),
+        Access("facilities:booking_new", BOOKERS, obj="resource", method="POST", body=_booking_form),
+        Access("facilities:my_bookings", ORG_MEMBERS),
+        Access("facilities:booking_detail", OWN_OR_OPERATORS, obj="booking"),
+        Access("facilities:booking_action", OWN_OR_OPERATORS, obj="booking", method="POST", body={"action": "cancel"}),
+        Access("facilities:approvals", OPERATORS),
+        Access("facilities:invoice_issue", OPERATORS, obj="centre", method="POST", body=_invoice_form),
+        Access("facilities:utilisation", OPERATORS),
+        Access("facilities:invoice_pdf", OWN_OR_OPERATORS, obj="invoice"),
+        Access("facilities:course_list", ANYONE),
+        Access("facilities:course_detail", ANYONE, obj="course"),
+        Access("facilities:course_enrol", ENROLLERS, obj="course", method="POST", body={"trainee_name": "김민준"}),
+        Access("facilities:course_complete", OPERATORS, obj="course", method="POST"),
+        Access("facilities:session_attendance", OPERATORS, obj="session", method="POST", body={"present": []}),
+        Access("facilities:enrolment_cancel", OPERATORS | OWN_MANAGER, obj="enrolment", method="POST"),
+        Access("facilities:satisfaction", OWN_OR_OPERATORS, obj="enrolment", method="POST", body=SATISFACTION),
+        Access("facilities:certificate_pdf", OWN_OR_OPERATORS, obj="enrolment"),
+        Access("facilities:verify", ANYONE, params={"query": {"code": "ABCDEFGHJKMN"}}),
+        Access("api:GET /facilities/resources", ANYONE),
+        Access(
+            "api:GET /facilities/resources/{resource_id}/slots",
+            ANYONE,
+            obj="resource",
+            params={"query": {"date": "2026-03-03"}},
+        ),
+        Access("api:POST /facilities/bookings", BOOKERS, obj="resource", method="POST", body=_booking_json),
+        Access("api:GET /facilities/bookings", SIGNED_IN, note="the viewer's own organisations' bookings"),
+        Access("api:GET /facilities/bookings/{booking_id}", OWN_OR_OPERATORS, obj="booking"),
+        Access("api:POST /facilities/bookings/{booking_id}/cancel", OWN_OR_OPERATORS, obj="booking", method="POST"),
+        Access(
+            "api:POST /facilities/bookings/{booking_id}/decision",
+            OPERATORS,
+            obj="booking",
+            method="POST",
+            body={"approve": True},
+        ),
+        Access("api:GET /facilities/courses", ANYONE),
+        Access("api:POST /facilities/enrolments", ENROLLERS, obj="course", method="POST", body=_enrol_json),
+        Access(
+            "api:POST /facilities/enrolments/{enrolment_id}/cancel",
+            OPERATORS | OWN_MANAGER,
+            obj="enrolment",
+            method="POST",
+        ),
+    ],
+)
+
+
+def _demo(summary: dict, options: dict) -> dict:
+    from techvalley.core.models import Complex
+    from techvalley.facilities.demo import load_facilities_demo
+
+    return {"facilities": load_facilities_demo(Complex.objects.get(slug=summary["complex"]))}
+
+
+spine.demo_step(spine.DemoStep("facilities", "support centre, rooms, equipment, bookings, a course", _demo, order=60))

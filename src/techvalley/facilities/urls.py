@@ -1,0 +1,29 @@
+from django.urls import path
+
+from techvalley.facilities import views
+
+app_name = "facilities"
+urlpatterns = [
+    path("", views.resource_list, name="resource_list"),
+    path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
+    path("resources/<int:pk>/book/", views.booking_new, name="booking_new"),
+    path("resources/<int:pk>/calendar/", views.calendar, name="calendar"),
+    path("feeds/resource/<str:token>.ics", views.resource_ics, name="resource_ics"),
+    path("feeds/organisation/<str:token>.ics", views.org_ics, name="org_ics"),
+    path("bookings/", views.my_bookings, name="my_bookings"),
+    path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
+    path("bookings/<int:pk>/action/", views.booking_action, name="booking_action"),
+    path("operate/", views.approvals, name="approvals"),
+    path("operate/invoices/", views.invoice_issue, name="invoice_issue"),
+    path("operate/utilisation/", views.utilisation, name="utilisation"),
+    path("invoices/<int:pk>.pdf", views.invoice_pdf, name="invoice_pdf"),
+    path("training/", views.course_list, name="course_list"),
+    path("training/<int:pk>/", views.course_detail, name="course_detail"),
+    path("training/<int:pk>/enrol/", views.course_enrol, name="course_enrol"),
+    path("training/<int:pk>/complete/", views.course_complete, name="course_complete"),
+    path("training/sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
+    path("training/enrolments/<int:pk>/cancel/", views.enrolment_cancel, name="enrolment_cancel"),
+    path("training/enrolments/<int:pk>/satisfaction/", views.satisfaction, name="satisfaction"),
+    path("training/enrolments/<int:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("verify/", views.verify, name="verify"),
+]

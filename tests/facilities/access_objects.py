@@ -1,0 +1,76 @@
+"""Facilities objects of company A and company B for the access-table test (tests/access.py).
+
+The centre is operated by the world's support-centre organisation (the "centre" role)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from techvalley.facilities import services
+from techvalley.facilities.models import Booking, Centre, Course, CourseSession, Enrolment, Invoice, Resource
+
+XSS = "<script>alert(1)</script>"
+
+
+def build(world) -> dict:
+    cx = world["cx"]
+    centre = Centre.objects.create(complex=cx, operator=world["orgs"]["support_centre"], name=f"센터 {XSS}")
+    room = Resource.objects.create(
+        complex=cx, centre=centre, kind="meeting", name=f"회의실 {XSS}", description=XSS, fee_tenant=10000
+    )
+    course = Course.objects.create(complex=cx, centre=centre, title=f"교육 {XSS}", description=XSS, capacity=5)
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    session = CourseSession.objects.create(course=course, start=start, end=start + dt.timedelta(hours=2), topic=XSS)
+    out = {
+        k: {}
+        for k in (
+            "resource",
+            "resource_feed",
+            "org_feed",
+            "booking",
+            "invoice",
+            "course",
+            "session",
+            "enrolment",
+            "centre",
+        )
+    }
+    for i, side in enumerate(("a", "b")):
+        org = world[f"org_{side}"]
+        b_start = start + dt.timedelta(days=i, hours=1)
+        booking = Booking.objects.create(
+            complex=cx,
+            resource=room,
+            organisation=org,
+            start=b_start,
+            end=b_start + dt.timedelta(hours=1),
+            purpose=f"예약 {side} {XSS}",
+            status="confirmed",
+            tier="tenant",
+            fee_krw=10000,
+        )
+        invoice = Invoice.objects.create(
+            complex=cx, centre=centre, organisation=org, number=f"T-{side}", month=dt.date(2026, 1, 1), total_krw=10000
+        )
+        booking.invoice = invoice
+        booking.save()
+        enrolment = Enrolment.objects.create(
+            complex=cx,
+            course=course,
+            organisation=org,
+            trainee_name=f"수강생 {side} {XSS}",
+            state="completed",
+            hours_attended=2,
+            certificate_code=f"ACCESS{side.upper()}23456",
+            completed_on=dt.date(2026, 1, 1),
+        )
+        out["resource"][side] = {"pk": room.pk, "resource_id": room.pk}
+        out["resource_feed"][side] = {"token": room.ical_token}
+        out["org_feed"][side] = {"token": services.feed_token(org.pk).token}
+        out["booking"][side] = {"pk": booking.pk, "booking_id": booking.pk}
+        out["invoice"][side] = {"pk": invoice.pk}
+        out["course"][side] = {"pk": course.pk}
+        out["session"][side] = {"pk": session.pk}
+        out["enrolment"][side] = {"pk": enrolment.pk, "enrolment_id": enrolment.pk}
+        out["centre"][side] = {"pk": centre.pk}
+    return out
