@@ -28,34 +28,48 @@ DATA_DIR = Path(os.environ.get("TECHVALLEY_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
+def _write_secret_key(path: Path, replace: bool = False) -> None:
+    """Write a new key to a temporary file, then put it in place whole: linked (the first process
+    wins; the others keep its key) or, to mend an empty file, renamed over it."""
+    tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(64))
+            f.flush()
+            os.fsync(f.fileno())
+        if replace:
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)  # atomic, and fails if another process got there first
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: rename (the last writer wins, whole)
+            os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 def _secret_key() -> str:
     """The key from the environment, else one generated on first run and kept in DATA_DIR.
 
     Several processes may start at once on an empty data directory: each writes a complete key
     to a temporary file and links it into place; the first link wins, the others read its key.
-    A reader never sees a half-written file.
+    A reader never sees a half-written file. An empty file (left by an earlier version that
+    crashed while writing it) is replaced.
     """
     if os.environ.get("TECHVALLEY_SECRET_KEY"):
         return os.environ["TECHVALLEY_SECRET_KEY"]
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        tmp = DATA_DIR / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(64))
-                f.flush()
-                os.fsync(f.fileno())
-            try:
-                os.link(tmp, path)  # atomic, and fails if another process got there first
-            except FileExistsError:
-                pass
-            except OSError:  # a file system without hard links: rename (the last writer wins, whole)
-                os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-    return path.read_text().strip()
+        _write_secret_key(path)
+    key = path.read_text().strip()
+    if not key:
+        _write_secret_key(path, replace=True)
+        key = path.read_text().strip()
+    return key
 
 
 SECRET_KEY = _secret_key()

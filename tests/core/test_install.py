@@ -258,3 +258,17 @@ def test_an_unreachable_database_is_a_message_not_a_traceback(tmp_path):
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert "데이터베이스를 쓸 수 없습니다" in r.stderr and "DATABASE_URL" in r.stderr
+
+
+def test_an_empty_secret_key_file_is_mended(tmp_path):
+    (tmp_path / "secret_key").write_text("")
+    r = subprocess.run(
+        [sys.executable, "-c", "import techvalley.settings as s; print(s.SECRET_KEY)"],
+        env=environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.strip()) > 50 and (tmp_path / "secret_key").read_text().strip() == r.stdout.strip()
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
