@@ -17,7 +17,7 @@ import pyarrow as pa
 import sqlglot
 
 from techvalley.green import factors
-from techvalley.green.lake import Lake, bucket_of
+from techvalley.green.lake import Lake
 
 NEGATIVE = 1
 
@@ -92,7 +92,7 @@ ON p.meter_id = m.meter_id WHERE p.month >= '{lo}' AND p.month <= '{hi}' {_only(
 
 def _electricity_intervals(year: int, companies: Iterable[str] | None = None, relation: str | None = None) -> str:
     """Electricity per company and 15-minute interval (no negative readings): from the readings,
-    or from ``relation`` — a company's intervals already gathered from the interval rollups
+    or from ``relation`` — a company's intervals already gathered once
     (``DuckDBEngine.company_intervals``)."""
     if relation:
         return f"SELECT company, ts, kwh FROM {relation} m WHERE 1 = 1 {_only(companies)}"
@@ -250,22 +250,19 @@ class DuckDBEngine:
                     f"{period}, NULL::DOUBLE AS qty, NULL::BIGINT AS n, NULL::BIGINT AS negatives WHERE false"
                 )
 
-    def company_intervals(self, meter_ids: list[str], year: int, name: str = "company_e") -> str | None:
-        """Gather the electricity intervals of these meters (one company's) for the year from the
-        interval rollups, reading only their meters' buckets, into a temp table (company, ts, kwh)
-        that ``load_sql``/``profile_sql``/``anomaly_sql`` take as ``relation``. None when the lake
-        has no interval rollups (then the readings are read)."""
-        if not self.lake.has_rollups("intervals"):
-            return None
-        files = self.lake.rollup_files(kind="intervals", buckets={bucket_of(m) for m in meter_ids})
-        if files:
+    def company_intervals(self, meter_ids: list[str], year: int, name: str = "company_e") -> str:
+        """Gather the electricity intervals of these meters (one company's) for the year into a temp
+        table (company, ts, kwh) that ``load_sql``/``profile_sql``/``anomaly_sql`` take as
+        ``relation``: one read, in which the sorted files' row-group statistics skip every other
+        meter's rows, instead of one scan of the whole complex per indicator."""
+        files = self.lake.files(kinds=["electricity"], months=months_of(year))
+        if files and meter_ids:
             listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
             ids = ", ".join("'" + m.replace("'", "''") + "'" for m in meter_ids)
             self.con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS
                 SELECT m.company AS company, r.ts AS ts, sum(r.value) AS kwh
                 FROM read_parquet([{listed}]) r JOIN meters m ON r.meter_id = m.meter_id
-                WHERE r.meter_id IN ({ids}) AND r.ts >= TIMESTAMP '{year}-01-01 00:00:00'
-                  AND r.ts < TIMESTAMP '{year + 1}-01-01 00:00:00'
+                WHERE r.meter_id IN ({ids}) AND (r.flags & {NEGATIVE}) = 0
                 GROUP BY m.company, r.ts""")
         else:
             self.con.execute(

@@ -50,11 +50,13 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from techvalley.core.validation import BadInput
-from techvalley.green.lake import BUCKET_SQL, Lake
+from techvalley.green.lake import Lake
 
 KST = ZoneInfo("Asia/Seoul")
 NEGATIVE, SPIKE, LATE, CONFLICT = 1, 2, 4, 8
 OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+#: Rows per Parquet row group in the lake (readings sorted by meter and time within a file).
+ROW_GROUP = 65_536
 QUARTER_COLUMNS = [f"{(m // 60):02d}:{(m % 60):02d}" for m in range(15, 24 * 60 + 1, 15)]
 
 
@@ -353,20 +355,26 @@ def _ingest_batch(
         FROM raw r LEFT JOIN meters m USING (meter_id)""")
 
     note("stats")
-    con.execute("""CREATE TEMP TABLE stats AS SELECT meter_id, count(*) AS n, min(ts) AS min_ts, max(ts) AS max_ts,
-                   quantile_disc(value, 0.9) AS p90 FROM checked WHERE reason IS NULL GROUP BY meter_id""")
-    counts = dict(con.execute("SELECT coalesce(reason, ''), count(*) FROM checked GROUP BY 1").fetchall())
-    result.rows = sum(counts.values())
-    result.reasons = {k: v for k, v in counts.items() if k}
+    # One scan: per meter and reason, the counts; per meter, what the flags need (valid rows only).
+    con.execute("""CREATE TEMP TABLE scan AS SELECT meter_id, reason, count(*) AS n,
+                   min(ts) FILTER (WHERE reason IS NULL) AS min_ts, max(ts) FILTER (WHERE reason IS NULL) AS max_ts,
+                   quantile_disc(value, 0.9) FILTER (WHERE reason IS NULL) AS p90
+                   FROM checked GROUP BY meter_id, reason""")
+    con.execute("CREATE TEMP TABLE stats AS SELECT meter_id, n, min_ts, max_ts, p90 FROM scan WHERE reason IS NULL")
+    counts = dict(con.execute("SELECT coalesce(reason, ''), sum(n) FROM scan GROUP BY 1").fetchall())
+    result.rows = int(sum(counts.values()))
+    result.reasons = {k: int(v) for k, v in counts.items() if k}
     result.unknown_meters = [
         r[0]
-        for r in con.execute(
-            "SELECT DISTINCT meter_id FROM checked WHERE reason = 'unknown meter' ORDER BY 1 LIMIT 100"
-        ).fetchall()
+        for r in con.execute("SELECT meter_id FROM scan WHERE reason = 'unknown meter' ORDER BY 1 LIMIT 100").fetchall()
     ]
     _months_table(con)
 
     note("stage")
+    # Rows keep the input's order (exports come meter by meter), in row groups of ROW_GROUP rows:
+    # a company's page then reads only the row groups of its meters (their min/max meter_id).
+    # Compaction sorts by meter and time whatever the input's order was.
+    con.execute("SET preserve_insertion_order=true")
     reader = con.sql(f"""
         SELECT r.meter_id, r.ts, r.value,
                CAST((CASE WHEN r.value < 0 THEN {NEGATIVE} ELSE 0 END)
@@ -375,7 +383,7 @@ def _ingest_batch(
                r.kind, mo.month
         FROM checked r JOIN stats s USING (meter_id) LEFT JOIN wm w USING (meter_id)
         JOIN months mo ON mo.ym = year(r.ts) * 100 + month(r.ts)
-        WHERE r.reason IS NULL""").to_arrow_reader(500_000)
+        WHERE r.reason IS NULL""").to_arrow_reader(ROW_GROUP)
     ds.write_dataset(
         reader,
         staged / "readings",
@@ -383,27 +391,39 @@ def _ingest_batch(
         partitioning=ds.partitioning(pa.schema([("kind", pa.string()), ("month", pa.string())]), flavor="hive"),
         basename_template=f"part-{batch}-{{i}}.parquet",
         existing_data_behavior="error",
-        max_rows_per_group=1_000_000,
+        max_rows_per_group=ROW_GROUP,
+        preserve_order=True,
         file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
     )
+    con.execute("SET preserve_insertion_order=false")
     rejects = ["SELECT meter_id, ts, value, reason FROM checked WHERE reason IS NOT NULL"]
 
     note("check")
-    added = []
+    stored = (
+        f"read_parquet('{staged}/readings/*/*/*.parquet', hive_partitioning = true, "
+        "hive_types = {'kind': VARCHAR, 'month': VARCHAR})"
+    )
+    parts = sorted((staged / "readings").glob("kind=*/month=*"))
+    # One scan of what was staged: per meter and day the sums, the flags and the distinct
+    # quarter-hour slots, so repeats are found without a distinct count per partition.
+    checks = _day_aggregate(con, stored) if parts else {}
     repeats = 0  # repeated (meter, time) pairs inside this batch
-    for part in sorted((staged / "readings").glob("kind=*/month=*")):
+    settled = False
+    for part in parts:
         kind, month = part.parent.name[5:], part.name[6:]
-        files = sorted(part.glob("*.parquet"))
-        new = "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
-        n, distinct, late = con.execute(
-            f"SELECT count(*), count(DISTINCT (meter_id, ts)), count(*) FILTER (WHERE flags & {LATE} > 0) FROM {new}"
-        ).fetchone()
+        dups, late = checks.get((kind, month), (0, 0))
         existing = [str(lake.root / f["path"]) for f in lake.partitions(manifest).get((kind, month), [])]
-        if n != distinct or (late and existing):
-            n, again = _settle_partition(con, new, existing, part, batch, result, rejects)
+        if dups or (late and existing):
+            new = "read_parquet([" + ", ".join(f"'{f}'" for f in sorted(part.glob("*.parquet"))) + "])"
+            _n, again = _settle_partition(con, new, existing, part, batch, result, rejects)
             repeats += again
-            files = sorted(part.glob("*.parquet"))
-        for f in files:
+            settled = True
+    if settled and any((staged / "readings").glob("*/*/*.parquet")):  # the staged rows changed
+        _day_aggregate(con, stored)
+    added = []
+    for part in parts:
+        kind, month = part.parent.name[5:], part.name[6:]
+        for f in sorted(part.glob("*.parquet")):
             rows = pq.ParquetFile(f).metadata.num_rows
             added.append(
                 {
@@ -412,30 +432,19 @@ def _ingest_batch(
                     "month": month,
                     "rows": rows,
                     "batch": batch,
+                    "sorted": False,
                 }
             )
             result.accepted += rows
     result.partitions = len({(a["kind"], a["month"]) for a in added})
-    stored = (
-        f"read_parquet('{staged}/readings/*/*/*.parquet', hive_partitioning = true, "
-        "hive_types = {'kind': VARCHAR, 'month': VARCHAR})"
-    )
-    flags = (
-        con.execute(f"""SELECT count(*) FILTER (WHERE flags & {NEGATIVE} > 0),
-           count(*) FILTER (WHERE flags & {SPIKE} > 0), count(*) FILTER (WHERE flags & {LATE} > 0),
-           count(*) FILTER (WHERE flags & {CONFLICT} > 0) FROM {stored}""").fetchone()
-        if added
-        else (0, 0, 0, 0)
-    )
-    result.flagged = dict(zip(("negative", "spike", "late", "conflict"), flags, strict=True))
-    rollups = _write_rollups(con, stored, staged, batch) if added else []
+    rollups = _write_rollups(con, staged, batch, result) if added else []
     # Missing intervals between each meter's first and last reading of the batch.
     expected, present = con.execute("""SELECT coalesce(sum((epoch(max_ts) - epoch(min_ts))
              / (CASE m.resolution WHEN 'hourly' THEN 3600 ELSE 900 END) + 1), 0), coalesce(sum(n), 0)
              FROM stats JOIN meters m USING (meter_id) WHERE m.resolution IN ('15min', 'hourly')""").fetchone()
     result.gaps = max(int(expected) - (int(present) - repeats), 0)
     reject_sql = " UNION ALL ".join(rejects)
-    result.rejected = con.execute(f"SELECT count(*) FROM ({reject_sql})").fetchone()[0]
+    result.rejected = sum(result.reasons.values()) + result.conflict
     if result.conflict:
         result.reasons["differs from the stored reading"] = result.conflict
     reject_path = None
@@ -461,48 +470,54 @@ def _ingest_batch(
         "rejects": reject_path,
         "at": dt.datetime.now(KST).isoformat(timespec="seconds"),
     }
-    kinds = {k: lake.has_rollups(k, manifest) for k in ("daily", "intervals")}
+    kinds = {"daily": lake.has_rollups("daily", manifest)}
     lake.publish(staged, added, batch=record, watermarks=marks, rollups=rollups, rollup_kinds=kinds)
 
 
-def _write_rollups(con, stored: str, staged: Path, batch: str) -> list[dict]:
-    """Per meter and month, per meter and day, and the electricity intervals by meter bucket, of
-    what this batch stored (negative readings are counted, not summed): reports and the company
-    page read these instead of every reading."""
+def _day_aggregate(con, stored: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """Aggregate the staged readings per meter and day into ``day_agg`` (sums, counts, flags and
+    the number of distinct quarter-hour slots: every stored time sits on the 15-minute grid, so
+    fewer slots than rows means a repeated time). Returns per (kind, month) partition the
+    repeated rows and the late rows."""
+    slot = "(hour(ts) * 4 + minute(ts) // 15)"
+    one = "CAST(1 AS UBIGINT)"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE day_agg AS SELECT meter_id, kind, month, CAST(ts AS DATE) AS day,
+            coalesce(sum(value) FILTER (WHERE flags & {NEGATIVE} = 0), 0) AS qty, count(*) AS n,
+            count(*) FILTER (WHERE flags & {NEGATIVE} <> 0) AS negatives,
+            count(*) FILTER (WHERE flags & {SPIKE} <> 0) AS spikes,
+            count(*) FILTER (WHERE flags & {LATE} <> 0) AS lates,
+            count(*) FILTER (WHERE flags & {CONFLICT} <> 0) AS conflicts,
+            bit_count(bit_or(CASE WHEN {slot} < 64 THEN {one} << CAST({slot} AS UBIGINT) ELSE 0 END))
+              + bit_count(bit_or(CASE WHEN {slot} >= 64 THEN {one} << CAST({slot} - 64 AS UBIGINT) ELSE 0 END))
+              AS slots
+        FROM {stored} GROUP BY ALL""")
+    rows = con.execute("SELECT kind, month, sum(n) - sum(slots), sum(lates) FROM day_agg GROUP BY ALL").fetchall()
+    return {(k, m): (int(d), int(late)) for k, m, d, late in rows}
+
+
+def _write_rollups(con, staged: Path, batch: str, result: IngestResult | None = None) -> list[dict]:
+    """Per meter and day, and per meter and month, of what this batch stored (negative readings
+    are counted, not summed), from ``day_agg`` (``_day_aggregate``); the flag counts come with it.
+    Reports, the company page, measures and panels read these instead of every reading."""
     out = []
-    for kind, period in (("monthly", "month"), ("daily", "CAST(ts AS DATE)")):
+    for kind, select in (
+        ("daily", "SELECT meter_id, kind, day, qty, n, negatives FROM day_agg"),
+        (
+            "monthly",
+            "SELECT meter_id, kind, month, sum(qty) AS qty, sum(n) AS n, sum(negatives) AS negatives "
+            "FROM day_agg GROUP BY meter_id, kind, month",
+        ),
+    ):
         rel = f"rollups/{kind}/part-{batch}.parquet"
         (staged / rel).parent.mkdir(parents=True, exist_ok=True)
-        label = "month" if kind == "monthly" else "day"
-        con.execute(f"""COPY (SELECT meter_id, kind, {period} AS {label},
-                coalesce(sum(value) FILTER (WHERE flags & {NEGATIVE} = 0), 0) AS qty, count(*) AS n,
-                count(*) FILTER (WHERE flags & {NEGATIVE} <> 0) AS negatives
-            FROM {stored} GROUP BY ALL) TO '{staged / rel}' (FORMAT parquet)""")
+        con.execute(f"COPY ({select}) TO '{staged / rel}' (FORMAT parquet)")
         out.append({"path": rel, "batch": batch, "kind": kind})
-    target = staged / "rollups" / "intervals"
-    electricity = staged / "readings" / "kind=electricity"
-    if electricity.exists():
-        reader = con.sql(f"""SELECT meter_id, ts, value, CAST({BUCKET_SQL} AS INTEGER) AS bucket
-            FROM read_parquet('{electricity}/*/*.parquet') WHERE flags & {NEGATIVE} = 0""").to_arrow_reader(500_000)
-        ds.write_dataset(
-            reader,
-            target,
-            format="parquet",
-            partitioning=ds.partitioning(pa.schema([("bucket", pa.int32())]), flavor="hive"),
-            basename_template=f"part-{batch}-{{i}}.parquet",
-            existing_data_behavior="error",
-            max_rows_per_group=256_000,
-            file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
-        )
-        for f in sorted(target.glob("bucket=*/*.parquet")):
-            out.append(
-                {
-                    "path": str(f.relative_to(staged)),
-                    "batch": batch,
-                    "kind": "intervals",
-                    "bucket": int(f.parent.name[7:]),
-                }
-            )
+    if result is not None:
+        flags = con.execute(
+            "SELECT coalesce(sum(negatives), 0), coalesce(sum(spikes), 0), coalesce(sum(lates), 0), "
+            "coalesce(sum(conflicts), 0) FROM day_agg"
+        ).fetchall()[0]
+        result.flagged = dict(zip(("negative", "spike", "late", "conflict"), map(int, flags), strict=True))
     return out
 
 
@@ -590,23 +605,22 @@ def _settle_partition(
     n = con.execute("SELECT count(*) FROM settle").fetchone()[0]
     if n:
         con.execute(
-            f"COPY (SELECT meter_id, ts, value, flags FROM settle) TO '{part}/part-{batch}-0.parquet' "
-            "(FORMAT parquet, COMPRESSION zstd)"
+            f"COPY (SELECT meter_id, ts, value, flags FROM settle ORDER BY meter_id, ts) "
+            f"TO '{part}/part-{batch}-0.parquet' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})"
         )
     return n, repeats
 
 
 def _rebuild_rollups(lake: Lake) -> bool:
-    """Daily and interval rollups for a lake ingested before they existed, from every stored reading.
+    """Daily rollups for a lake ingested before they existed, from every stored reading.
     Call inside ``writer()``."""
     manifest = lake.manifest()
-    if all(lake.has_rollups(k, manifest) for k in ("daily", "intervals")):
+    if lake.has_rollups("daily", manifest):
         return False
     batch, staged = lake.new_batch_dir()
     try:
-        files = lake.files(manifest=manifest)
         link = staged / "readings"
-        for f in files:  # the rollup writer reads a staged layout: link the published files into one
+        for f in lake.files(manifest=manifest):  # the rollup writer reads a staged layout: link the files
             rel = Path(f).relative_to(lake.root / "readings")
             (link / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(f, link / rel)
@@ -615,10 +629,11 @@ def _rebuild_rollups(lake: Lake) -> bool:
             "hive_types = {'kind': VARCHAR, 'month': VARCHAR})"
         )
         con = duckdb.connect()
-        rollups = [r for r in _write_rollups(con, stored, staged, batch) if r["kind"] != "monthly"]
+        _day_aggregate(con, stored)
+        rollups = [r for r in _write_rollups(con, staged, batch) if r["kind"] == "daily"]
         con.close()
-        old = [f["path"] for f in manifest["rollups"] if f.get("kind", "monthly") != "monthly"]
-        lake.publish(staged, [], rollups=rollups, removed_rollups=old, rollup_kinds={"daily": True, "intervals": True})
+        old = [f["path"] for f in manifest["rollups"] if f.get("kind", "monthly") == "daily"]
+        lake.publish(staged, [], rollups=rollups, removed_rollups=old, rollup_kinds={"daily": True})
     except Exception:
         _cleanup(lake, staged, batch)
         raise
@@ -626,7 +641,9 @@ def _rebuild_rollups(lake: Lake) -> bool:
 
 
 def compact(lake: Lake, min_files: int = 4) -> dict:
-    """Merge each partition of ``min_files`` or more files into one file, published atomically.
+    """Merge each partition of ``min_files`` or more files (or with files not yet sorted by meter
+    and time) into one sorted file, and the rollups likewise; published atomically. Builds the
+    daily rollups of a lake that predates them.
 
     Small files come from frequent small batches (an API posting every 15 minutes); readers are
     faster on fewer, larger files. Content does not change, so reports before and after agree.
@@ -635,7 +652,7 @@ def compact(lake: Lake, min_files: int = 4) -> dict:
     with lake.writer():
         manifest = lake.manifest()
         for (kind, month), files in sorted(lake.partitions(manifest).items()):
-            if len(files) < min_files:
+            if len(files) < min_files and all(f.get("sorted") for f in files):
                 continue
             batch, staged = lake.new_batch_dir()
             rel = f"readings/kind={kind}/month={month}/part-{batch}-compact.parquet"
@@ -644,43 +661,36 @@ def compact(lake: Lake, min_files: int = 4) -> dict:
             con = duckdb.connect()
             con.execute(
                 f"COPY (SELECT meter_id, ts, value, flags FROM read_parquet([{listed}]) ORDER BY meter_id, ts) "
-                f"TO '{staged / rel}' (FORMAT parquet, COMPRESSION zstd)"
+                f"TO '{staged / rel}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})"
             )
             con.close()
             rows = pq.ParquetFile(staged / rel).metadata.num_rows
             lake.publish(
                 staged,
-                [{"path": rel, "kind": kind, "month": month, "rows": rows, "batch": batch}],
+                [{"path": rel, "kind": kind, "month": month, "rows": rows, "batch": batch, "sorted": True}],
                 removed=[f["path"] for f in files],
             )
             merged += 1
             files_before += len(files)
         rebuilt = _rebuild_rollups(lake)
         manifest = lake.manifest()
-        groups: dict[tuple, list[dict]] = {}
+        groups: dict[str, list[dict]] = {}
         for f in manifest["rollups"]:
-            groups.setdefault((f.get("kind", "monthly"), f.get("bucket")), []).append(f)
-        for (kind, bucket), files in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+            groups.setdefault(f.get("kind", "monthly"), []).append(f)
+        for kind, files in sorted(groups.items()):
             if len(files) < min_files:
                 continue
             batch, staged = lake.new_batch_dir()
-            where = f"intervals/bucket={bucket}" if kind == "intervals" else kind
-            rel = f"rollups/{where}/part-{batch}-compact.parquet"
+            rel = f"rollups/{kind}/part-{batch}-compact.parquet"
             (staged / rel).parent.mkdir(parents=True)
             listed = ", ".join(f"'{lake.root / f['path']}'" for f in files)
-            if kind == "intervals":
-                select = f"SELECT meter_id, ts, value FROM read_parquet([{listed}]) ORDER BY meter_id, ts"
-            else:
-                period = "month" if kind == "monthly" else "day"
-                select = (
-                    f"SELECT meter_id, kind, {period}, sum(qty) AS qty, sum(n) AS n, sum(negatives) AS negatives "
-                    f"FROM read_parquet([{listed}]) GROUP BY meter_id, kind, {period}"
-                )
+            period = "month" if kind == "monthly" else "day"
             con = duckdb.connect()
-            con.execute(f"COPY ({select}) TO '{staged / rel}' (FORMAT parquet, COMPRESSION zstd)")
+            con.execute(
+                f"COPY (SELECT meter_id, kind, {period}, sum(qty) AS qty, sum(n) AS n, sum(negatives) AS negatives "
+                f"FROM read_parquet([{listed}]) GROUP BY meter_id, kind, {period}) TO '{staged / rel}' (FORMAT parquet)"
+            )
             con.close()
             entry = {"path": rel, "batch": batch, "kind": kind}
-            if bucket is not None:
-                entry["bucket"] = bucket
             lake.publish(staged, [], rollups=[entry], removed_rollups=[f["path"] for f in files])
     return {"partitions": merged, "files_before": files_before, "rollups_rebuilt": rebuilt}

@@ -205,8 +205,8 @@ def company_energy(cx: Complex, company: Company, year: int, emission_set: str |
     """Everything the company energy page shows, computed on DuckDB.
 
     One engine: the monthly figures and the peer benchmark from the monthly rollups, the load,
-    profile and unusual days from the company's own electricity intervals (read once from the
-    interval rollups of its meters' buckets, not from the whole complex's readings)."""
+    profile and unusual days from the company's own electricity intervals, read once (only its
+    meters' row groups of the sorted readings files), not six scans of the complex's year."""
     eng = open_engine(cx, year)
     key = [str(company.pk)]
     try:
@@ -214,7 +214,7 @@ def company_energy(cx: Complex, company: Company, year: int, emission_set: str |
         electricity = list(
             Meter.objects.filter(complex=cx, company=company, kind="electricity").values_list("meter_id", flat=True)
         )
-        rel = eng.company_intervals(electricity, year) if hasattr(eng, "company_intervals") else None
+        rel = eng.company_intervals(electricity, year)
         load = eng.query(analytics.load_sql(year, key, rel))
         profile = eng.query(analytics.profile_sql(year, key, rel))
         anomalies = eng.query(analytics.anomaly_sql(year, companies=key, relation=rel))
