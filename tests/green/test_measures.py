@@ -239,3 +239,20 @@ def test_negative_measured_savings_and_oversized_pv_plans_carry_a_note(world, me
     led, pv = rows
     assert led["measured_kwh_per_year"] < 0 and led["notes"]
     assert pv["notes"] or services.pv_potential(world["a"])["kwh_per_year"] == 0
+
+
+@pytest.mark.django_db
+def test_demo_measures_are_coherent_with_the_page(world):
+    from techvalley.green.demo import load_energy_demo
+    from techvalley.registry.models import Site
+
+    Site.objects.create(complex=world["cx"], company=world["a"], address="사하구 다산로 1", building_area_m2=300)
+    load_energy_demo(world["cx"], days=200)
+    company = Measure.objects.filter(complex=world["cx"]).first().company
+    pv = services.pv_potential(company)
+    for row in services.measured_savings(world["cx"], company, pv=pv):
+        m = row["measure"]
+        if row["measured_kwh_per_year"] is not None and row["measured_kwh_per_year"] < 0:
+            assert row["notes"], "negative measured savings without a note"
+        if m.kind == "rooftop_pv":
+            assert m.expected_kwh_per_year <= pv["kwh_per_year"] and not any("potential" in n for n in row["notes"])

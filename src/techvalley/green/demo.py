@@ -62,15 +62,21 @@ def load_energy_demo(cx: Complex, days: int = 365, progress=None) -> dict:
         result = services.ingest_files(cx, [Path(sim["readings"])], progress=progress)
     company = Company.objects.filter(complex=cx, pk=int(first[1:])).first() if first else None
     if company is not None and not Measure.objects.filter(company=company).exists():
+        # Figures follow the simulation: the LED step cuts the company's electricity by LED_SAVING,
+        # and the planned rooftop PV is sized within the roof's estimated potential.
+        year_kwh = sum(
+            m["kwh"] for c in services.report(cx, START.year, company=company)["companies"] for m in c["months"]
+        )
         Measure.objects.create(
             complex=cx,
             company=company,
             kind="led",
             description="공장동 조명 LED 교체 (시연용)",
             cost_krw=18_000_000,
-            expected_kwh_per_year=24_000,
+            expected_kwh_per_year=round(year_kwh * LED_SAVING, -2),
             status="done",
             live_from=led_from,
+            note="시연용 모의 자료: 전력 사용량을 6% 줄이도록 모의함. 전후 비교는 계절·생산량을 보정하지 않음.",
         )
         Measure.objects.create(
             complex=cx,
@@ -78,17 +84,21 @@ def load_energy_demo(cx: Complex, days: int = 365, progress=None) -> dict:
             kind="fems",
             description="FEMS 구축 (시연용)",
             cost_krw=60_000_000,
-            expected_kwh_per_year=45_000,
+            expected_kwh_per_year=round(year_kwh * 0.03, -2),
             status="in_progress",
         )
+        potential = services.pv_potential(company)["kwh_per_year"]
         Measure.objects.create(
             complex=cx,
             company=company,
             kind="rooftop_pv",
             description="지붕 태양광 (시연용)",
             cost_krw=95_000_000,
-            expected_kwh_per_year=80_000,
+            expected_kwh_per_year=round(potential * 0.8, -2) if potential else 0,
             status="planned",
+            note="지붕 태양광 잠재량 추정치의 80%로 계획 (시연용)"
+            if potential
+            else "지붕 면적 자료가 없어 예상 발전량을 정하지 않음 (시연용)",
         )
     total = services.report(cx, START.year)["total"]["tco2eq"]
     services.set_target(
