@@ -110,17 +110,10 @@ def clear_errors() -> Iterator[None]:
 def complex_or_exit(slug: str | None):
     """The complex a command works on: ``--complex SLUG``, else the installation's default, else
     the only complex there is."""
-    from django.conf import settings
-
     from techvalley.core.models import Complex
+    from techvalley.core.selectors import complex_for
 
-    if slug:
-        cx = Complex.objects.filter(slug=slug).first()
-    else:
-        cx = Complex.objects.filter(slug=settings.TECHVALLEY_DEFAULT_COMPLEX).first()
-        if cx is None:
-            only = list(Complex.objects.all()[:2])
-            cx = only[0] if len(only) == 1 else None
+    cx = complex_for(slug)
     if cx is None:
         known = list(Complex.objects.values_list("slug", flat=True))
         if not known:

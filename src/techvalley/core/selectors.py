@@ -68,6 +68,21 @@ COMPANY_MATCHES = 50
 COMPANY_RECORDS = 5000
 
 
+def complex_for(slug: str | None = None) -> Complex | None:
+    """The complex a page, API call or command is about: the one named by ``slug``; else the
+    installation's default (``TECHVALLEY_DEFAULT_COMPLEX``); else the only complex there is.
+    None when the slug is unknown, or none is named and there are several (or none)."""
+    from django.conf import settings
+
+    if slug:
+        return Complex.objects.filter(slug=slug).first()
+    found = Complex.objects.filter(slug=settings.TECHVALLEY_DEFAULT_COMPLEX).first()
+    if found is None:
+        only = list(Complex.objects.order_by("id")[:2])
+        found = only[0] if len(only) == 1 else None
+    return found
+
+
 # --- filters -------------------------------------------------------------------------------
 
 

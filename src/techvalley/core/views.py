@@ -16,8 +16,8 @@ from techvalley.core.validation import page_param
 
 def current_complex(request: HttpRequest) -> Complex:
     """The complex a page is about: ?complex=slug, else the installation's default."""
-    slug = request.GET.get("complex") or settings.TECHVALLEY_DEFAULT_COMPLEX
-    cx = Complex.objects.filter(slug=slug).first() or Complex.objects.order_by("id").first()
+    slug = request.GET.get("complex")
+    cx = (slug and selectors.complex_for(slug)) or selectors.complex_for(None) or Complex.objects.order_by("id").first()
     if cx is None:
         raise Http404(
             "산업단지가 아직 없습니다. `techvalley setup` 또는 `techvalley complex add`로 추가하세요. "
