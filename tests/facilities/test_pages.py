@@ -126,7 +126,7 @@ def test_calendar_hides_who_from_others_and_query_count_is_flat(world, room, day
 
 
 def test_ical_feeds(world, room, day):
-    b = services.book(world["users"]["member_a"], room, at(day, 10), at(day, 11), "비밀 회의")
+    services.book(world["users"]["member_a"], room, at(day, 10), at(day, 11), "비밀 회의")
     feed = Client().get(reverse("facilities:resource_ics", args=[room.ical_token]))
     assert feed.status_code == 200 and b"BEGIN:VEVENT" in feed.content and "비밀".encode() not in feed.content
     token = services.feed_token(world["a"].organisation_id).token
