@@ -6,11 +6,14 @@ as a district office would on day one (docs/operations.md, "Installing for your 
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
+
+import pytest
 
 import techvalley
 
@@ -272,3 +275,45 @@ def test_an_empty_secret_key_file_is_mended(tmp_path):
     assert r.returncode == 0, r.stderr
     assert len(r.stdout.strip()) > 50 and (tmp_path / "secret_key").read_text().strip() == r.stdout.strip()
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+@pytest.mark.django_db
+def test_core_services_refuse_bad_input_with_korean_first_messages(cx):
+    from techvalley.core import services
+    from techvalley.core.models import AuditEntry, Complex, Organisation
+    from techvalley.core.validation import BadInput
+
+    district = services.add_organisation(cx, "district", "사하구청")
+    refused = [
+        lambda: services.add_complex("saha\x00", "x"),
+        lambda: services.add_complex("saha", "이름\x00"),
+        lambda: services.add_complex("saha", ""),
+        lambda: services.add_complex("UPPER", "x"),
+        lambda: services.add_complex(cx.slug, "again"),
+        lambda: services.add_complex("saha", "x", legal_dongs=["장림동", ""]),
+        lambda: services.add_complex("saha", "x", area_km2="inf"),
+        lambda: services.add_complex("saha", "x", center_lat=91),
+        lambda: services.add_complex("saha", "x", colour="red"),
+        lambda: services.update_complex("nowhere", name="x"),
+        lambda: services.add_organisation(cx, "factory", "x"),
+        lambda: services.add_organisation(cx, "district", "사하구청"),
+        lambda: services.add_organisation("nowhere", "district", "x"),
+        lambda: services.add_user("kim\x00", None, district, "officer"),
+        lambda: services.add_user("kim", None, district, "boss"),
+        lambda: services.add_user("kim", None, district, None),
+        lambda: services.add_user("kim", "short", district, "officer"),
+        lambda: services.add_user("kim", "password123", district, "officer"),  # a common password
+        lambda: services.revoke_token("²"),
+        lambda: services.revoke_token(99),
+    ]
+    for i, call in enumerate(refused):
+        with pytest.raises(BadInput) as caught:
+            call()
+        message = caught.value.message
+        assert re.search("[가-힣]", message.split(" / ")[0]) and " / " in message, (i, message)
+    assert not Complex.objects.filter(slug="saha").exists()
+    assert list(Organisation.objects.filter(complex=cx).values_list("name", flat=True)) == ["사하구청"]
+    assert AuditEntry.objects.filter(model="core.Organisation").count() == 1
+    services.add_complex("saha", "사하", legal_dongs=["장림동", "장림동", " 신평동 "], area_km2="2.805")
+    saha = Complex.objects.get(slug="saha")
+    assert saha.legal_dongs == ["장림동", "신평동"] and str(saha.area_km2) == "2.81"
