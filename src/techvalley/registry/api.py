@@ -9,6 +9,7 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import model_validator
 
 from techvalley.core.api import get_complex, require_officer, viewer
 from techvalley.core.validation import PAGE_MAX, BadInput, check_size, clean_text
@@ -87,6 +88,15 @@ class ProfileIn(Schema):
     certifications: list[Certification] = None
     smart_factory_level: SmartFactory = None
     revenue_million_krw: int | None = Field(None, ge=0, le=2**63 - 1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value):
+        # ninja wraps the body for attribute access; a JSON list such as [null, null] would
+        # otherwise read as an object whose every field is missing.
+        if not isinstance(getattr(value, "_obj", value), dict):
+            raise ValueError("본문은 JSON 객체여야 합니다. / The body must be a JSON object.")
+        return value
 
 
 class IndustryIn(Schema):
@@ -324,7 +334,7 @@ def resolve(request, name: list[str] = Query(...)):
 
 
 @ksic_router.get("/codes/{code}", auth=None)
-def code(request, code: str, revision: Literal[9, 10, 11] | None = None):
+def code(request, code: str, revision: int | None = Query(None, ge=min(ksic.REVISIONS), le=max(ksic.REVISIONS))):
     """A KSIC code (revision 9, 10 or 11; the newest that has it by default): names at every
     level, parent chain, children, technology level and knowledge-centre eligibility."""
     code = clean_text(code, "code", max_length=6)
