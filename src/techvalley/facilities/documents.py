@@ -58,7 +58,7 @@ def ics(bookings, name: str, show_who: bool) -> bytes:
         if show_who:
             title += f" ({b.organisation.name})"
         ev.add("summary", title)
-        ev.add("location", f"{b.resource.centre.name} {b.resource.floor or ''}F".strip())
+        ev.add("location", b.resource.centre.name + (f" {b.resource.floor}F" if b.resource.floor else ""))
         ev.add("status", "CONFIRMED" if b.status == "confirmed" else "TENTATIVE")
         cal.add_component(ev)
     return cal.to_ical()
