@@ -247,3 +247,40 @@ def test_commands_in_the_operations_guide_exist():
     for command in sorted(named):
         r = runner.invoke(app, [*command, "--help"])
         assert r.exit_code == 0, (command, r.output)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_passwords_accounts_and_admins(cx, tmp_path):
+    from django.contrib.auth import authenticate, get_user_model
+
+    from techvalley.core.models import AuditEntry
+
+    assert runner.invoke(app, ["org", "add", "--kind", "district", "사하구청"]).exit_code == 0
+    (tmp_path / "pw").write_text("first-pass-phrase-77\n", encoding="utf-8")
+    args = ["user", "add", "kim", "--org", "사하구청", "--role", "officer", "--password-file", str(tmp_path / "pw")]
+    assert runner.invoke(app, args).exit_code == 0
+    # A forgotten password: a new one, generated and shown once.
+    r = runner.invoke(app, ["user", "password", "kim", "--generate"])
+    assert r.exit_code == 0, r.output
+    new = r.stdout.strip().rsplit(" ", 1)[-1]
+    assert authenticate(username="kim", password=new) is not None
+    assert authenticate(username="kim", password="first-pass-phrase-77") is None
+    (tmp_path / "weak").write_text("1234\n", encoding="utf-8")
+    assert runner.invoke(app, ["user", "password", "kim", "--password-file", str(tmp_path / "weak")]).exit_code == 2
+    # Switched off: no sign-in, no new tokens; on again.
+    assert runner.invoke(app, ["user", "edit", "kim", "--inactive", "--email", "kim@saha.go.kr"]).exit_code == 0
+    assert authenticate(username="kim", password=new) is None
+    assert runner.invoke(app, ["token", "create", "kim"]).exit_code == 2
+    assert runner.invoke(app, ["user", "edit", "kim", "--email", "no"]).exit_code == 2
+    assert runner.invoke(app, ["user", "edit", "kim"]).exit_code == 2
+    assert runner.invoke(app, ["user", "edit", "kim", "--active"]).exit_code == 0
+    assert authenticate(username="kim", password=new) is not None
+    # An administrator, through the same checks.
+    r = runner.invoke(app, ["createadmin", "--username", "root", "--password", "1234"])
+    assert r.exit_code == 2
+    r = runner.invoke(app, ["createadmin", "--username", "root", "--password", "admin-pass-phrase-88"])
+    assert r.exit_code == 0, r.output
+    assert get_user_model().objects.get(username="root").is_superuser
+    changes = [e.changes for e in AuditEntry.objects.filter(model="auth.User").order_by("id")]
+    assert any("password" in c for c in changes) and any(c.get("is_active") == [True, False] for c in changes)
+    assert all(new not in str(c) and "admin-pass-phrase-88" not in str(c) for c in changes)

@@ -194,17 +194,10 @@ def createadmin(
 ) -> None:
     """Create (or reset the password of) a superuser."""
     django_setup()
-    from django.contrib.auth import get_user_model
-
     from techvalley.core import services
 
-    User = get_user_model()
-    user = User.objects.filter(username=username).first() or User(username=username, email=email)
-    with clear_errors():
-        services.check_password(password, user)
-    user.is_staff = user.is_superuser = True
-    user.set_password(password)
-    user.save()
+    with as_cli():
+        services.make_superuser(username, password, email)
     console.print(f"[green]관리자 {escape(username)} 준비됨 / Superuser {escape(username)} ready.")
 
 
@@ -502,6 +495,48 @@ def user_role(
             raise fail("--role이 필요합니다 (또는 --remove). / --role is required (or --remove).")
         m = services.set_role(user, organisation, role)
     console.print(f"[green]{escape(username)}[/]: {m.role} of {escape(organisation.name)}")
+
+
+@user_app.command("password")
+def user_password(
+    username: str,
+    password_file: Annotated[Path | None, typer.Option("--password-file", help="first line is the password")] = None,
+    generate: Annotated[bool, typer.Option("--generate", help="Make one up and show it once.")] = False,
+) -> None:
+    """Set a user's password: asked twice, read from a file, or generated (shown once)."""
+    django_setup()
+    from techvalley.core import services
+
+    if password_file is not None:
+        password = read_password_file(password_file)
+    elif generate:
+        password = ""
+    else:
+        password = typer.prompt("New password (새 비밀번호)", hide_input=True, confirmation_prompt=True)
+    with as_cli():
+        generated = services.set_password(services.get_user(username), password)
+    console.print(f"[green]비밀번호 변경됨 / Password changed[/]: {escape(username)}")
+    show_generated_password(username, generated)
+
+
+@user_app.command("edit")
+def user_edit(
+    username: str,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    active: Annotated[
+        bool | None, typer.Option("--active/--inactive", help="--inactive: no sign-in, no API tokens")
+    ] = None,
+) -> None:
+    """Change a user's e-mail, or switch the account off (--inactive) or on (--active)."""
+    django_setup()
+    from techvalley.core import services
+
+    if email is None and active is None:
+        raise fail("바꿀 값이 없습니다 (--email, --active/--inactive). / Nothing to change.")
+    with as_cli():
+        user = services.update_user(services.get_user(username), email=email, active=active)
+    state = "사용 중 / active" if user.is_active else "사용 중지 / inactive"
+    console.print(f"[green]사용자 수정됨 / User updated[/]: {escape(username)} ({state})")
 
 
 @user_app.command("list")

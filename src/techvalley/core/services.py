@@ -331,6 +331,75 @@ def add_user(
     return NewUser(user, membership, generated)
 
 
+def set_password(user, password: str | None) -> str:
+    """A new password for a user (checked like any other); without one a password is generated
+    and returned (show it once). The audit trail records that it changed, never the password."""
+    generated = ""
+    if not password:
+        password = generated = generate_password()
+    check_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        _record(user, "update", {"password": ["****", "**** (새 값 / new)"]}, _user_complex_id(user))
+    return generated
+
+
+def update_user(user, *, email: str | None = None, active: bool | None = None):
+    """Change a user's e-mail, or switch the account off (``active=False``: they can no longer
+    sign in, and their API tokens stop working) or on again."""
+    changes: dict[str, list] = {}
+    if email is not None:
+        email = clean_text(email, "email", max_length=254).strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise BadInput(
+                    f"email: 올바른 이메일 주소가 아닙니다. / '{email}' is not an e-mail address.", field="email"
+                ) from None
+        changes["email"] = [user.email, email]
+        user.email = email
+    if active is not None:
+        changes["is_active"] = [user.is_active, bool(active)]
+        user.is_active = bool(active)
+    with transaction.atomic():
+        user.save(update_fields=[{"email": "email", "is_active": "is_active"}[k] for k in changes])
+        _record(user, "update", changes, _user_complex_id(user))
+    return user
+
+
+def make_superuser(username: str, password: str, email: str = ""):
+    """A superuser for the Django admin (new, or an existing user promoted with a new password)."""
+    User = get_user_model()
+    username = clean_text(username, "username", max_length=150, required=True).strip()
+    if not USERNAME_RE.match(username):
+        raise BadInput(
+            "username: 영문·숫자와 @ . + - _ 만 쓸 수 있습니다. / letters, digits and @ . + - _ only.",
+            field="username",
+        )
+    with transaction.atomic():
+        user = User.objects.filter(username=username).first()
+        created = user is None
+        if created:
+            user = User(username=username, email=clean_text(email, "email", max_length=254).strip())
+        check_password(password, user)
+        before = [user.is_staff, user.is_superuser]
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        if created:
+            _record(user, "create", _created({"username": username, "email": user.email, "is_superuser": True}), None)
+        else:
+            _record(
+                user,
+                "update",
+                {"is_superuser": [before[1], True], "password": ["****", "**** (새 값 / new)"]},
+                _user_complex_id(user),
+            )
+    return user
+
+
 def set_role(user, org: Organisation, role: str) -> Membership:
     """Give a user a role in an organisation (a new membership, or a changed role)."""
     check_role(role)
