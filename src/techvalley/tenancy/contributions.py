@@ -1,1 +1,134 @@
-"""What the tenancy app contributes through the spine (see core/spine.py)."""
+"""What the tenancy app contributes through the spine (see core/spine.py): the centres' public
+vacancy pages, the self-check and inquiry form, the officers' attraction pages, the API, menu
+entries, dashboard panels (occupancy and vacancies; the funnel and leads without a next step),
+campaigns and roundtables as linkable records, site search, its access table and demo step."""
+
+from django.utils.translation import gettext_lazy as _
+
+from techvalley.core import spine
+from techvalley.core.spine import ANYONE, OFFICERS, Access
+from techvalley.tenancy import panels, permissions
+
+spine.pages("tenancy/", "techvalley.tenancy.urls")
+spine.api("/tenancy", "techvalley.tenancy.api.router")
+spine.nav(
+    spine.NavEntry("kic-vacancies", _("Vacancies"), "tenancy:vacancy_list", order=70),
+    spine.NavEntry(
+        "kic-attraction", _("Attraction"), "tenancy:manage", permissions.can_open_attraction, order=70, group="officer"
+    ),
+)
+spine.panel(
+    spine.Panel(
+        "kic-occupancy",
+        _("Knowledge-industry centres"),
+        panels.complex_figures,
+        panels.sees_complex,
+        order=60,
+        audiences=frozenset({"complex"}),
+    ),
+    spine.Panel(
+        "kic-funnel",
+        _("Company attraction"),
+        panels.funnel_figures,
+        panels.sees_attraction,
+        order=60,
+        audiences=frozenset({"officer"}),
+    ),
+)
+spine.linkable(
+    spine.LinkableType(
+        "tenancy.campaign",
+        _("Attraction campaign"),
+        "tenancy.Campaign",
+        candidates=panels.campaign_candidates,
+        url=lambda c: c.get_absolute_url(),
+        is_public=lambda c: False,
+    ),
+    spine.LinkableType(
+        "tenancy.roundtable",
+        _("Roundtable with business owners"),
+        "tenancy.Roundtable",
+        candidates=panels.roundtable_candidates,
+        url=lambda r: r.get_absolute_url(),
+        is_public=lambda r: False,
+    ),
+)
+spine.search(spine.SearchProvider("kic", _("Knowledge-industry centres"), panels.search, order=70))
+
+INQUIRY_FORM = {
+    "company_name": "테스트 기업",
+    "contact_name": "홍길동",
+    "phone": "010-0000-0000",
+    "use": "tenant",
+    "consent": "on",
+}
+CAMPAIGN_FORM = {
+    "name": "홍보",
+    "channel": "press",
+    "cost_won": "1000",
+    "start": "2026-01-01",
+    "tracking_code": "access-test",
+    "public": "on",
+}
+
+spine.access(
+    "tenancy",
+    [
+        Access("tenancy:vacancy_list", ANYONE),
+        Access("tenancy:centre_detail", ANYONE, obj="centre", note="published centres"),
+        Access("tenancy:self_check", ANYONE),
+        Access("tenancy:self_check", ANYONE, obj="centre_query", note="with an answer"),
+        Access("tenancy:inquiry", ANYONE),
+        Access("tenancy:inquiry", ANYONE, method="POST", body=INQUIRY_FORM),
+        Access("tenancy:inquiry_done", ANYONE),
+        Access("tenancy:manage", OFFICERS),
+        Access("tenancy:centre_manage", OFFICERS, obj="centre"),
+        Access("tenancy:audit", OFFICERS),
+        Access("tenancy:audit_xlsx", OFFICERS),
+        Access("tenancy:funnel", OFFICERS),
+        Access("tenancy:lead_detail", OFFICERS, obj="lead"),
+        Access("tenancy:lead_stage", OFFICERS, obj="lead", method="POST", body={"stage": "visit"}),
+        Access("tenancy:lead_followup", OFFICERS, obj="lead", method="POST", body={"title": "전화"}),
+        Access("tenancy:followup_done", OFFICERS, obj="followup", method="POST"),
+        Access("tenancy:campaign_list", OFFICERS),
+        Access("tenancy:campaign_new", OFFICERS),
+        Access("tenancy:campaign_new", OFFICERS, method="POST", body=CAMPAIGN_FORM),
+        Access("tenancy:campaign_detail", OFFICERS, obj="campaign"),
+        Access("tenancy:roundtable_new", OFFICERS),
+        Access("tenancy:roundtable_detail", OFFICERS, obj="roundtable"),
+        Access("tenancy:roundtable_detail", OFFICERS, obj="roundtable", method="POST", body={"text": "주차"}),
+        Access("tenancy:rules", OFFICERS),
+        Access("tenancy:rules_new", OFFICERS),
+        Access("tenancy:rules_activate", OFFICERS, obj="rule_version", method="POST"),
+        Access("tenancy:rules_shipped", OFFICERS),
+        Access(
+            "api:POST /tenancy/check",
+            ANYONE,
+            method="POST",
+            body={"ksic": "62010", "area_m2": 100, "centre": {"location": "mixed_zone"}},
+        ),
+        Access("api:GET /tenancy/centres", ANYONE),
+        Access("api:GET /tenancy/centres/{slug}/vacancies", ANYONE, obj="centre"),
+        Access(
+            "api:POST /tenancy/inquiries",
+            ANYONE,
+            method="POST",
+            body={"company_name": "기업", "contact_name": "홍길동", "email": "a@example.com", "consent": True},
+        ),
+        Access("api:GET /tenancy/consent", ANYONE),
+        Access("api:GET /tenancy/leads", OFFICERS),
+        Access("api:POST /tenancy/leads/{lead_id}/stage", OFFICERS, obj="lead", method="POST", body={"stage": "visit"}),
+        Access("api:GET /tenancy/funnel", OFFICERS),
+        Access("api:GET /tenancy/audit", OFFICERS),
+    ],
+)
+
+
+def _demo(summary: dict, options: dict) -> dict:
+    from techvalley.core.models import Complex
+    from techvalley.tenancy.demo import load_tenancy_demo
+
+    return {"tenancy": load_tenancy_demo(Complex.objects.get(slug=summary["complex"]))}
+
+
+spine.demo_step(spine.DemoStep("tenancy", "knowledge-industry centres, units, tenants, leads", _demo, order=60))

@@ -1,0 +1,96 @@
+"""Forms of the tenancy pages: the public self-check and inquiry, and the officers' forms."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from techvalley.tenancy.models import Campaign, Channel, Lease, Roundtable, Stage
+
+
+class SelfCheckForm(forms.Form):
+    ksic = forms.CharField(label=_("Industry code (KSIC)"), max_length=10, help_text=_("e.g. 62010, 29171, 56221"))
+    revision = forms.TypedChoiceField(
+        label=_("KSIC revision"), choices=[(11, _("11th (2024)")), (10, _("10th (2017)"))], coerce=int, initial=11
+    )
+    venture = forms.BooleanField(label=_("Venture company (벤처기업확인)"), required=False)
+    use = forms.ChoiceField(label=_("Use"), choices=Lease.Use.choices, initial="tenant")
+    area_m2 = forms.DecimalField(label=_("Area (m²)"), min_value=1, max_value=1_000_000, decimal_places=2)
+    centre = forms.ChoiceField(label=_("Centre"))
+
+    def __init__(self, *args, centres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].choices = [(c.slug, c.name) for c in centres]
+
+
+class InquiryForm(forms.Form):
+    company_name = forms.CharField(label=_("Company"), max_length=200)
+    contact_name = forms.CharField(label=_("Your name"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    ksic = forms.CharField(label=_("Industry code (KSIC)"), max_length=10, required=False)
+    venture = forms.BooleanField(label=_("Venture company"), required=False)
+    use = forms.ChoiceField(label=_("Use"), choices=Lease.Use.choices, initial="tenant")
+    area_min_m2 = forms.DecimalField(label=_("Area from (m²)"), required=False, min_value=1, max_value=1_000_000)
+    area_max_m2 = forms.DecimalField(label=_("Area up to (m²)"), required=False, min_value=1, max_value=1_000_000)
+    budget_monthly_won = forms.IntegerField(label=_("Monthly budget (KRW)"), required=False, min_value=0)
+    centre = forms.ChoiceField(label=_("Centre of interest"), required=False)
+    message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    c = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    consent = forms.BooleanField(label=_("I agree to the collection and use of my personal data as described above."))
+
+    def __init__(self, *args, centres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].choices = [("", "—")] + [(c.slug, c.name) for c in centres]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email"):
+            raise forms.ValidationError(_("Give a phone number or an email address."))
+        return data
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Next stage"), choices=Stage.choices)
+    lost_reason = forms.CharField(label=_("Why lost"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class FollowUpForm(forms.Form):
+    title = forms.CharField(label=_("What to do"), max_length=300)
+    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "channel", "cost_won", "start", "end", "tracking_code", "description", "public"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+            "channel": forms.Select(choices=Channel.choices),
+        }
+
+
+class RoundtableForm(forms.ModelForm):
+    class Meta:
+        model = Roundtable
+        fields = ["title", "held_on", "place", "campaign", "attendees", "summary", "public"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, complex=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.filter(complex=complex)
+
+
+class IssueForm(forms.Form):
+    text = forms.CharField(label=_("Issue raised"), max_length=500)
+    raised_by = forms.CharField(label=_("Raised by"), max_length=200, required=False)
+    follow_up = forms.CharField(label=_("Follow-up action"), max_length=300, required=False)
+    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RuleVersionForm(forms.Form):
+    version = forms.CharField(label=_("Version"), max_length=40)
+    note = forms.CharField(label=_("What changed"), max_length=300, required=False)
+    document = forms.CharField(label=_("Rule data (JSON)"), widget=forms.Textarea(attrs={"rows": 24, "class": "mono"}))
+    activate = forms.BooleanField(label=_("Make it the version in force"), required=False)
