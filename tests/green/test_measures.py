@@ -156,6 +156,8 @@ def test_panels_are_scoped_with_unit_source_and_date(world, year_of_data):
     assert figures["energy-total"].value == round(services.report(world["cx"], 2025)["total"]["kwh"] / 1000)
     anomalies = dict((p.key, f) for p, f in spine.platform.panels_for(officer, world["cx"], "officer"))
     assert anomalies["energy-anomalies"][0].value == 1  # company A's unusual day in April
+    page = client(world, "officer").get(anomalies["energy-anomalies"][0].url).content.decode()
+    assert 'id="anomalies"' in page and "2025-04-10" in page
     member = viewer_for(world["users"]["member_a"])
     assert "energy-complex" not in dict(
         (p.key, f) for p, f in spine.platform.panels_for(member, world["cx"], "complex")

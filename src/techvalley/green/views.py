@@ -23,6 +23,7 @@ from techvalley.core.validation import BadInput, safe_row, year_param
 from techvalley.core.views import current_complex, render_page
 from techvalley.green import charts, factors, permissions, selectors, services
 from techvalley.green.models import Measure
+from techvalley.registry.models import Company
 
 
 def _year(request, cx) -> int:
@@ -138,6 +139,16 @@ def complex_page(request):
         for m in c["months"]:
             months[m["month"]] = months.get(m["month"], 0) + m["tco2eq"]
     traj = selectors.trajectory(viewer, cx, [year], _factor_set(request))
+    last_month = max((m for m in months if m.startswith(str(year))), default=None)
+    anomalies, as_of = [], None
+    if last_month:
+        as_of = dt.date(year, int(last_month[5:7]), 1)
+        anomalies = services.recent_anomalies(cx, as_of)
+        names = dict(Company.objects.filter(pk__in={int(a["company"]) for a in anomalies}).values_list("id", "name"))
+        for a in anomalies:
+            a["company_id"] = int(a["company"])
+            a["company_name"] = names.get(a["company_id"], a["company"])
+            a["daytype_label"] = DAYTYPES.get(a["daytype"], a["daytype"])
     context = {
         "complex": cx,
         "year": year,
@@ -149,6 +160,8 @@ def complex_page(request):
         "factor_note": factor_note(rep["factors"]),
         "monthly_chart": charts.bars([k[5:] for k in sorted(months)], [months[k] for k in sorted(months)]),
         "trajectory": traj,
+        "anomalies": anomalies,
+        "anomalies_month": as_of,
     }
     return render_page(request, "green/complex.html", context)
 
