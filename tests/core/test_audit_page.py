@@ -216,3 +216,28 @@ def test_values_in_words_numbers_lists_and_no_op_changes(world):
     assert shown["source_note"][2] == "부산시 · 2025"
     assert shown["vanished_field"][1:] == ("a", "b")  # a field the model no longer has: still shown
     assert readable.actor == "명령줄 (kim)" and readable.kind == "산업단지"
+
+
+@pytest.mark.django_db
+def test_readable_entries_for_the_api_keep_the_raw_changes(world):
+    with acting_as(world["users"]["officer"]):
+        org = services.add_organisation(world["cx"], Organisation.Kind.UNIVERSITY, "부경대학교")
+    f = selectors.AuditFilters.from_params({"model": "core.Organisation", "actor": "officer"})
+    entries = list(selectors.audit_trail(selectors_viewer(world["users"]["officer"]), world["cx"], filters=f))
+    assert len(entries) == 1
+    with translation.override("ko"):
+        row = selectors.describe_entries(entries)[0].as_dict()
+    assert row["changes"] == {
+        "complex_id": [None, world["cx"].pk],
+        "kind": [None, "university"],
+        "name": [None, "부경대학교"],
+    }
+    readable = {c["field"]: (c["label"], c["new"]) for c in row["changes_readable"]}
+    assert readable["complex_id"] == ("산업단지", world["cx"].name) and readable["kind"][1] != "university"
+    assert row["kind"] == "기관" and row["object_id"] == str(org.pk) and row["actor"] == "officer"
+
+
+def selectors_viewer(user):
+    from techvalley.core.scoping import viewer_for
+
+    return viewer_for(user)

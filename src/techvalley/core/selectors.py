@@ -306,7 +306,10 @@ class ReadableEntry:
             "object_id": e.object_id,
             "object_repr": e.object_repr,
             "reason": e.reason,
-            "changes": [{"field": c.field, "label": c.label, "old": c.old, "new": c.new} for c in self.changes],
+            "changes": e.changes,
+            "changes_readable": [
+                {"field": c.field, "label": c.label, "old": c.old, "new": c.new} for c in self.changes
+            ],
         }
 
 
