@@ -1,1 +1,171 @@
-"""What the surveys app contributes through the spine (see core/spine.py)."""
+"""What the surveys app contributes through the spine (see core/spine.py): its pages and API, the
+"Surveys" menu entry (officers and company users) and the officers' "Resident communication"
+entry, dashboard panels, linkable record types (survey, candidate project, communication record),
+search, its access table and the demo's survey step."""
+
+from django.utils.translation import gettext_lazy as _
+
+from techvalley.core import spine
+from techvalley.core.spine import ANYONE, OFFICERS, OWN_COMPANY, Access
+from techvalley.surveys import panels, permissions
+
+spine.pages("surveys/", "techvalley.surveys.urls")
+spine.api("/surveys", "techvalley.surveys.api.router")
+spine.nav(
+    spine.NavEntry("surveys", _("Surveys"), "surveys:index", permissions.can_open_surveys, order=60),
+    spine.NavEntry(
+        "communication",
+        _("Resident communication"),
+        "surveys:communication_list",
+        permissions.can_open_officer_pages,
+        order=65,
+        group="officer",
+    ),
+)
+spine.panel(
+    spine.Panel(
+        "surveys-officer",
+        _("Surveys"),
+        panels.officer_figures,
+        panels.sees_officer,
+        order=50,
+        audiences=frozenset({"officer"}),
+    ),
+    spine.Panel(
+        "surveys-company",
+        _("Surveys to answer"),
+        panels.company_figures,
+        panels.sees_company,
+        order=50,
+        audiences=frozenset({"company"}),
+    ),
+    spine.Panel(
+        "resident-communication",
+        _("Resident communication"),
+        panels.communication_figures,
+        order=70,
+        audiences=frozenset({"complex", "officer"}),
+    ),
+)
+
+
+def _survey_candidates(cx, query):
+    from techvalley.surveys.models import Survey
+
+    return Survey.objects.filter(complex=cx, title_ko__icontains=query)
+
+
+def _survey_url(survey) -> str:
+    from django.urls import reverse
+
+    if survey.results_published:
+        return reverse("surveys:public_results", args=[survey.pk])
+    return reverse("surveys:survey_detail", args=[survey.pk])
+
+
+def _candidate_candidates(cx, query):
+    from techvalley.surveys.models import Candidate
+
+    return Candidate.objects.filter(complex=cx, title__icontains=query)
+
+
+def _communication_candidates(cx, query):
+    from techvalley.surveys.models import CommunicationRecord
+
+    return CommunicationRecord.objects.filter(complex=cx, title__icontains=query)
+
+
+spine.linkable(
+    spine.LinkableType(
+        "surveys.survey",
+        _("Survey"),
+        "surveys.Survey",
+        candidates=_survey_candidates,
+        url=_survey_url,
+        is_public=lambda s: s.results_published,
+        title=lambda s: s.title_ko,
+    ),
+    spine.LinkableType(
+        "surveys.candidate",
+        _("Candidate project"),
+        "surveys.Candidate",
+        candidates=_candidate_candidates,
+        url=lambda c: c.get_absolute_url(),
+        is_public=lambda c: False,
+        title=lambda c: c.title,
+    ),
+    spine.LinkableType(
+        "surveys.communication",
+        _("Resident communication"),
+        "surveys.CommunicationRecord",
+        candidates=_communication_candidates,
+        url=lambda r: r.get_absolute_url(),
+        is_public=lambda r: False,  # the records' page is the officers'; the card shows their counts
+        title=str,
+    ),
+)
+spine.search(spine.SearchProvider("surveys", _("Surveys"), panels.search, order=70))
+
+COMPANY_USERS = frozenset({"member", "manager"})
+QUESTION_FORM = {"code": "access_q", "type": "short_text", "label_ko": "접근 시험", "cond_op": "equals"}
+ANSWERS = {"overall": "4", "useful": "yes", "comments": "좋았습니다"}
+SURVEY_FORM = {"slug": "access-new", "template": "blank"}
+CANDIDATE_FORM = {"title": "후보", "estimated_companies": 3, "estimated_cost_million_krw": 10, "status": "proposed"}
+COMMUNICATION_FORM = {"kind": "briefing", "title": "설명회", "held_on": "2024-05-02", "public": "on"}
+
+spine.access(
+    "surveys",
+    [
+        Access("surveys:index", OFFICERS | COMPANY_USERS, note="officers: the surveys; companies: theirs to answer"),
+        Access("surveys:survey_new", OFFICERS),
+        Access("surveys:survey_new", OFFICERS, method="POST", body=SURVEY_FORM),
+        Access("surveys:survey_detail", OFFICERS, obj="survey"),
+        Access("surveys:survey_status", OFFICERS, obj="survey", method="POST", body={"status": "open"}),
+        Access("surveys:question_new", OFFICERS, obj="survey"),
+        Access("surveys:question_new", OFFICERS, obj="survey", method="POST", body=QUESTION_FORM),
+        Access("surveys:question_edit", OFFICERS, obj="question"),
+        Access("surveys:question_edit", OFFICERS, obj="question", method="POST", body=QUESTION_FORM),
+        Access("surveys:question_delete", OFFICERS, obj="question", method="POST"),
+        Access("surveys:tracking", OFFICERS, obj="survey"),
+        Access("surveys:invite", OFFICERS, obj="survey", method="POST"),
+        Access("surveys:remind", OFFICERS, obj="survey", method="POST"),
+        Access("surveys:answer", COMPANY_USERS, obj="survey", note="a company member's way to its own link"),
+        Access("surveys:respond", ANYONE, obj="token", note="the signed link is the credential"),
+        Access("surveys:respond", ANYONE, obj="token", method="POST", body=ANSWERS),
+        Access("surveys:response_detail", OFFICERS | OWN_COMPANY, obj="response"),
+        Access("surveys:results", OFFICERS, obj="survey"),
+        Access("surveys:publish", OFFICERS, obj="survey", method="POST", body={"published": "1"}),
+        Access("surveys:public_results", ANYONE, obj="published_survey"),
+        Access("surveys:export_csv", OFFICERS, obj="survey"),
+        Access("surveys:export_xlsx", OFFICERS, obj="survey"),
+        Access("surveys:import", OFFICERS, obj="survey"),
+        Access("surveys:import", OFFICERS, obj="survey", method="POST"),
+        Access("surveys:candidate_list", OFFICERS),
+        Access("surveys:candidate_new", OFFICERS, method="POST", body={"title": "에너지 비용 절감"}),
+        Access("surveys:candidate_detail", OFFICERS, obj="candidate"),
+        Access("surveys:candidate_detail", OFFICERS, obj="candidate", method="POST", body=CANDIDATE_FORM),
+        Access("surveys:communication_list", OFFICERS),
+        Access("surveys:communication_new", OFFICERS),
+        Access("surveys:communication_new", OFFICERS, method="POST", body=COMMUNICATION_FORM),
+        Access("surveys:communication_edit", OFFICERS, obj="communication"),
+        Access("surveys:communication_edit", OFFICERS, obj="communication", method="POST", body=COMMUNICATION_FORM),
+        Access("surveys:communication_delete", OFFICERS, obj="communication", method="POST"),
+        Access("api:GET /surveys/", OFFICERS),
+        Access("api:GET /surveys/{survey_id}", OFFICERS, obj="survey"),
+        Access("api:GET /surveys/{survey_id}/analysis", OFFICERS, obj="survey"),
+        Access("api:GET /surveys/responses/{response_id}", OFFICERS | OWN_COMPANY, obj="response"),
+        Access("api:GET /surveys/communication/counts", ANYONE, note="counts only, public"),
+    ],
+)
+
+
+def _demo(summary: dict, options: dict) -> dict:
+    from techvalley.core.models import Complex
+    from techvalley.surveys.demo import load_surveys_demo
+
+    return load_surveys_demo(Complex.objects.get(slug=summary["complex"]))
+
+
+spine.demo_step(
+    spine.DemoStep("surveys", "demand survey 2023 (simulated answers), communication records", _demo, order=40)
+)

@@ -1,0 +1,127 @@
+"""Dashboard figures and site search of the surveys app (scoped to the viewer)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from techvalley.core import spine
+from techvalley.surveys import permissions, selectors
+from techvalley.surveys.models import Candidate, CommunicationRecord, Survey, SurveyStatus
+
+
+def sees_officer(viewer, complex) -> bool:
+    return permissions.can_manage_surveys(viewer, complex)
+
+
+def sees_company(viewer, complex) -> bool:
+    return permissions.own_companies(viewer, complex).exists()
+
+
+def officer_figures(viewer, complex) -> list[spine.Figure]:
+    surveys = [s for s in selectors.surveys_of(viewer, complex) if s.status == SurveyStatus.OPEN]
+    figures = [
+        spine.Figure(
+            "surveys-open",
+            _("Open surveys"),
+            len(surveys),
+            source=_("Surveys on the platform"),
+            as_of=timezone.localdate(),
+            url=reverse("surveys:index"),
+        )
+    ]
+    for s in surveys[:3]:
+        rate = round(100 * s.n_answered / s.n_invited) if s.n_invited else 0
+        figures.append(
+            spine.Figure(
+                f"surveys-rate-{s.pk}",
+                _("Response rate: %(title)s") % {"title": s.title_ko},
+                rate,
+                unit="%",
+                source=_("%(a)s of %(i)s invited companies answered") % {"a": s.n_answered, "i": s.n_invited},
+                as_of=timezone.localdate(),
+                url=reverse("surveys:tracking", args=[s.pk]),
+                note=_("simulated") if s.simulated else "",
+            )
+        )
+    figures.append(
+        spine.Figure(
+            "surveys-candidates",
+            _("Candidate projects"),
+            Candidate.objects.filter(complex=complex).count(),
+            source=_("Candidate board"),
+            as_of=timezone.localdate(),
+            url=reverse("surveys:candidate_list"),
+        )
+    )
+    return figures
+
+
+def company_figures(viewer, complex) -> list[spine.Figure]:
+    items = selectors.to_answer(viewer, complex)
+    pending = [i for i in items if not i["answered"]]
+    return [
+        spine.Figure(
+            "surveys-to-answer",
+            _("Surveys to answer"),
+            len(pending),
+            source=_("Open surveys of the district"),
+            as_of=timezone.localdate(),
+            url=reverse("surveys:index"),
+            note=", ".join(i["survey"].title_ko for i in pending[:3]),
+        )
+    ]
+
+
+def communication_figures(viewer, complex) -> list[spine.Figure]:
+    """The plan card's 구민소통 실적: records counted by kind (all years), keyed ``communication-<kind>``."""
+    counts = selectors.communication_counts(
+        complex, public_only=not permissions.can_keep_communication(viewer, complex)
+    )
+    url = reverse("surveys:communication_list") if permissions.can_keep_communication(viewer, complex) else ""
+    figures = [
+        spine.Figure(
+            "communication-total",
+            _("Resident communication"),
+            counts["total"],
+            unit=_("times"),
+            source=_("Communication records of the district"),
+            as_of=timezone.localdate(),
+            url=url,
+        )
+    ]
+    for kind, by_year in counts["by_kind"].items():
+        figures.append(
+            spine.Figure(
+                f"communication-{kind}",
+                counts["kinds"][kind],
+                sum(by_year.values()),
+                unit=_("times"),
+                source=_("Communication records of the district"),
+                as_of=timezone.localdate(),
+                url=url,
+            )
+        )
+    return figures
+
+
+def search(viewer, complex, query: str, limit: int) -> list[spine.SearchHit]:
+    hits: list[spine.SearchHit] = []
+    if permissions.can_manage_surveys(viewer, complex):
+        for s in Survey.objects.filter(complex=complex, title_ko__icontains=query)[:limit]:
+            hits.append(spine.SearchHit(s.title_ko, reverse("surveys:survey_detail", args=[s.pk]), _("Survey")))
+        for c in Candidate.objects.filter(complex=complex, title__icontains=query)[:limit]:
+            hits.append(
+                spine.SearchHit(c.title, reverse("surveys:candidate_detail", args=[c.pk]), _("Candidate project"))
+            )
+        for r in CommunicationRecord.objects.filter(complex=complex, title__icontains=query)[:limit]:
+            hits.append(
+                spine.SearchHit(str(r), reverse("surveys:communication_edit", args=[r.pk]), _("Resident communication"))
+            )
+    else:
+        for s in Survey.objects.filter(complex=complex, results_published=True, title_ko__icontains=query)[:limit]:
+            hits.append(
+                spine.SearchHit(s.title_ko, reverse("surveys:public_results", args=[s.pk]), _("Survey results"))
+            )
+    return hits[:limit]

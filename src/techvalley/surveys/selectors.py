@@ -1,0 +1,186 @@
+"""Read queries of the surveys app, scoped to the viewer.
+
+Officers of a complex read its surveys, invitations, responses and analyses; a company's members
+read their own company's invitations and responses; published results and the communication
+counts are public. Anything else is a ``PermissionDenied`` (or a 404 for what does not exist).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from techvalley.core.scoping import Viewer
+from techvalley.surveys import analysis, permissions
+from techvalley.surveys.models import (
+    Candidate,
+    CommunicationKind,
+    CommunicationRecord,
+    Invitation,
+    Response,
+    Survey,
+    SurveyStatus,
+)
+
+OFFICERS_ONLY = "구청 담당자만 볼 수 있습니다. / District officers only."
+
+
+def managed_survey(viewer: Viewer, pk: int) -> Survey:
+    """A survey an officer works on (404 if it does not exist, 403 for anyone else)."""
+    survey = get_object_or_404(Survey.objects.select_related("complex"), pk=pk)
+    if not permissions.can_manage_surveys(viewer, survey.complex):
+        raise PermissionDenied(OFFICERS_ONLY)
+    return survey
+
+
+def surveys_of(viewer: Viewer, cx):
+    if not permissions.can_manage_surveys(viewer, cx):
+        raise PermissionDenied(OFFICERS_ONLY)
+    return (
+        Survey.objects.filter(complex=cx)
+        .annotate(
+            n_invited=Count("invitations", distinct=True),
+            n_answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False), distinct=True),
+            n_responses=Count("responses", distinct=True),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def to_answer(viewer: Viewer, cx) -> list[dict]:
+    """Open surveys for the viewer's companies, with whether each company has answered."""
+    companies = list(permissions.own_companies(viewer, cx))
+    if not companies:
+        return []
+    surveys = [s for s in Survey.objects.filter(complex=cx, status=SurveyStatus.OPEN) if s.accepting]
+    answered = set(
+        Invitation.objects.filter(survey__in=surveys, company__in=companies, answered_at__isnull=False).values_list(
+            "survey_id", "company_id"
+        )
+    )
+    return [{"survey": s, "company": c, "answered": (s.pk, c.pk) in answered} for s in surveys for c in companies]
+
+
+def own_responses(viewer: Viewer, cx):
+    """The responses of the viewer's own companies (never anonymous ones)."""
+    return Response.objects.filter(complex=cx, company__in=permissions.own_companies(viewer, cx)).select_related(
+        "survey", "company"
+    )
+
+
+def response_for(viewer: Viewer, pk: int) -> Response:
+    response = get_object_or_404(Response.objects.select_related("survey", "company"), pk=pk)
+    if not permissions.can_view_response(viewer, response):
+        raise PermissionDenied("이 응답을 볼 수 없습니다. / You may not see this response.")
+    return response
+
+
+def tracking(viewer: Viewer, survey: Survey) -> dict:
+    """Per company: invited, sent, reminded, answered — and the response rate."""
+    if not permissions.can_manage_surveys(viewer, survey.complex):
+        raise PermissionDenied(OFFICERS_ONLY)
+    invitations = list(survey.invitations.select_related("company").order_by("company__name", "id"))
+    answered = sum(1 for i in invitations if i.answered_at)
+    return {
+        "invitations": invitations,
+        "invited": len(invitations),
+        "answered": answered,
+        "rate": round(answered / len(invitations), 4) if invitations else 0.0,
+        "responses": survey.responses.count(),
+    }
+
+
+def response_rows(survey: Survey) -> list[dict]:
+    """The responses as analysis reads them (ids, refs, answers, segments): no company names."""
+    return [
+        {"id": pk, "ref": ref, "answers": answers, "segment": segment}
+        for pk, ref, answers, segment in survey.responses.order_by("id").values_list("id", "ref", "answers", "segment")
+    ]
+
+
+def survey_analysis(viewer: Viewer | None, survey: Survey, *, public: bool = False, kiwi=None) -> dict:
+    """The analysis document of ``techvalley survey analyse --json``. ``public``: published results,
+    without response references, quotes or small cross-tab cells."""
+    if public:
+        if not permissions.can_view_public_results(survey):
+            raise PermissionDenied("결과가 공개되지 않았습니다. / The results are not published.")
+    elif viewer is not None and not permissions.can_manage_surveys(viewer, survey.complex):
+        raise PermissionDenied(OFFICERS_ONLY)
+    specs = [q.spec() for q in survey.questions.all()]
+    rows = response_rows(survey)
+    doc = analysis.analyse(specs, rows, kiwi=kiwi)
+    doc["survey"] = {"slug": survey.slug, "title": survey.title_ko, "status": survey.status}
+    if public:
+        for item in doc["questions"]:
+            for theme in item.get("themes", []):
+                theme["responses"] = []
+                theme["quotes"] = []
+    return doc
+
+
+def survey_crosstabs(viewer: Viewer | None, survey: Survey, dimension: str, *, public: bool = False) -> dict:
+    if public:
+        if not permissions.can_view_public_results(survey):
+            raise PermissionDenied("결과가 공개되지 않았습니다. / The results are not published.")
+    elif not permissions.can_manage_surveys(viewer, survey.complex):
+        raise PermissionDenied(OFFICERS_ONLY)
+    specs = [q.spec() for q in survey.questions.all()]
+    tables = analysis.crosstabs(specs, response_rows(survey), [dimension])
+    out = {code: t[dimension] for code, t in tables.items()}
+    if public:
+        out = {code: analysis.suppress_small(t) for code, t in out.items()}
+    return out
+
+
+def candidates_of(viewer: Viewer, cx):
+    if not permissions.can_manage_surveys(viewer, cx):
+        raise PermissionDenied(OFFICERS_ONLY)
+    return Candidate.objects.filter(complex=cx).select_related("survey").annotate(n_responses=Count("responses"))
+
+
+def candidate_for(viewer: Viewer, pk: int) -> Candidate:
+    candidate = get_object_or_404(Candidate.objects.select_related("survey", "complex"), pk=pk)
+    if not permissions.can_manage_surveys(viewer, candidate.complex):
+        raise PermissionDenied(OFFICERS_ONLY)
+    return candidate
+
+
+def communication_of(viewer: Viewer, cx):
+    if not permissions.can_keep_communication(viewer, cx):
+        raise PermissionDenied(OFFICERS_ONLY)
+    return CommunicationRecord.objects.filter(complex=cx).select_related("survey")
+
+
+def communication_record(viewer: Viewer, pk: int) -> CommunicationRecord:
+    record = get_object_or_404(CommunicationRecord.objects.select_related("complex"), pk=pk)
+    if not permissions.can_keep_communication(viewer, record.complex):
+        raise PermissionDenied(OFFICERS_ONLY)
+    return record
+
+
+def communication_counts(complex, *, years: range | list[int] | None = None, public_only: bool = False) -> dict:
+    """Resident communication (구민소통 실적) counted by kind and year, for the plan card:
+    ``{"by_kind": {kind: {year: n}}, "by_year": {year: n}, "total": n, "kinds": {kind: label}}``.
+    Not private (a count reveals no one); ``public_only`` counts only records marked public."""
+    qs = CommunicationRecord.objects.filter(complex=complex)
+    if public_only:
+        qs = qs.filter(public=True)
+    if years is not None:
+        years = list(years)
+        qs = qs.filter(held_on__year__in=years)
+    by_kind: dict[str, Counter] = defaultdict(Counter)
+    by_year: Counter = Counter()
+    for kind, held_on in qs.values_list("kind", "held_on"):
+        by_kind[kind][held_on.year] += 1
+        by_year[held_on.year] += 1
+    return {
+        "by_kind": {k: dict(sorted(by_kind[k].items())) for k in CommunicationKind.values if k in by_kind},
+        "by_year": dict(sorted(by_year.items())),
+        "total": sum(by_year.values()),
+        "kinds": {k: str(label) for k, label in CommunicationKind.choices},
+        "as_of": dt.date.today().isoformat(),
+    }

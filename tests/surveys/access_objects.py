@@ -1,0 +1,30 @@
+"""Survey objects for the access-table test (tests/access.py): an open survey with the answers of
+company A and company B, their signed links, a candidate project and a communication record."""
+
+from techvalley.surveys import services
+from techvalley.surveys.models import SurveyStatus
+
+XSS = "<script>alert(1)</script>"
+
+
+def build(world) -> dict:
+    cx = world["cx"]
+    survey = services.create_survey(cx, "access-survey", template="satisfaction", title_ko=f"접근 시험 {XSS}")
+    services.set_status(survey, SurveyStatus.OPEN)
+    services.publish_results(survey)
+    out = {"token": {}, "response": {}}
+    for side in ("a", "b"):
+        inv = services.invitation_for(survey, world[side])
+        response = services.submit_response(inv, {"overall": "4", "comments": f"주차장이 부족합니다 {XSS}"})
+        out["token"][side] = {"token": services.invitation_token(inv)}
+        out["response"][side] = {"pk": response.pk, "response_id": response.pk}
+    question = survey.questions.get(code="useful")
+    candidate = services.create_candidate(cx, f"주차장 확보 {XSS}", survey=survey)
+    record = services.save_communication(cx, {"kind": "briefing", "held_on": "2024-05-02", "title": f"설명회 {XSS}"})
+    same = lambda params: {"a": params, "b": params}  # noqa: E731 — belongs to no company
+    out["survey"] = same({"pk": survey.pk, "survey_id": survey.pk})
+    out["published_survey"] = same({"pk": survey.pk})
+    out["question"] = same({"pk": question.pk})
+    out["candidate"] = same({"pk": candidate.pk})
+    out["communication"] = same({"pk": record.pk})
+    return out
