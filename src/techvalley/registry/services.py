@@ -19,6 +19,7 @@ from techvalley.registry import bulk, ksic
 from techvalley.registry.models import Company, ImportRun, size_class_of
 from techvalley.registry.parsers import (
     ParsedFile,
+    RegistryFileError,
     RegistryRow,
     RowError,
     address_key,
@@ -209,6 +210,8 @@ def plan_rows(parsed: ParsedFile, cx: Complex, source: str) -> tuple[dict[str, t
 def check_registry_file(path: Path) -> None:
     """Refuse a file too large to be a registry, or an Excel file that inflates too far
     (read from the zip directory: nothing is inflated)."""
+    if not path.is_file():
+        raise RegistryFileError(f"파일이 없습니다. / No such file: {path}")
     check_size(path.stat().st_size, limit("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES), path.name)
     with open(path, "rb") as f:
         is_zip = f.read(4) == b"PK\x03\x04"
