@@ -12,9 +12,9 @@ from techvalley.surveys.models import Invitation, Response, Survey
 runner = CliRunner()
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HEADER = "ref,company,main_business,employees,difficulties,training_needed,training_topics,participation,infrastructure_rating.parking,support_priority,difficulty_detail\n"
+HEADER = "ref,company,main_business,employees,difficulties,training_needed,training_topics,participation,infrastructure_rating.parking,support_priority,difficulty_detail\n"  # noqa: E501
 ROWS = [
-    "P-001,1234567891,metal,25,energy_cost;workforce,yes,automation,4,2,training;energy;rnd,전기요금이 너무 올라 부담이 큽니다\n",
+    "P-001,1234567891,metal,25,energy_cost;workforce,yes,automation,4,2,training;energy;rnd,전기요금이 너무 올라 부담이 큽니다\n",  # noqa: E501
     "P-002,,금속가공·표면처리,8,인력 확보,아니오,,5,1,smart_factory>rnd>finance,전기 요금 부담이 큽니다\n",
     "P-003,,machinery,120,space,no,,3,,,주차장이 부족합니다\n",
 ]

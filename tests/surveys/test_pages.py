@@ -1,0 +1,94 @@
+"""Pages: the builder, the answer form from a link (no login), tracking, results with charts,
+published results without identifying data, exports, the company's own surveys."""
+
+import pytest
+from django.test import Client
+
+from techvalley.surveys import services
+from techvalley.surveys.models import Response
+from tests.surveys.conftest import VALID
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user=None):
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def test_answer_form_by_link_without_login(demand, world):
+    inv = demand.invitations.get(company=world["a"])
+    url = f"/surveys/r/{services.invitation_token(inv)}/"
+    c = client_for()
+    page = c.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "주력 사업 분야는 무엇입니까?" in html and 'name="infrastructure_rating.parking"' in html
+    assert 'id="q-training_topics" data-code="training_topics" hidden' in html  # condition not met yet
+    assert "<script>alert(1)</script>" not in html  # company names are escaped
+    post = {**VALID, "difficulties": ["energy_cost", "workforce"], "training_topics": ["automation"]}
+    post.update({"support_priority.1": "energy", "support_priority.2": "training", "support_priority.3": "rnd"})
+    post["infrastructure_rating.parking"] = "2"
+    r = c.post(url, post)
+    assert r.status_code == 302 and r["Location"].endswith("?saved=1")
+    saved = Response.objects.get(company=world["a"])
+    assert saved.answers["support_priority"] == ["energy", "training", "rnd"]
+    assert saved.answers["infrastructure_rating"] == {"parking": "2"}
+    # errors are shown beside their questions, nothing stored
+    r = c.post(url, {**post, "employees": "많음"})
+    assert r.status_code == 200 and "숫자가 아닙니다" in r.content.decode()
+    assert Response.objects.get(company=world["a"]).answers["employees"] == 25
+    assert c.get("/surveys/r/not-a-token/").status_code == 403
+
+
+def test_company_member_finds_and_reads_own_answers_only(demand, world):
+    services.submit_response(demand.invitations.get(company=world["a"]), VALID)
+    rb = services.submit_response(demand.invitations.get(company=world["b"]), VALID)
+    member = client_for(world["users"]["member_a"])
+    page = member.get("/surveys/")
+    assert page.status_code == 200 and demand.title_ko in page.content.decode()
+    go = member.get(f"/surveys/{demand.pk}/answer/")
+    assert go.status_code == 302 and "/surveys/r/" in go["Location"]
+    assert member.get(f"/surveys/responses/{rb.pk}/").status_code == 403
+    assert member.get(f"/surveys/{demand.pk}/results/").status_code == 403
+
+
+def test_officer_pages_and_exports(demand, world):
+    services.submit_response(demand.invitations.get(company=world["a"]), VALID)
+    services.submit_response(
+        demand.invitations.get(company=world["b"]), {**VALID, "difficulty_detail": "전기 요금이 부담"}
+    )
+    officer = client_for(world["users"]["officer"])
+    for url in ("/surveys/", f"/surveys/{demand.pk}/", f"/surveys/{demand.pk}/tracking/", "/surveys/candidates/"):
+        assert officer.get(url).status_code == 200, url
+    results = officer.get(f"/surveys/{demand.pk}/results/?by=legal_dong").content.decode()
+    assert "<svg" in results and "장림동" in results and "전기요금" in results
+    assert officer.get(f"/surveys/{demand.pk}/results/?by=colour").status_code == 400
+    csv_text = officer.get(f"/surveys/{demand.pk}/export.csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("ref,company,submitted,main_business")
+    xlsx = officer.get(f"/surveys/{demand.pk}/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client_for(world["users"]["other_officer"]).get(f"/surveys/{demand.pk}/").status_code == 403
+
+
+def test_published_results_carry_no_identifying_data(demand, world):
+    services.submit_response(demand.invitations.get(company=world["a"]), VALID)
+    c = client_for()
+    assert c.get(f"/surveys/{demand.pk}/published/").status_code == 404
+    services.publish_results(demand)
+    html = c.get(f"/surveys/{demand.pk}/published/").content.decode()
+    assert "에이금속" not in html and "전기요금 부담이 큽니다" not in html  # no names, no quotes
+    assert (
+        "장림동" not in c.get(f"/surveys/{demand.pk}/published/?by=legal_dong").content.decode()
+    )  # one company: merged away
+
+
+def test_import_page_reports_errors(demand, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    officer = client_for(world["users"]["officer"])
+    upload = SimpleUploadedFile("a.csv", "ref,employees\nX,many\n".encode("cp949"))
+    html = officer.post(f"/surveys/{demand.pk}/import/", {"file": upload}).content.decode()
+    assert "employees" in html and "숫자가 아닙니다" in html and not Response.objects.exists()
