@@ -142,21 +142,23 @@ def advance_lead(
     now = now or timezone.now()
     if stage not in Stage.values:
         raise BadInput(f"stage: {', '.join(Stage.values)} 중 하나 / unknown stage.", field="stage")
-    if lead.stage not in OPEN_STAGES:
-        raise BadInput(
-            "이미 끝난 리드입니다 (입주 또는 실패). / the lead is closed.", field="stage", status=409, code="conflict"
-        )
     note = clean_text(note, "note", max_length=300)
-    if stage == Stage.LOST:
-        lost_reason = clean_text(lost_reason, "lost_reason", max_length=300).strip()
-        if not lost_reason:
-            raise BadInput("실패 사유가 필요합니다. / a reason is required.", field="lost_reason")
-    elif STAGE_ORDER.index(stage) <= STAGE_ORDER.index(lead.stage):
-        raise BadInput("이전 단계로 되돌릴 수 없습니다. / a lead only moves forward.", field="stage")
+    lost_reason = clean_text(lost_reason, "lost_reason", max_length=300).strip()
+    if stage == Stage.LOST and not lost_reason:
+        raise BadInput("실패 사유가 필요합니다. / a reason is required.", field="lost_reason")
     if unit is not None and unit.centre.complex_id != lead.complex_id:
         raise BadInput("다른 단지의 호실입니다. / the unit is in another complex.", field="unit")
     with transaction.atomic():
-        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)  # the stage as stored, not as the caller saw it
+        if lead.stage not in OPEN_STAGES:
+            raise BadInput(
+                "이미 끝난 리드입니다 (입주 또는 실패). / the lead is closed.",
+                field="stage",
+                status=409,
+                code="conflict",
+            )
+        if stage != Stage.LOST and STAGE_ORDER.index(stage) <= STAGE_ORDER.index(lead.stage):
+            raise BadInput("이전 단계로 되돌릴 수 없습니다. / a lead only moves forward.", field="stage")
         lead.stage = stage
         lead.stage_changed_at = now
         if stage == Stage.LOST:
