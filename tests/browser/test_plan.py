@@ -71,6 +71,7 @@ def test_card_import_publish_evidence_and_links(page, live_server, demo, setting
     # an achievement linked to the demo pledge 3-1
     links = page.locator("#achievement-links details.link-form").first
     links.locator("summary").click()
+    links.locator("select[name=type]").select_option("projects.project")  # other apps add their kinds
     option = links.locator("select[name=target] option", has_text="3-1").first
     option.wait_for(state="attached")  # the candidates arrive by HTMX
     links.locator("select[name=target]").select_option(value=option.get_attribute("value"))
