@@ -1,1 +1,183 @@
-"""What the collaboration app contributes through the spine (see core/spine.py)."""
+"""What the cooperation module contributes through the spine: its pages and API, the "Cooperation"
+and "Needs" menu entries, dashboard panels, linkable agreements and programmes, site search, its
+access table and the demo's cooperation step."""
+
+from django.utils.translation import gettext_lazy as _
+
+from techvalley.collaboration import panels, permissions
+from techvalley.core import spine
+from techvalley.core.spine import ANYONE, OFFICERS, ORG_MEMBERS, OWN_COMPANY, OWN_MANAGER, SIGNED_IN, Access
+
+spine.pages("collaboration/", "techvalley.collaboration.urls")
+spine.api("/collaboration", "techvalley.collaboration.api.router")
+spine.nav(
+    spine.NavEntry("cooperation", _("Cooperation"), "collaboration:index", permissions.can_open_cooperation, order=50),
+    # Needs are private: officers (every company's) and company users with a registry entry (their own).
+    spine.NavEntry(
+        "needs", _("Needs and programmes"), "collaboration:my_company", permissions.can_open_needs, order=52
+    ),
+)
+spine.panel(
+    spine.Panel(
+        "collab-complex",
+        _("Cooperation"),
+        panels.complex_figures,
+        panels.sees_complex,
+        order=50,
+        audiences=frozenset({"complex"}),
+    ),
+    spine.Panel(
+        "collab-officer",
+        _("Cooperation to follow up"),
+        panels.officer_figures,
+        panels.sees_as_officer,
+        order=50,
+        audiences=frozenset({"officer"}),
+    ),
+    spine.Panel(
+        "collab-company",
+        _("Support programmes for us"),
+        panels.company_figures,
+        panels.sees_own_company,
+        order=50,
+        audiences=frozenset({"company"}),
+    ),
+)
+spine.linkable(
+    spine.LinkableType(
+        "collaboration.agreement",
+        _("Agreement"),
+        "collaboration.Agreement",
+        candidates=panels.agreement_candidates,
+        url=lambda a: a.get_absolute_url(),
+        is_public=lambda a: a.is_public,
+        title=lambda a: a.title,
+    ),
+    spine.LinkableType(
+        "collaboration.programme",
+        _("Joint programme"),
+        "collaboration.Programme",
+        candidates=panels.programme_candidates,
+        url=lambda p: p.get_absolute_url(),
+        is_public=lambda p: p.is_public,
+        title=lambda p: p.title,
+    ),
+)
+spine.search(
+    spine.SearchProvider("agreements", _("Agreements"), panels.search_agreements, order=50),
+    spine.SearchProvider("programmes", _("Programmes"), panels.search_programmes, order=51),
+    spine.SearchProvider("expertise", _("Expertise"), panels.search_experts, order=52),
+)
+
+COMPANY_PRIVATE = OFFICERS | OWN_COMPANY
+PIPELINE = OFFICERS | OWN_MANAGER
+COMPANY_USERS = OFFICERS | {"member", "manager"}
+
+AGREEMENT_FORM = {"title": "협약", "signed_on": "2025-01-02", "parties": "사하구 | government\n동아대학교 | university"}
+FOLLOW_UP_FORM = {"action": "회의", "owner": "담당", "due_on": "2026-01-31"}
+SUPPORT_FORM = {"ref": "ACCESS-NEW", "title": "지원사업", "eligibility": '{"employees_max": 49}'}
+NEED_FORM = {"kind": "technology", "title": "도금", "text": "도금 공정 개선"}
+NEED_JSON = {"kind": "technology", "title": "도금", "text": "도금 공정 개선"}
+
+
+def _engage(objects, side):
+    return {"expert": objects["expert"]["a"]["pk"]}
+
+
+def _need_json(objects, side):
+    return dict(NEED_JSON, company_id=objects["company"][side]["pk"])
+
+
+spine.access(
+    "collaboration",
+    [
+        Access("collaboration:index", ANYONE),
+        Access("collaboration:agreement_list", ANYONE),
+        Access("collaboration:agreement_new", OFFICERS),
+        Access("collaboration:agreement_new", OFFICERS, method="POST", body=AGREEMENT_FORM),
+        Access("collaboration:agreement_detail", ANYONE, obj="agreement", note="a public agreement"),
+        Access("collaboration:agreement_detail", OFFICERS, obj="private_agreement"),
+        Access("collaboration:follow_up_add", OFFICERS, obj="agreement", method="POST", body=FOLLOW_UP_FORM),
+        Access("collaboration:follow_up_status", OFFICERS, obj="follow_up", method="POST", body={"status": "done"}),
+        Access("collaboration:programme_list", ANYONE),
+        Access("collaboration:programme_detail", ANYONE, obj="programme"),
+        Access("collaboration:catalogue_list", ANYONE),
+        Access("collaboration:catalogue_detail", ANYONE, obj="support"),
+        Access("collaboration:catalogue_export_json", ANYONE),
+        Access("collaboration:catalogue_export_csv", ANYONE),
+        Access("collaboration:catalogue_new", OFFICERS),
+        Access("collaboration:catalogue_new", OFFICERS, method="POST", body=SUPPORT_FORM),
+        Access("collaboration:catalogue_edit", OFFICERS, obj="support"),
+        Access(
+            "collaboration:catalogue_edit",
+            OFFICERS,
+            obj="support",
+            method="POST",
+            body={"ref": "ACCESS-EDIT", "title": "지원사업"},
+        ),
+        Access("collaboration:catalogue_import", OFFICERS),
+        Access("collaboration:catalogue_import", OFFICERS, method="POST", note="no file: refused after the check"),
+        Access("collaboration:expert_list", ANYONE, note="public profiles; members of organisations see all"),
+        Access("collaboration:expert_detail", ANYONE, obj="expert", note="a public profile"),
+        Access("collaboration:expert_detail", ORG_MEMBERS, obj="private_expert"),
+        Access("collaboration:match", ANYONE, params={"query": {"text": "도금 폐수"}}),
+        Access("collaboration:need_list", COMPANY_USERS, note="scoped: officers all, companies their own"),
+        Access("collaboration:need_detail", COMPANY_PRIVATE, obj="need"),
+        Access("collaboration:engagement_new", PIPELINE, obj="need", method="POST", body=_engage),
+        Access(
+            "collaboration:engagement_advance", PIPELINE, obj="engagement", method="POST", body={"stage": "contacted"}
+        ),
+        Access(
+            "collaboration:outcome_add",
+            PIPELINE,
+            obj="engagement",
+            method="POST",
+            body={"kind": "hire", "value": "1", "on": "2026-10-01"},
+        ),
+        Access("collaboration:my_company", COMPANY_USERS),
+        Access("collaboration:company", COMPANY_PRIVATE, obj="company"),
+        Access("collaboration:need_new", COMPANY_PRIVATE, obj="company"),
+        Access("collaboration:need_new", COMPANY_PRIVATE, obj="company", method="POST", body=NEED_FORM),
+        Access("api:GET /collaboration/agreements", ANYONE, note="public ones; officers all"),
+        Access("api:GET /collaboration/agreements/{agreement_id}", ANYONE, obj="agreement"),
+        Access("api:GET /collaboration/agreements/{agreement_id}", OFFICERS, obj="private_agreement"),
+        Access(
+            "api:POST /collaboration/agreements/{agreement_id}/follow-ups",
+            OFFICERS,
+            obj="agreement",
+            method="POST",
+            body=FOLLOW_UP_FORM,
+        ),
+        Access(
+            "api:PATCH /collaboration/follow-ups/{follow_up_id}",
+            OFFICERS,
+            obj="follow_up",
+            method="PATCH",
+            body={"status": "in_progress"},
+        ),
+        Access("api:GET /collaboration/programmes", ANYONE),
+        Access("api:GET /collaboration/experts", ANYONE, note="public profiles; members of organisations see all"),
+        Access("api:GET /collaboration/catalogue", ANYONE),
+        Access("api:GET /collaboration/catalogue/export", ANYONE),
+        Access(
+            "api:POST /collaboration/catalogue/import",
+            OFFICERS,
+            method="POST",
+            body=[{"ref": "ACCESS-API", "title": "지원사업", "eligibility": {"manufacturing": True}}],
+        ),
+        Access("api:POST /collaboration/match", ANYONE, method="POST", body={"text": "도금 폐수"}),
+        Access("api:GET /collaboration/needs", SIGNED_IN, note="scoped: officers all, companies their own"),
+        Access("api:POST /collaboration/needs", COMPANY_PRIVATE, obj="company", method="POST", body=_need_json),
+        Access("api:GET /collaboration/companies/{company_id}/recommendations", COMPANY_PRIVATE, obj="company"),
+    ],
+)
+
+
+def _demo(summary: dict, options: dict) -> dict:
+    from techvalley.collaboration.demo import load_collaboration_demo
+    from techvalley.core.models import Complex
+
+    return {"collaboration": load_collaboration_demo(Complex.objects.get(slug=summary["complex"]))}
+
+
+spine.demo_step(spine.DemoStep("collaboration", "agreements, joint programmes, expertise, catalogue", _demo, order=55))

@@ -337,6 +337,15 @@ def clean(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+def stored(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Eligibility as stored (cleaned on the way in), cleaned again for safety: a stored value that
+    cannot be read becomes a criterion that is never met by default ("cannot tell")."""
+    try:
+        return clean(raw)
+    except EligibilityError as exc:
+        return {"_unreadable": str(exc)}
+
+
 # --- checking ----------------------------------------------------------------------------
 
 
@@ -519,6 +528,10 @@ def check(rules: Mapping[str, Any], facts: CompanyFacts, today: dt.date | None =
     not know are "cannot tell"; the programme is eligible only when every criterion is met."""
     today = today or dt.date.today()
     checks: list[Check] = []
+    if "_unreadable" in rules:
+        checks.append(
+            Check("eligibility", UNKNOWN, f"신청 자격을 읽을 수 없음 — 담당자 확인 필요 ({rules['_unreadable']})")
+        )
     checks += _check_ksic(rules, facts)
     checks += _range_check("employees_min", "employees_max", rules, facts.employees, "종업원", "명", "종업원 수")
     checks += _range_check("age_min_years", "age_max_years", rules, facts.age_years(today), "업력", "년", "설립연도")

@@ -47,7 +47,7 @@ def agreements(viewer: Viewer, cx: Complex) -> QuerySet[Agreement]:
         qs = qs.filter(is_public=True)
     return qs.annotate(
         open_follow_ups=Count("follow_ups", filter=Q(follow_ups__status__in=["open", "in_progress"]), distinct=True)
-    )
+    ).order_by("-signed_on", "title")
 
 
 def agreement(viewer: Viewer, pk: int) -> Agreement:
@@ -215,7 +215,7 @@ def matcher_for(cx: Complex) -> Matcher:
             title=p.title,
             agency=p.agency,
             text=p.text,
-            eligibility=p.eligibility or {},
+            eligibility=eligibility.stored(p.eligibility),
             deadline=p.deadline,
             pk=p.pk,
         )
@@ -281,7 +281,7 @@ def recommended_programmes(viewer: Viewer, company: Company, today: dt.date | No
         if p.deadline is not None and p.deadline < today:
             out["closed"] += 1
             continue
-        verdict = eligibility.check(p.eligibility or {}, facts, today)
+        verdict = eligibility.check(eligibility.stored(p.eligibility), facts, today)
         days = (p.deadline - today).days if p.deadline else None
         out[{"eligible": "eligible", "unknown": "cannot_tell"}.get(verdict.status, "not_eligible")].append(
             {"programme": p, "verdict": verdict, "days_left": days, "soon": days is not None and days <= 14}
