@@ -110,6 +110,7 @@ def test_calendar_hides_who_from_others_and_query_count_is_flat(world, room, day
                 organisation_id=world["b"].organisation_id,
                 start=at(d, 7 + i % 10),
                 end=at(d, 7 + i % 10, 30),
+                day=d,
                 purpose=f"B {i}",
                 status="confirmed",
                 tier="tenant",

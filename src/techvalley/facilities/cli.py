@@ -267,8 +267,8 @@ def calendar(
     django_setup()
     from django.utils import timezone
 
-    from techvalley.core.scoping import ANONYMOUS
     from techvalley.facilities import documents, selectors
+    from techvalley.facilities.models import LIVE
 
     cx = complex_or_exit(complex)
     res = _resource(resource, cx)
@@ -284,18 +284,18 @@ def calendar(
         from techvalley.facilities.views import _date
 
         day = _date(f"{month}-01" if month else None, timezone.localdate())
-    cal = selectors.calendar(ANONYMOUS, res, "month", day)
+    first = day.replace(day=1)
+    after = (first + dt.timedelta(days=32)).replace(day=1)
+    rows = res.bookings.filter(
+        status__in=LIVE, start__gte=selectors.day_start(first), start__lt=selectors.day_start(after)
+    ).values_list("start", "end")
+    by_day: dict = {}
+    for start, end in rows:
+        s, e = timezone.localtime(start), timezone.localtime(end)
+        by_day.setdefault(s.date(), []).append(f"{s:%H:%M}–{e:%H:%M}")
     table = Table("날짜 / day", "예약 / bookings")
-    for week in cal["grid"]:
-        for d, entries, inside in week:
-            if inside and entries:
-                table.add_row(
-                    f"{d:%Y-%m-%d %a}",
-                    ", ".join(
-                        f"{timezone.localtime(e.booking.start):%H:%M}–{timezone.localtime(e.booking.end):%H:%M}"
-                        for e in entries
-                    ),
-                )
+    for d, spans in sorted(by_day.items()):
+        table.add_row(f"{d:%Y-%m-%d %a}", ", ".join(spans))
     console.print(table)
 
 

@@ -196,6 +196,7 @@ def load_facilities_demo(cx) -> dict:
                     booked_by=users.get(org.pk),
                     start=start,
                     end=end,
+                    day=day,
                     purpose=purposes[(n + k) % len(purposes)],
                     status=status,
                     tier=tier,

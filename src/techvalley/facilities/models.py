@@ -21,6 +21,13 @@ from techvalley.core.audit import audited
 from techvalley.core.models import Complex, Organisation
 
 
+def local_day(value: dt.datetime) -> dt.date:
+    """The day of a moment in Asia/Seoul (the platform's time zone)."""
+    from django.utils import timezone
+
+    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -250,6 +257,8 @@ class Booking(models.Model):
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
+    #: The start's day in Asia/Seoul (set on save): calendars group and count by it in SQL.
+    day = models.DateField(editable=False)
     purpose = models.CharField(_("purpose"), max_length=300)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     tier = models.CharField(_("fee tier"), max_length=12, choices=Tier.choices)
@@ -269,6 +278,7 @@ class Booking(models.Model):
         ordering = ["start", "id"]
         indexes = [
             models.Index(fields=["resource", "start"]),
+            models.Index(fields=["resource", "day"]),
             models.Index(fields=["organisation", "start"]),
             models.Index(fields=["complex", "status"]),
         ]
@@ -276,6 +286,10 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} {self.start:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.day = local_day(self.start)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("facilities:booking_detail", args=[self.pk])

@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -87,16 +88,33 @@ def slots(viewer: Viewer, resource: Resource, day: dt.date, now=None) -> dict:
     return {"closed": "", "slots": out}
 
 
+#: A month cell lists this many bookings, then "+N more" linking to the day (as calendar apps do).
+MONTH_CELL_LIMIT = 6
+
+
 @dataclass
 class CalendarEntry:
-    booking: Booking
+    pk: int
+    start: str
+    end: str
     label: str
     mine: bool
+    pending: bool
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    entries: list
+    more: int
+    inside: bool
+    holiday: str
 
 
 def calendar(viewer: Viewer, resource: Resource, view: str, day: dt.date) -> dict:
-    """Bookings of the resource for a month, week or day, in one query. Operators see who
-    booked; an organisation sees its own bookings' purposes; others only "booked"."""
+    """Bookings of the resource for a month, week or day, in one query (rows, not model
+    instances). Operators see who booked; an organisation sees its own bookings' purposes;
+    others only "booked". A month cell shows at most ``MONTH_CELL_LIMIT`` bookings."""
     if view == "day":
         first, last = day, day + dt.timedelta(days=1)
     elif view == "week":
@@ -107,22 +125,50 @@ def calendar(viewer: Viewer, resource: Resource, view: str, day: dt.date) -> dic
         first = day.replace(day=1)
         last = first + dt.timedelta(days=pycal.monthrange(first.year, first.month)[1])
     operator = permissions.can_see_who(viewer, resource.centre)
-    rows = (
-        Booking.objects.filter(resource=resource, status__in=LIVE, start__lt=day_start(last), end__gt=day_start(first))
-        .select_related("organisation")
-        .only("id", "start", "end", "status", "purpose", "organisation__name", "organisation_id", "resource_id")
-        .order_by("start")
-    )
+    limit = MONTH_CELL_LIMIT if view == "month" else None
+    base = Booking.objects.filter(resource=resource, status__in=LIVE, day__gte=first, day__lt=last)
+    fields = ("id", "day", "start", "end", "status", "purpose", "organisation_id", "organisation__name")
+    if limit:
+        # Per day: how many, and the first few (a window over the day, in SQL): the work does
+        # not grow with the number of bookings.
+        counts = dict(base.order_by().values_list("day").annotate(n=Count("id")))
+        ranked = base.annotate(
+            rank=Window(RowNumber(), partition_by=[F("day")], order_by=[F("start").asc(), F("id").asc()])
+        )
+        rows = ranked.filter(rank__lte=limit).order_by("start", "id").values_list(*fields)
+    else:
+        counts = None
+        rows = base.order_by("start", "id").values_list(*fields)
+    tz = _tz()
     by_day: dict[dt.date, list[CalendarEntry]] = defaultdict(list)
-    for b in rows:
-        mine = b.organisation_id in viewer.org_ids
-        label = f"{b.organisation.name} · {b.purpose}" if operator else (b.purpose if mine else "")
-        by_day[timezone.localtime(b.start).date()].append(CalendarEntry(b, label, mine))
+    for pk, d, start, end, status, purpose, org_id, org_name in rows:
+        s, e = start.astimezone(tz), end.astimezone(tz)
+        mine = org_id in viewer.org_ids
+        label = f"{org_name} · {purpose}" if operator else (purpose if mine else "")
+        by_day[d].append(CalendarEntry(pk, f"{s:%H:%M}", f"{e:%H:%M}", label, mine, status == Status.PENDING))
+    if counts is None:
+        counts = {d: len(v) for d, v in by_day.items()}
+    count = sum(counts.values())
     if view == "month":
         weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     else:
         weeks = [[first + dt.timedelta(days=i) for i in range((last - first).days)]]
-    grid = [[(d, by_day.get(d, []), d.month == first.month or view != "month") for d in week] for week in weeks]
+    grid = []
+    for week in weeks:
+        row = []
+        for d in week:
+            entries = by_day.get(d, [])
+            shown = entries[:limit] if limit else entries
+            row.append(
+                CalendarDay(
+                    d,
+                    shown,
+                    len(entries) - len(shown),
+                    view != "month" or d.month == first.month,
+                    services.holiday_name(d) or "",
+                )
+            )
+        grid.append(row)
     step = {"day": dt.timedelta(days=1), "week": dt.timedelta(days=7)}.get(view)
     if step:
         prev, nxt = first - step, first + step
@@ -136,9 +182,8 @@ def calendar(viewer: Viewer, resource: Resource, view: str, day: dt.date) -> dic
         "grid": grid,
         "prev": prev,
         "next": nxt,
-        "count": sum(len(v) for v in by_day.values()),
+        "count": count,
         "operator": operator,
-        "holidays": {d: services.holiday_name(d) for week in weeks for d in week if services.holiday_name(d)},
     }
 
 
