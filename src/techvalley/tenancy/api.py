@@ -4,7 +4,7 @@ consent) from anyone, and leads, the funnel and the tenant audit for the complex
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema, Status
+from ninja import Body, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -27,7 +27,7 @@ def _officer(request, cx):
 
 
 @router.post("/check")
-def check(request, application: dict, complex: str | None = None):
+def check(request, application: Body[dict], complex: str | None = None):
     """Whether an applicant may occupy a centre (the JSON of ``techvalley tenancy check``, see
     docs/tenancy.md): verdict, clauses, Korean reasons and, for a support facility, the cap
     figures. A centre given by its slug must be published (or the viewer its officer)."""

@@ -1,0 +1,200 @@
+"""Pages and API of the tenancy app: public pages show no internal data, the inquiry path needs
+consent, officers' pages render on the demo data, the audit exports to Excel."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from techvalley.core.models import ApiToken
+from techvalley.tenancy.demo import load_tenancy_demo
+from techvalley.tenancy.models import Lead, RuleVersion, Tenant
+from techvalley.tenancy.rules import shipped_document
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture
+def demo(world):
+    load_tenancy_demo(world["cx"], today=TODAY)
+    return world
+
+
+def client(world, role):
+    c = Client()
+    if world["users"][role] is not None:
+        c.force_login(world["users"][role])
+    return c
+
+
+def test_public_pages_show_vacancies_but_no_internal_data(demo):
+    c = client(demo, "anonymous")
+    html = c.get(reverse("tenancy:vacancy_list")).content.decode()
+    assert "서부산 SK V1" in html and "펜타플렉스" in html
+    page = c.get(reverse("tenancy:centre_detail", args=["sk-v1"]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="vacancies"' in body
+    for tenant in Tenant.objects.all()[:50]:
+        assert tenant.name not in body
+    penta = c.get(reverse("tenancy:centre_detail", args=["pentaplex"])).content.decode()
+    assert "(예시) 펜타플렉스 시행사" not in penta  # owners are internal
+    assert reverse("tenancy:centre_manage", args=["sk-v1"]) not in body
+    officer = client(demo, "officer").get(reverse("tenancy:centre_detail", args=["sk-v1"])).content.decode()
+    assert reverse("tenancy:centre_manage", args=["sk-v1"]) in officer
+
+
+def test_self_check_answers_with_clauses(demo):
+    c = client(demo, "anonymous")
+    r = c.get(
+        reverse("tenancy:self_check"),
+        {"ksic": "62010", "revision": "11", "use": "tenant", "area_m2": "100", "centre": "pentaplex"},
+    )
+    html = r.content.decode()
+    assert 'data-verdict="eligible"' in html and "시행령 제6조 제3항 제1호" in html
+    bad = c.get(
+        reverse("tenancy:self_check"),
+        {"ksic": "99999", "revision": "11", "use": "tenant", "area_m2": "100", "centre": "pentaplex"},
+    )
+    assert bad.status_code == 200 and "99999" in bad.content.decode() and "data-verdict" not in bad.content.decode()
+
+
+def test_inquiry_form_shows_the_consent_and_needs_it(demo):
+    c = client(demo, "anonymous")
+    page = c.get(reverse("tenancy:inquiry") + "?c=promo-2023").content.decode()
+    for words in ("상담", "담당자 성명", "파기", "거부할 권리"):
+        assert words in page
+    before = Lead.objects.count()
+    form = {"company_name": "새 기업", "contact_name": "김", "phone": "010-1", "use": "tenant", "c": "promo-2023"}
+    refused = c.post(reverse("tenancy:inquiry"), form)
+    assert refused.status_code == 200 and Lead.objects.count() == before
+    sent = c.post(reverse("tenancy:inquiry"), {**form, "consent": "on", "ksic": "62010"})
+    assert sent.status_code == 302
+    lead = Lead.objects.get(company_name="새 기업")
+    assert lead.campaign.tracking_code == "promo-2023" and lead.consent_at is not None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tenancy:manage",
+        "tenancy:audit",
+        "tenancy:funnel",
+        "tenancy:campaign_list",
+        "tenancy:rules",
+        "tenancy:rules_new",
+        "tenancy:campaign_new",
+        "tenancy:roundtable_new",
+    ],
+)
+def test_officer_pages_render_and_others_are_refused(demo, name):
+    assert client(demo, "officer").get(reverse(name)).status_code == 200
+    assert client(demo, "manager_a").get(reverse(name)).status_code == 403
+    assert client(demo, "other_officer").get(reverse(name) + "?complex=" + demo["cx"].slug).status_code == 403 or (
+        name in ("tenancy:rules", "tenancy:rules_new")
+    )
+
+
+def test_lead_page_shows_matches_and_moves_the_lead(demo):
+    c = client(demo, "officer")
+    lead = Lead.objects.get(company_name="(예시) 다올물류")
+    page = c.get(reverse("tenancy:lead_detail", args=[lead.pk])).content.decode()
+    assert 'id="matches"' in page
+    r = c.post(reverse("tenancy:lead_stage", args=[lead.pk]), {"stage": "visit", "note": "현장 방문"})
+    assert r.status_code == 302
+    lead.refresh_from_db()
+    assert lead.stage == "visit"
+    c.post(reverse("tenancy:lead_followup", args=[lead.pk]), {"title": "견적 보내기"})
+    assert lead.followups.filter(title="견적 보내기").exists()
+    back = c.post(reverse("tenancy:lead_stage", args=[lead.pk]), {"stage": "inquiry"})
+    assert back.status_code == 400
+
+
+def test_audit_excel_lists_findings(demo):
+    r = client(demo, "officer").get(reverse("tenancy:audit_xlsx"))
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=6)]
+    assert values and values[0][0] == "위반"
+    assert any(row[6] == "(예시) 유흥주점" for row in values)
+    assert "시행령" in (ws["A2"].value or "")
+
+
+def test_rule_version_can_be_stored_and_activated(demo):
+    c = client(demo, "officer")
+    doc = shipped_document()
+    doc["support_caps"]["mixed_zone"]["ratio"] = "0.40"
+    import json
+
+    r = c.post(
+        reverse("tenancy:rules_new"),
+        {"version": "2026-12-local", "note": "test", "activate": "on", "document": json.dumps(doc, ensure_ascii=False)},
+    )
+    assert r.status_code == 302
+    stored = RuleVersion.objects.get(version="2026-12-local")
+    assert stored.active and stored.statute_as_of == "2026-04-28"
+    api = Client().post(
+        "/api/tenancy/check",
+        {
+            "ksic": "56111",
+            "use": "support",
+            "area_m2": 100,
+            "centre": {
+                "location": "mixed_zone",
+                "gross_floor_area_m2": 1000,
+                "support_area_m2": 350,
+                "support_area_by_ksic": {"56221": 175},
+            },
+        },
+        content_type="application/json",
+    )
+    assert api.json()["support_cap_m2"] == 400.0 and api.json()["rules"]["version"] == "2026-12-local"
+    broken = c.post(reverse("tenancy:rules_new"), {"version": "bad", "document": '{"version": "x"}'})
+    assert broken.status_code == 200 and not RuleVersion.objects.filter(version="bad").exists()
+    c.post(reverse("tenancy:rules_activate", args=[0]))
+    stored.refresh_from_db()
+    assert not stored.active
+
+
+def test_api_check_inquiry_and_officer_endpoints(demo):
+    anon = Client()
+    r = anon.post(
+        "/api/tenancy/check", {"ksic": "62010", "area_m2": 10, "centre": "sk-v1"}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json()["verdict"] == "eligible"
+    bad = anon.post(
+        "/api/tenancy/check", {"ksic": "62010", "area_m2": -1, "centre": "sk-v1"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and bad.json()["field"] == "area_m2"
+    no = anon.post(
+        "/api/tenancy/inquiries",
+        {"company_name": "x", "contact_name": "y", "phone": "1"},
+        content_type="application/json",
+    )
+    assert no.status_code == 400 and no.json()["field"] == "consent"
+    assert anon.get("/api/tenancy/leads").status_code == 401
+    token = ApiToken.objects.create(user=demo["users"]["officer"], name="t").key
+    leads = anon.get("/api/tenancy/leads", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert leads["count"] >= 10 and "phone" not in leads["items"][0]
+    funnel = anon.get("/api/tenancy/funnel", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert funnel["stages"][0]["stage"] == "inquiry"
+    vac = anon.get("/api/tenancy/centres/sk-v1/vacancies").json()
+    assert vac and set(vac[0]) == {
+        "number",
+        "floor",
+        "area_m2",
+        "use",
+        "monthly_rent_won",
+        "deposit_won",
+        "sale_price_won",
+        "is_estimate",
+    }
+
+
+def test_vacancy_list_query_count_does_not_grow_with_centres(demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        Client().get(reverse("tenancy:vacancy_list"))
