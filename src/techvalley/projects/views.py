@@ -32,6 +32,7 @@ from techvalley.projects.forms import (
     SubprojectForm,
 )
 from techvalley.projects.models import Evidence, ProgressReport, Project
+from techvalley.projects.templatetags.plan import in_language
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -162,7 +163,7 @@ def card_page(request, pk: int):
         "reports": project.reports.select_related("created_by", "reviewed_by"),
         "versions": project.versions.all()[:10],
         "override_form": OverrideForm(
-            initial={"percent": project.progress_override, "reason": project.override_reason}
+            initial={"percent": project.progress_override, "reason": in_language(project.override_reason)}
         ),
         "budget_form": BudgetLineForm(initial={"year": timezone.localdate().year}),
         "subproject_form": SubprojectForm(),
