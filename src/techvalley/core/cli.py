@@ -59,7 +59,7 @@ def django_setup(migrate: bool = True) -> None:
 
     try:
         django.setup()
-        if migrate:
+        if migrate and _unapplied_migrations():
             from django.core.management import call_command
 
             call_command("migrate", verbosity=0, interactive=False)
@@ -75,6 +75,15 @@ def django_setup(migrate: bool = True) -> None:
             f"데이터베이스를 쓸 수 없습니다 (DATABASE_URL 또는 데이터 폴더를 확인하세요): {first} "
             f"/ cannot use the database (check DATABASE_URL or the data directory): {first}"
         ) from None
+
+
+def _unapplied_migrations() -> bool:
+    """Whether the database lacks a migration (checking is quick; a no-op ``migrate`` is not)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 def progress_bar() -> Progress:
