@@ -168,6 +168,8 @@ def test_importing_twice_writes_one_audit_entry_per_change_and_nothing_the_secon
     path = csv_file(tmp_path, rows(25))
     services.import_registry(path, cx)
     assert AuditEntry.objects.filter(model="registry.Company", action="create").count() == 25
+    entry = AuditEntry.objects.get(object_id=str(Company.objects.get(name="회사3").pk))
+    assert entry.changes == {"source": [None, "busan"], "name": [None, "회사3"]} and entry.object_repr == "회사3"
     again = services.import_registry(path, cx)
     assert again.counts["unchanged"] == 25 and AuditEntry.objects.count() == 25
     assert ImportRun.objects.count() == 2

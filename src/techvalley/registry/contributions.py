@@ -1,6 +1,7 @@
 """What the registry contributes through the spine: the directory, structure, imports and the
 KSIC API; its access table, menu entries, dashboard panels, company search and linkable type."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from techvalley.core import spine
@@ -129,7 +130,7 @@ def _complex_figures(viewer, cx) -> list[spine.Figure]:
             when,
             url,
             _("high and medium-high technology manufacturing and knowledge-intensive services. %(basis)s")
-            % {"basis": ksic.INTENSITY_SOURCE},
+            % {"basis": ksic.intensity_source(get_language())},
         ),
         spine.Figure(
             "strict_high_tech_share",
@@ -139,7 +140,7 @@ def _complex_figures(viewer, cx) -> list[spine.Figure]:
             source,
             when,
             url,
-            _("high-technology manufacturing only. %(basis)s") % {"basis": ksic.INTENSITY_SOURCE},
+            _("high-technology manufacturing only. %(basis)s") % {"basis": ksic.intensity_source(get_language())},
         ),
     ]
 

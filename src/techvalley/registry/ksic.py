@@ -239,6 +239,16 @@ INTENSITY_SOURCE = (
     "Eurostat/OECD technology-intensity grouping by NACE Rev.2, converted to KSIC divisions by "
     "this project (not an official Korean table)"
 )
+INTENSITY_SOURCE_KO = (
+    "Eurostat/OECD의 기술수준 분류(NACE Rev.2 기준)를 이 사업에서 KSIC 중분류로 옮긴 것 (한국의 공식 분류표가 아님)"
+)
+
+
+def intensity_source(language: str | None = None) -> str:
+    """Where the technology levels come from, in Korean unless the page is in English."""
+    return INTENSITY_SOURCE if (language or "ko").startswith("en") else INTENSITY_SOURCE_KO
+
+
 INTENSITY_LABELS = {
     "high": ("첨단기술", "High-tech"),
     "medium_high": ("중고위기술", "Medium-high-tech"),

@@ -1,6 +1,9 @@
 """Companies of a complex, their sites and contacts, and the registry imports that feed them."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from techvalley.core.audit import audited
@@ -55,6 +58,40 @@ CERTIFICATIONS = {
 }
 
 
+class ChoiceListField(models.JSONField):
+    """A JSON list of keys, each one of ``choices`` (certifications): validated key by key, shown
+    by label (in forms, the admin and the audit trail) rather than as stored keys."""
+
+    def validate(self, value, model_instance):
+        if not self.editable:
+            return
+        if value is None and not self.null:
+            raise ValidationError(self.error_messages["null"], code="null")
+        if not isinstance(value, list):
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+        keys = {str(k) for k, _label in self.flatchoices}
+        for item in value:
+            if str(item) not in keys:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+
+    def formfield(self, **kwargs):
+        return forms.MultipleChoiceField(
+            choices=self.choices,
+            required=not self.blank,
+            label=capfirst(self.verbose_name),
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+
+SOURCES = {
+    "manual": _("entered on the platform"),
+    "busan": _("Busan factory registry"),
+    "kicox": _("KICOX factory registry"),
+}
+
+
 @audited
 class Company(models.Model):
     """A company with a registered factory in the complex (입주기업), as the registries know it.
@@ -77,7 +114,7 @@ class Company(models.Model):
     )
     # business key: normalised name | address
     registry_key = models.CharField(_("registry key"), max_length=300)
-    source = models.CharField(_("source"), max_length=20, default="manual")
+    source = models.CharField(_("source"), max_length=20, default="manual", choices=list(SOURCES.items()))
     name = models.CharField(_("company name (회사명)"), max_length=200)
     name_key = models.CharField(_("name for matching"), max_length=200, db_index=True)
     brn = models.CharField(
@@ -88,7 +125,7 @@ class Company(models.Model):
     )
     representative = models.CharField(_("representative (대표자)"), max_length=100, blank=True)
     address = models.CharField(_("road-name address (도로명주소)"), max_length=300)
-    legal_dong = models.CharField(_("legal dong (법정동)"), max_length=50, blank=True, db_index=True)
+    legal_dong = models.CharField(_("legal dong (법정동)"), max_length=50, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     status = models.CharField(
@@ -101,7 +138,7 @@ class Company(models.Model):
     main_products = models.CharField(_("main products"), max_length=300, blank=True)
     industry_name = models.CharField(_("industry as registered (업종명)"), max_length=300, blank=True)
     extra_industries = models.PositiveSmallIntegerField(_("further industries (외 N종)"), default=0)
-    ksic_code = models.CharField(_("KSIC code"), max_length=6, blank=True, db_index=True)
+    ksic_code = models.CharField(_("KSIC code"), max_length=6, blank=True)
     ksic_revision = models.PositiveSmallIntegerField(_("KSIC revision"), null=True, blank=True)
     ksic_level = models.PositiveSmallIntegerField(_("KSIC level"), null=True, blank=True)
     ksic_method = models.CharField(
@@ -116,7 +153,9 @@ class Company(models.Model):
         _("technology level"), max_length=20, default="unknown", choices=list(labels.INTENSITIES.items())
     )
     rd_centre = models.BooleanField(_("R&D centre (기업부설연구소)"), default=False)
-    certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    certifications = ChoiceListField(
+        _("certifications"), default=list, blank=True, choices=list(CERTIFICATIONS.items())
+    )
     smart_factory_level = models.CharField(
         _("smart factory level"), max_length=20, choices=SmartFactoryLevel.choices, default=SmartFactoryLevel.NONE
     )
@@ -137,7 +176,8 @@ class Company(models.Model):
             ),
         ]
         # Few indexes: every one slows a 100,000-row import. Columns of a handful of values
-        # (status, size, intensity) are filtered within a complex, which the first index serves.
+        # (status, size, intensity, dong) and KSIC prefixes (LIKE '25%', which a plain index does
+        # not serve) are filtered within a complex, which this index narrows to.
         indexes = [models.Index(fields=["complex", "in_registry", "name"])]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -80,7 +81,7 @@ def company_detail(request, pk: int):
         "history": selectors.readable_history(viewer, company, limit=20),
         "can_edit": permissions.can_edit_profile(viewer, company),
         "can_review": permissions.can_review(viewer, company.complex),
-        "intensity_source": ksic.INTENSITY_SOURCE,
+        "intensity_source": ksic.intensity_source(get_language()),
     }
     return render_page(request, "registry/company_detail.html", context)
 
@@ -226,7 +227,7 @@ def structure(request):
         "complex": cx,
         "data": data,
         "change": change,
-        "intensity_source": ksic.INTENSITY_SOURCE,
+        "intensity_source": ksic.intensity_source(get_language()),
         "high_tech_pct": round(100 * data["high_tech_share"], 1),
         "strict_high_tech_pct": round(100 * data["strict_high_tech_share"], 1),
         "as_of": selectors.registry_as_of(cx),
