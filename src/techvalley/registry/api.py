@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -270,12 +270,12 @@ def upload_import(
                 allow_removals=allow_removals,
             )
         except services.ImportRejected as exc:
-            return 422, _import_out(exc.result)
+            return Status(422, _import_out(exc.result))
         except services.RemovalsNotConfirmed as exc:
-            return 409, _import_out(exc.result)
+            return Status(409, _import_out(exc.result))
         except RegistryFileError as exc:
             raise HttpError(422, str(exc)) from exc
-    return 200, _import_out(result)
+    return Status(200, _import_out(result))
 
 
 def _import_out(result: services.ImportResult) -> dict:
