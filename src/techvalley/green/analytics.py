@@ -9,6 +9,7 @@ text with SQLGlot; the test suite runs both engines on the same data and compare
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pyarrow as pa
 import sqlglot
 
 from techvalley.green import factors
-from techvalley.green.lake import Lake
+from techvalley.green.lake import Lake, bucket_of
 
 NEGATIVE = 1
 
@@ -221,22 +222,12 @@ class DuckDBEngine:
 
         self.con = duckdb.connect()
         self.con.execute(f"SET memory_limit='{memory_limit}'")
-        files = lake.files(months=months_of(year) if year else None)
         self.con.register("meters_in", meters)
         self.con.execute("CREATE TEMP TABLE meters AS SELECT * FROM meters_in")
         first, last = (year, year) if year else (2000, dt.date.today().year + 1)
         self.con.register("calendar", calendar_table(first, last))
-        if files:
-            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-            self.con.execute(f"""CREATE VIEW readings AS SELECT meter_id, ts, value, flags, kind, month
-                FROM read_parquet([{listed}], hive_partitioning = true,
-                                  hive_types = {{'kind': VARCHAR, 'month': VARCHAR}})""")
-        else:
-            self.con.execute(
-                "CREATE VIEW readings AS SELECT NULL::VARCHAR AS meter_id, NULL::TIMESTAMP AS ts, "
-                "NULL::DOUBLE AS value, NULL::UTINYINT AS flags, NULL::VARCHAR AS kind, "
-                "NULL::VARCHAR AS month WHERE false"
-            )
+        self.year = year
+        self._readings = False  # the readings view is made when a query needs it (it reads every file's footer)
         self.lake = lake
         manifest = lake.manifest()
         for kind, period in (("monthly", "NULL::VARCHAR AS month"), ("daily", "NULL::DATE AS day")):
@@ -250,19 +241,23 @@ class DuckDBEngine:
                     f"{period}, NULL::DOUBLE AS qty, NULL::BIGINT AS n, NULL::BIGINT AS negatives WHERE false"
                 )
 
-    def company_intervals(self, meter_ids: list[str], year: int, name: str = "company_e") -> str:
+    def company_intervals(self, meter_ids: list[str], year: int, name: str = "company_e") -> str | None:
         """Gather the electricity intervals of these meters (one company's) for the year into a temp
         table (company, ts, kwh) that ``load_sql``/``profile_sql``/``anomaly_sql`` take as
-        ``relation``: one read, in which the sorted files' row-group statistics skip every other
-        meter's rows, instead of one scan of the whole complex per indicator."""
-        files = self.lake.files(kinds=["electricity"], months=months_of(year))
+        ``relation``: one read of the interval rollups of its meters' buckets only, instead of one
+        scan of the whole complex's readings per indicator. None when the lake has no interval
+        rollups yet (then the readings are read; ``techvalley green compact`` builds them)."""
+        if not self.lake.has_rollups("intervals"):
+            return None
+        files = self.lake.rollup_files(kind="intervals", buckets={bucket_of(m) for m in meter_ids})
         if files and meter_ids:
             listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
             ids = ", ".join("'" + m.replace("'", "''") + "'" for m in meter_ids)
             self.con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS
                 SELECT m.company AS company, r.ts AS ts, sum(r.value) AS kwh
                 FROM read_parquet([{listed}]) r JOIN meters m ON r.meter_id = m.meter_id
-                WHERE r.meter_id IN ({ids}) AND (r.flags & {NEGATIVE}) = 0
+                WHERE r.meter_id IN ({ids}) AND r.ts >= TIMESTAMP '{year}-01-01 00:00:00'
+                  AND r.ts < TIMESTAMP '{year + 1}-01-01 00:00:00'
                 GROUP BY m.company, r.ts""")
         else:
             self.con.execute(
@@ -271,7 +266,26 @@ class DuckDBEngine:
             )
         return name
 
+    def _ensure_readings(self) -> None:
+        if self._readings:
+            return
+        self._readings = True
+        files = self.lake.files(months=months_of(self.year) if self.year else None)
+        if files:
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            self.con.execute(f"""CREATE VIEW readings AS SELECT meter_id, ts, value, flags, kind, month
+                FROM read_parquet([{listed}], hive_partitioning = true,
+                                  hive_types = {{'kind': VARCHAR, 'month': VARCHAR}})""")
+        else:
+            self.con.execute(
+                "CREATE VIEW readings AS SELECT NULL::VARCHAR AS meter_id, NULL::TIMESTAMP AS ts, "
+                "NULL::DOUBLE AS value, NULL::UTINYINT AS flags, NULL::VARCHAR AS kind, "
+                "NULL::VARCHAR AS month WHERE false"
+            )
+
     def query(self, sql: str) -> list[dict]:
+        if re.search(r"\breadings\b", sql):
+            self._ensure_readings()
         cur = self.con.execute(sql)
         cols = [c[0] for c in cur.description]
         return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]

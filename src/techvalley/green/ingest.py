@@ -50,13 +50,13 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from techvalley.core.validation import BadInput
-from techvalley.green.lake import Lake
+from techvalley.green.lake import BUCKET_SQL, Lake
 
 KST = ZoneInfo("Asia/Seoul")
 NEGATIVE, SPIKE, LATE, CONFLICT = 1, 2, 4, 8
 OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
-#: Rows per Parquet row group in the lake (readings sorted by meter and time within a file).
-ROW_GROUP = 65_536
+#: Rows per Parquet row group of files rewritten sorted by meter and time (settling, compaction).
+ROW_GROUP = 131_072
 QUARTER_COLUMNS = [f"{(m // 60):02d}:{(m % 60):02d}" for m in range(15, 24 * 60 + 1, 15)]
 
 
@@ -358,7 +358,7 @@ def _ingest_batch(
     # One scan: per meter and reason, the counts; per meter, what the flags need (valid rows only).
     con.execute("""CREATE TEMP TABLE scan AS SELECT meter_id, reason, count(*) AS n,
                    min(ts) FILTER (WHERE reason IS NULL) AS min_ts, max(ts) FILTER (WHERE reason IS NULL) AS max_ts,
-                   quantile_disc(value, 0.9) FILTER (WHERE reason IS NULL) AS p90
+                   approx_quantile(value, 0.9) FILTER (WHERE reason IS NULL) AS p90
                    FROM checked GROUP BY meter_id, reason""")
     con.execute("CREATE TEMP TABLE stats AS SELECT meter_id, n, min_ts, max_ts, p90 FROM scan WHERE reason IS NULL")
     counts = dict(con.execute("SELECT coalesce(reason, ''), sum(n) FROM scan GROUP BY 1").fetchall())
@@ -371,10 +371,6 @@ def _ingest_batch(
     _months_table(con)
 
     note("stage")
-    # Rows keep the input's order (exports come meter by meter), in row groups of ROW_GROUP rows:
-    # a company's page then reads only the row groups of its meters (their min/max meter_id).
-    # Compaction sorts by meter and time whatever the input's order was.
-    con.execute("SET preserve_insertion_order=true")
     reader = con.sql(f"""
         SELECT r.meter_id, r.ts, r.value,
                CAST((CASE WHEN r.value < 0 THEN {NEGATIVE} ELSE 0 END)
@@ -383,7 +379,7 @@ def _ingest_batch(
                r.kind, mo.month
         FROM checked r JOIN stats s USING (meter_id) LEFT JOIN wm w USING (meter_id)
         JOIN months mo ON mo.ym = year(r.ts) * 100 + month(r.ts)
-        WHERE r.reason IS NULL""").to_arrow_reader(ROW_GROUP)
+        WHERE r.reason IS NULL""").to_arrow_reader(500_000)
     ds.write_dataset(
         reader,
         staged / "readings",
@@ -391,11 +387,9 @@ def _ingest_batch(
         partitioning=ds.partitioning(pa.schema([("kind", pa.string()), ("month", pa.string())]), flavor="hive"),
         basename_template=f"part-{batch}-{{i}}.parquet",
         existing_data_behavior="error",
-        max_rows_per_group=ROW_GROUP,
-        preserve_order=True,
+        max_rows_per_group=1_000_000,
         file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
     )
-    con.execute("SET preserve_insertion_order=false")
     rejects = ["SELECT meter_id, ts, value, reason FROM checked WHERE reason IS NOT NULL"]
 
     note("check")
@@ -432,7 +426,6 @@ def _ingest_batch(
                     "month": month,
                     "rows": rows,
                     "batch": batch,
-                    "sorted": False,
                 }
             )
             result.accepted += rows
@@ -470,7 +463,7 @@ def _ingest_batch(
         "rejects": reject_path,
         "at": dt.datetime.now(KST).isoformat(timespec="seconds"),
     }
-    kinds = {"daily": lake.has_rollups("daily", manifest)}
+    kinds = {k: lake.has_rollups(k, manifest) for k in ("daily", "intervals")}
     lake.publish(staged, added, batch=record, watermarks=marks, rollups=rollups, rollup_kinds=kinds)
 
 
@@ -512,6 +505,7 @@ def _write_rollups(con, staged: Path, batch: str, result: IngestResult | None = 
         (staged / rel).parent.mkdir(parents=True, exist_ok=True)
         con.execute(f"COPY ({select}) TO '{staged / rel}' (FORMAT parquet)")
         out.append({"path": rel, "batch": batch, "kind": kind})
+    out += _write_intervals(con, staged, batch)
     if result is not None:
         flags = con.execute(
             "SELECT coalesce(sum(negatives), 0), coalesce(sum(spikes), 0), coalesce(sum(lates), 0), "
@@ -519,6 +513,31 @@ def _write_rollups(con, staged: Path, batch: str, result: IngestResult | None = 
         ).fetchall()[0]
         result.flagged = dict(zip(("negative", "spike", "late", "conflict"), map(int, flags), strict=True))
     return out
+
+
+def _write_intervals(con, staged: Path, batch: str) -> list[dict]:
+    """The batch's stored electricity intervals (no negative readings) split by meter bucket, so a
+    company's page reads only its meters' buckets (exact 15-minute peaks and base load)."""
+    electricity = staged / "readings" / "kind=electricity"
+    if not any(electricity.glob("*/*.parquet")):
+        return []
+    target = staged / "rollups" / "intervals"
+    reader = con.sql(f"""SELECT meter_id, ts, value, CAST({BUCKET_SQL} AS INTEGER) AS bucket
+        FROM read_parquet('{electricity}/*/*.parquet') WHERE flags & {NEGATIVE} = 0""").to_arrow_reader(500_000)
+    ds.write_dataset(
+        reader,
+        target,
+        format="parquet",
+        partitioning=ds.partitioning(pa.schema([("bucket", pa.int32())]), flavor="hive"),
+        basename_template=f"part-{batch}-{{i}}.parquet",
+        existing_data_behavior="error",
+        max_rows_per_group=1_000_000,
+        file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+    )
+    return [
+        {"path": str(f.relative_to(staged)), "batch": batch, "kind": "intervals", "bucket": int(f.parent.name[7:])}
+        for f in sorted(target.glob("bucket=*/*.parquet"))
+    ]
 
 
 def _read_error(paths: list[Path], exc: Exception) -> IngestError:
@@ -612,10 +631,10 @@ def _settle_partition(
 
 
 def _rebuild_rollups(lake: Lake) -> bool:
-    """Daily rollups for a lake ingested before they existed, from every stored reading.
-    Call inside ``writer()``."""
+    """Daily and interval rollups for a lake ingested before they existed, from every stored
+    reading. Call inside ``writer()``."""
     manifest = lake.manifest()
-    if lake.has_rollups("daily", manifest):
+    if all(lake.has_rollups(k, manifest) for k in ("daily", "intervals")):
         return False
     batch, staged = lake.new_batch_dir()
     try:
@@ -630,10 +649,10 @@ def _rebuild_rollups(lake: Lake) -> bool:
         )
         con = duckdb.connect()
         _day_aggregate(con, stored)
-        rollups = [r for r in _write_rollups(con, staged, batch) if r["kind"] == "daily"]
+        rollups = [r for r in _write_rollups(con, staged, batch) if r["kind"] != "monthly"]
         con.close()
-        old = [f["path"] for f in manifest["rollups"] if f.get("kind", "monthly") == "daily"]
-        lake.publish(staged, [], rollups=rollups, removed_rollups=old, rollup_kinds={"daily": True})
+        old = [f["path"] for f in manifest["rollups"] if f.get("kind", "monthly") != "monthly"]
+        lake.publish(staged, [], rollups=rollups, removed_rollups=old, rollup_kinds={"daily": True, "intervals": True})
     except Exception:
         _cleanup(lake, staged, batch)
         raise
@@ -641,9 +660,9 @@ def _rebuild_rollups(lake: Lake) -> bool:
 
 
 def compact(lake: Lake, min_files: int = 4) -> dict:
-    """Merge each partition of ``min_files`` or more files (or with files not yet sorted by meter
-    and time) into one sorted file, and the rollups likewise; published atomically. Builds the
-    daily rollups of a lake that predates them.
+    """Merge each partition of ``min_files`` or more files into one file sorted by meter and time,
+    and the rollups likewise; published atomically. Builds the daily and interval rollups of a
+    lake that predates them.
 
     Small files come from frequent small batches (an API posting every 15 minutes); readers are
     faster on fewer, larger files. Content does not change, so reports before and after agree.
@@ -652,7 +671,7 @@ def compact(lake: Lake, min_files: int = 4) -> dict:
     with lake.writer():
         manifest = lake.manifest()
         for (kind, month), files in sorted(lake.partitions(manifest).items()):
-            if len(files) < min_files and all(f.get("sorted") for f in files):
+            if len(files) < min_files:
                 continue
             batch, staged = lake.new_batch_dir()
             rel = f"readings/kind={kind}/month={month}/part-{batch}-compact.parquet"
@@ -667,30 +686,37 @@ def compact(lake: Lake, min_files: int = 4) -> dict:
             rows = pq.ParquetFile(staged / rel).metadata.num_rows
             lake.publish(
                 staged,
-                [{"path": rel, "kind": kind, "month": month, "rows": rows, "batch": batch, "sorted": True}],
+                [{"path": rel, "kind": kind, "month": month, "rows": rows, "batch": batch}],
                 removed=[f["path"] for f in files],
             )
             merged += 1
             files_before += len(files)
         rebuilt = _rebuild_rollups(lake)
         manifest = lake.manifest()
-        groups: dict[str, list[dict]] = {}
+        groups: dict[tuple, list[dict]] = {}
         for f in manifest["rollups"]:
-            groups.setdefault(f.get("kind", "monthly"), []).append(f)
-        for kind, files in sorted(groups.items()):
+            groups.setdefault((f.get("kind", "monthly"), f.get("bucket", -1)), []).append(f)
+        for (kind, bucket), files in sorted(groups.items()):
             if len(files) < min_files:
                 continue
             batch, staged = lake.new_batch_dir()
-            rel = f"rollups/{kind}/part-{batch}-compact.parquet"
+            where = f"intervals/bucket={bucket}" if kind == "intervals" else kind
+            rel = f"rollups/{where}/part-{batch}-compact.parquet"
             (staged / rel).parent.mkdir(parents=True)
             listed = ", ".join(f"'{lake.root / f['path']}'" for f in files)
-            period = "month" if kind == "monthly" else "day"
+            if kind == "intervals":
+                select = f"SELECT meter_id, ts, value FROM read_parquet([{listed}]) ORDER BY meter_id, ts"
+            else:
+                period = "month" if kind == "monthly" else "day"
+                select = (
+                    f"SELECT meter_id, kind, {period}, sum(qty) AS qty, sum(n) AS n, sum(negatives) AS negatives "
+                    f"FROM read_parquet([{listed}]) GROUP BY meter_id, kind, {period}"
+                )
             con = duckdb.connect()
-            con.execute(
-                f"COPY (SELECT meter_id, kind, {period}, sum(qty) AS qty, sum(n) AS n, sum(negatives) AS negatives "
-                f"FROM read_parquet([{listed}]) GROUP BY meter_id, kind, {period}) TO '{staged / rel}' (FORMAT parquet)"
-            )
+            con.execute(f"COPY ({select}) TO '{staged / rel}' (FORMAT parquet, COMPRESSION zstd)")
             con.close()
             entry = {"path": rel, "batch": batch, "kind": kind}
+            if kind == "intervals":
+                entry["bucket"] = bucket
             lake.publish(staged, [], rollups=[entry], removed_rollups=[f["path"] for f in files])
     return {"partitions": merged, "files_before": files_before, "rollups_rebuilt": rebuilt}

@@ -6,9 +6,9 @@ Layout under the lake root::
     rollups/monthly/part-<batch>.parquet   per meter and month: the sum of the batch's stored readings
     rollups/daily/part-<batch>.parquet     per meter and day: the same, by day
 
-Readings files hold row groups of 65,536 rows in the input's order (exports come meter by meter)
-and are sorted by meter and time by compaction, so a query for a few meters (a company's page)
-reads only their row groups.
+    rollups/intervals/bucket=NN/part-<batch>-<n>.parquet   electricity intervals (no negatives)
+                       split by meter into BUCKETS buckets (``bucket_of``): a company's page reads
+                       only the buckets of its meters, never the whole complex
     _manifest.json     the published state: files, rollups, ingested batches, per-meter watermarks
     _staging/<batch>/  files being written (invisible to readers)
     _rejects/          rows that could not be stored, for review
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -31,6 +32,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 EMPTY = {"version": 0, "files": [], "rollups": [], "batches": {}, "watermarks": {}}
+
+
+#: Interval rollups are split into this many buckets by meter id.
+BUCKETS = 64
+#: The same bucket in SQL (DuckDB): the first two hex digits of the md5 of the meter id.
+BUCKET_SQL = (
+    "((instr('0123456789abcdef', md5(meter_id)[1]) - 1) * 16 + instr('0123456789abcdef', md5(meter_id)[2]) - 1)"
+    f" % {BUCKETS}"
+)
+
+
+def bucket_of(meter_id: str) -> int:
+    return int(hashlib.md5(meter_id.encode()).hexdigest()[:2], 16) % BUCKETS
 
 
 class Lake:
@@ -49,12 +63,15 @@ class Lake:
         except FileNotFoundError:
             return json.loads(json.dumps(EMPTY))
 
-    def rollup_files(self, manifest: dict | None = None, kind: str = "monthly") -> list[str]:
-        """Rollups written at ingest: ``monthly`` (meter × month) or ``daily`` (meter × day)."""
+    def rollup_files(
+        self, manifest: dict | None = None, kind: str = "monthly", buckets: set[int] | None = None
+    ) -> list[str]:
+        """Rollups written at ingest: ``monthly`` (meter × month), ``daily`` (meter × day) or
+        ``intervals`` (electricity intervals by meter bucket; ``buckets`` prunes them)."""
         return [
             str(self.root / f["path"])
             for f in (manifest or self.manifest())["rollups"]
-            if f.get("kind", "monthly") == kind
+            if f.get("kind", "monthly") == kind and (buckets is None or f.get("bucket") in buckets)
         ]
 
     def has_rollups(self, kind: str, manifest: dict | None = None) -> bool:
