@@ -100,38 +100,51 @@ def build(clients: int, resources: int):
     return cx, centre, rooms, tokens
 
 
-#: Django's threaded development server (what ``techvalley serve`` runs), with a listen backlog
-#: for 32 clients connecting at once (the default of 10 resets connections).
+#: Django's WSGI handler in a threaded server (as ``techvalley serve`` runs it) with a listen
+#: backlog for 32 clients connecting at once, the database connection closed when each request's
+#: thread ends, and SO_REUSEPORT so several worker processes share the port (as gunicorn's
+#: workers would): one Python process is bound by its interpreter lock.
 SERVER = """
-import os, sys
+import os, socket, socketserver, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "techvalley.settings")
 import django
 django.setup()
 from django.core.servers.basehttp import WSGIServer, run
 from django.core.wsgi import get_wsgi_application
-class Server(WSGIServer):
+from django.db import connections
+class Server(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
     request_queue_size = 256
-run("127.0.0.1", int(sys.argv[1]), get_wsgi_application(), threading=True, server_cls=Server)
+    def server_bind(self):
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        super().server_bind()
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            connections.close_all()
+run("127.0.0.1", int(sys.argv[1]), get_wsgi_application(), threading=False, server_cls=Server)
 """
 
 
-def serve(port: int) -> subprocess.Popen:
+def serve(port: int, workers: int) -> list[subprocess.Popen]:
     env = dict(os.environ, TECHVALLEY_DEBUG="0")
-    log = open(Path(os.environ["TECHVALLEY_DATA_DIR"]) / "bench-server.log", "wb")  # noqa: SIM115 - the server's
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        cwd=ROOT,
-    )
-    for _ in range(200):
+    log = open(Path(os.environ["TECHVALLEY_DATA_DIR"]) / "bench-server.log", "wb")  # noqa: SIM115 - the servers'
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT
+        )
+        for _ in range(workers)
+    ]
+    for _ in range(300):
         try:
-            requests.get(f"http://127.0.0.1:{port}/api/facilities/resources", timeout=30)
-            return proc
+            for _ in range(4 * workers):  # every worker up (the kernel spreads connections)
+                requests.get(f"http://127.0.0.1:{port}/api/facilities/resources", timeout=30)
+            return procs
         except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.1)
-    proc.kill()
+            time.sleep(0.2)
+    for p in procs:
+        p.kill()
     raise SystemExit("the server did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
 
 
@@ -295,16 +308,20 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--race-rounds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server processes")
     args = parser.parse_args()
     call_command("migrate", verbosity=0, interactive=False)
     vendor = connection.vendor
     cx, centre, rooms, tokens = build(args.clients, args.resources)
     connection.close()
     port = free_port()
-    server = serve(port)
+    servers = serve(port, args.workers)
     base = f"http://127.0.0.1:{port}"
     try:
-        print(f"== facilities on {vendor}: {args.clients} clients over HTTP (Django's threaded server, port {port})")
+        print(
+            f"== facilities on {vendor}: {args.clients} clients over HTTP ({args.workers} threaded Django server "
+            f"processes on port {port}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})"
+        )
         t = throughput(base, rooms, tokens, args.seconds)
         print(
             f"bookings/s: {t['booked'] / t['seconds']:.0f}  ({t['booked']} booked in {t['seconds']:.1f} s; "
@@ -315,8 +332,10 @@ def main() -> None:
         race = same_slot_race(base, rooms[0], tokens, args.race_rounds)
         print(f"same-slot race, {args.clients} clients × {args.race_rounds} rounds: {dict(race)}")
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for p in servers:
+            p.terminate()
+        for p in servers:
+            p.wait(timeout=20)
     overlaps = sum(double_bookings(r) for r in rooms)
     print(f"double bookings in the database: {overlaps}" + ("" if overlaps == 0 else "  ← THE GUARANTEE FAILED"))
     for row in calendar_bench(cx, centre):

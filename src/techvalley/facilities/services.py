@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from techvalley.core.models import Organisation
@@ -134,9 +134,11 @@ def tier_of(organisation: Organisation, resource: Resource) -> str:
         return Tier.OUTSIDE
     if organisation.kind != Organisation.Kind.COMPANY:
         return Tier.TENANT
-    from techvalley.registry.models import Company
+    found = getattr(organisation, "in_registry", None)  # annotated by _org_for
+    if found is None:
+        from techvalley.registry.models import Company
 
-    found = Company.objects.filter(organisation=organisation, complex_id=resource.complex_id).exists()
+        found = Company.objects.filter(organisation=organisation, complex_id=resource.complex_id).exists()
     return Tier.TENANT if found else Tier.OUTSIDE
 
 
@@ -156,8 +158,9 @@ def strikes(organisation_id: int, centre_id: int, now: dt.datetime) -> int:
     )
 
 
-def check_rules(resource: Resource, organisation_id: int, user, start: dt.datetime, end: dt.datetime, now=None) -> None:
-    """Raise the first booking rule the request breaks (each with its own code)."""
+def check_rules(resource: Resource, organisation_id: int, user, start: dt.datetime, end: dt.datetime, now=None) -> dict:
+    """Raise the first booking rule the request breaks (each with its own code); else return
+    what the organisation used (and ``lapsed``: waitlist offers of the resource to expire)."""
     now = now or timezone.now()
     s, e = local(start), local(end)
     minutes = (end - start).total_seconds() / 60
@@ -224,28 +227,44 @@ def check_rules(resource: Resource, organisation_id: int, user, start: dt.dateti
             "이 장비는 사용 교육을 받은 사람만 예약할 수 있습니다.",
             "only people trained on this equipment may book it.",
         )
-    if strikes(organisation_id, resource.centre_id, now) >= resource.strike_limit:
+    day_start = timezone.make_aware(dt.datetime.combine(day, dt.time()), timezone.get_default_timezone())
+    month_start = day_start.replace(day=1)
+    next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
+    live_here = Q(resource=resource, status__in=LIVE)
+    # The quotas, the strikes and the resource's lapsed waitlist offers in one query.
+    own = Q(organisation_id=organisation_id)
+    lapsed = Q(resource=resource, status=Status.OFFERED, offer_expires_at__lt=now)
+    used = Booking.objects.filter(own | lapsed).aggregate(
+        day=Count("id", filter=own & live_here & Q(start__gte=day_start, start__lt=day_start + dt.timedelta(days=1))),
+        month=Count("id", filter=own & live_here & Q(start__gte=month_start, start__lt=next_month)),
+        future=Count("id", filter=own & live_here & Q(start__gte=now)),
+        strikes=Count(
+            "id",
+            filter=own
+            & Q(resource__centre_id=resource.centre_id, start__gte=now - STRIKE_WINDOW)
+            & (Q(late_cancel=True) | Q(no_show=True)),
+        ),
+        lapsed=Count("id", filter=lapsed),
+    )
+    if used["strikes"] >= resource.strike_limit:
         raise rule(
             "too_many_strikes",
             f"최근 90일 늦은 취소·불참이 {resource.strike_limit}회에 이르러 새 예약이 제한됩니다.",
             f"{resource.strike_limit} late cancellations or no-shows in 90 days: new bookings are paused.",
         )
-    mine = Booking.objects.filter(organisation_id=organisation_id, resource=resource, status__in=LIVE)
-    day_start = timezone.make_aware(dt.datetime.combine(day, dt.time()), timezone.get_default_timezone())
-    if mine.filter(start__gte=day_start, start__lt=day_start + dt.timedelta(days=1)).count() >= resource.max_per_day:
+    if used["day"] >= resource.max_per_day:
         raise rule("quota_day", f"하루 {resource.max_per_day}건까지입니다.", f"at most {resource.max_per_day} a day.")
-    month_start = day_start.replace(day=1)
-    next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
-    if mine.filter(start__gte=month_start, start__lt=next_month).count() >= resource.max_per_month:
+    if used["month"] >= resource.max_per_month:
         raise rule(
             "quota_month", f"한 달 {resource.max_per_month}건까지입니다.", f"at most {resource.max_per_month} a month."
         )
-    if mine.filter(start__gte=now).count() >= resource.max_future:
+    if used["future"] >= resource.max_future:
         raise rule(
             "quota_future",
             f"앞으로의 예약은 {resource.max_future}건까지입니다.",
             f"at most {resource.max_future} future bookings.",
         )
+    return used
 
 
 # --- the guarantee ------------------------------------------------------------------------
@@ -266,7 +285,12 @@ def _insert(booking: Booking) -> Booking:
     """Check for an overlap and insert under the database's guarantee (see the module's text)."""
     try:
         with transaction.atomic():
-            if overlapping(booking.resource_id, booking.start, booking.end).exists():
+            # PostgreSQL's exclusion constraint refuses an overlap by itself; elsewhere the check
+            # runs under the write lock BEGIN IMMEDIATE took.
+            if (
+                connection.vendor != "postgresql"
+                and overlapping(booking.resource_id, booking.start, booking.end).exists()
+            ):
                 raise SlotTaken()
             booking.save()
     except (IntegrityError, DatabaseError) as exc:
@@ -286,7 +310,15 @@ def _org_for(viewer, organisation_id: int | None, resource: Resource) -> Organis
         raise PermissionDenied("예약하려면 기관에 소속되어야 합니다. / Only members of an organisation book.")
     if organisation_id not in viewer.org_ids and not permissions.is_operator(viewer, resource.centre):
         raise PermissionDenied("소속 기관으로만 예약할 수 있습니다. / You book for your own organisation only.")
-    org = Organisation.objects.filter(pk=organisation_id).first()
+    from techvalley.registry.models import Company
+
+    org = (
+        Organisation.objects.filter(pk=organisation_id)
+        .annotate(
+            in_registry=Exists(Company.objects.filter(organisation=OuterRef("pk"), complex_id=resource.complex_id))
+        )
+        .first()
+    )
     if org is None:
         raise BadInput("organisation: 없는 기관입니다. / no such organisation.", field="organisation", status=422)
     return org
@@ -321,9 +353,9 @@ def book(
         raise PermissionDenied("규칙 예외는 운영자만 둘 수 있습니다. / Only operators override the rules.")
     if end <= start:
         raise rule("bad_range", "끝나는 시간이 시작 시간보다 뒤여야 합니다.", "end must be after start.", "end")
-    if not override_reason:
-        check_rules(resource, org.pk, user, start, end, now)
-    expire_offers(now, resource=resource)
+    used = check_rules(resource, org.pk, user, start, end, now) if not override_reason else {"lapsed": 1}
+    if used["lapsed"]:
+        expire_offers(now, resource=resource)
     tier = tier_of(org, resource)
     booking = Booking(
         complex_id=resource.complex_id,
