@@ -68,6 +68,18 @@ PHRASES = [
     "때문에 어렵습니다",
 ]
 EXTRA = ["", " 특히 올해는 더 심해졌습니다.", " 구청의 관심 부탁드립니다.", " 다른 산단 사례도 알려 주세요."]
+PRODUCTS = [
+    "금형",
+    "밸브",
+    "펌프",
+    "도금 라인",
+    "용접기",
+    "배전반",
+    "선박 부품",
+    "자동차 부품",
+    "수산 가공품",
+    "프레스",
+]
 DIVISIONS = ["25", "29", "24", "28", "10", "30", "22", "26", "31", "20"]
 SIZES = ["micro", "small", "medium", "large", "unknown"]
 INTENSITIES = ["low", "medium_low", "medium_high", "high", "unknown"]
@@ -99,7 +111,11 @@ def make_responses(specs: list[Spec], n: int, seed: int = 42) -> list[dict]:
                 answers[s.code] = f"메모 {rng.randint(1, 50)}"
             elif s.type == q.LONG_TEXT:
                 a, b = rng.sample(SUBJECTS, 2)
-                answers[s.code] = f"{a} {rng.choice(PHRASES)}. {b} {rng.choice(PHRASES)}.{rng.choice(EXTRA)}"
+                # Mostly distinct answers (a product and a head count each), as real ones are.
+                answers[s.code] = (
+                    f"{rng.choice(PRODUCTS)}을 만드는 직원 {rng.randint(3, 300)}명 회사입니다. "
+                    f"{a} {rng.choice(PHRASES)}. {b} {rng.choice(PHRASES)}.{rng.choice(EXTRA)}"
+                )
         segment = {
             "division": rng.choice(DIVISIONS),
             "size_class": rng.choice(SIZES),
@@ -199,7 +215,10 @@ def main(argv=None) -> dict:
             continue
         docs = [(r["ref"], r["answers"][s.code]) for r in responses if r["answers"].get(s.code)]
         found = themes.extract_themes(docs, kiwi=analyser)
-        theme_rows.append({"code": s.code, "answers": len(docs), "themes": [(x.label, x.size) for x in found]})
+        distinct = len({text for _, text in docs})
+        theme_rows.append(
+            {"code": s.code, "answers": len(docs), "distinct": distinct, "themes": [(x.label, x.size) for x in found]}
+        )
     themes_s = time.perf_counter() - t
     cells = sum(len(t["rows"]) * len(t["keys"]) for tabs in ours.values() for t in tabs.values())
     result = {
@@ -226,7 +245,10 @@ def main(argv=None) -> dict:
         print(f"  Kiwi model load: {load_s:.2f} s; free-text themes: {themes_s:.2f} s")
         for row in theme_rows:
             top = ", ".join(f"{label} ({n})" for label, n in row["themes"][:5])
-            print(f"    {row['code']}: {row['answers']:,} answers → {len(row['themes'])} themes: {top}")
+            print(
+                f"    {row['code']}: {row['answers']:,} answers ({row['distinct']:,} distinct)"
+                f" → {len(row['themes'])} themes: {top}"
+            )
     return result
 
 

@@ -17,6 +17,7 @@ theme's keywords, shorter first. The same input gives the same themes.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -27,7 +28,8 @@ NOUN_TAGS = ("NNG", "NNP", "SL")
 STOPWORDS = frozenset(
     "것 수 등 때 점 곳 분 중 내 외 측 쪽 개 명 년 월 일 번 건 필요 생각 정도 부분 관련 경우 가지 우리 회사 당사 저희 "
     "기업 업체 현재 이번 정말 지원 요청 희망 바람 부탁 문제 사항 내용 방안 의견 확대 강화 개선 추진 마련 도움 "
-    "가능 이상 이하 위 대해 통해 대한 또한 및 좀 많이 부족 어려움 애로".split()
+    "가능 이상 이하 위 대해 통해 대한 또한 및 좀 많이 부족 어려움 애로 부담 올해 작년 내년 관심 사례 구청 구청장 "
+    "산단 단지 특히 다른 최근 계속 항상 매우 직원 명".split()
 )
 #: A term in more than this share of the answers is too general to name a theme.
 MAX_SHARE = 0.6
@@ -43,7 +45,8 @@ def kiwi():
         if _kiwi is None:
             from kiwipiepy import Kiwi
 
-            _kiwi = Kiwi()
+            # Batches run on worker threads (at least two: Kiwi refuses a batch in single-thread mode).
+            _kiwi = Kiwi(num_workers=max(2, min(4, os.cpu_count() or 2)))
     return _kiwi
 
 
@@ -94,8 +97,9 @@ def terms_of(tokens: Iterable) -> set[str]:
 def analyse_texts(texts: Sequence[str], analyser=None) -> list[set[str]]:
     """The term set of every text (Kiwi runs over the batch)."""
     k = analyser or kiwi()
-    results = k.tokenize(list(texts))
-    return [terms_of(tokens) for tokens in results]
+    unique = list(dict.fromkeys(texts))  # the same answer ("없음", a pasted sentence) is analysed once
+    terms = {text: terms_of(tokens) for text, tokens in zip(unique, k.tokenize(unique), strict=True)}
+    return [terms[t] for t in texts]
 
 
 def extract_themes(
@@ -141,7 +145,13 @@ def extract_themes(
             share_out = (df[term] - inside[term]) / outside_n
             return share_in * math.log((share_in + 0.01) / (share_out + 0.01) + 1)
 
-        ranked = sorted((t for t in inside if inside[t] >= min(2, len(members))), key=lambda t: (-typical(t), t))
+        def lift(term: str, inside=inside, members=members, outside_n=outside_n) -> float:
+            return (inside[term] / len(members) + 0.01) / ((df[term] - inside[term]) / outside_n + 0.01)
+
+        # Keywords besides the seed: terms clearly more common in the theme than outside it.
+        ranked = sorted(
+            (t for t in inside if inside[t] >= min(2, len(members)) and lift(t) >= 1.5), key=lambda t: (-typical(t), t)
+        )
         kws = [seed] + [t for t in ranked if t != seed and not (t in seed or seed in t)][: keywords - 1]
         kwset = set(kws)
         best = sorted(members, key=lambda i: (-len(sets[i] & kwset), len(docs[i][1]), i))
