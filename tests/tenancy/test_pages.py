@@ -50,6 +50,8 @@ def test_public_pages_show_vacancies_but_no_internal_data(demo):
 
 def test_self_check_answers_with_clauses(demo):
     c = client(demo, "anonymous")
+    linked = c.get(reverse("tenancy:self_check") + "?centre=sk-v1").content.decode()
+    assert "errorlist" not in linked and 'value="sk-v1" selected' in linked
     r = c.get(
         reverse("tenancy:self_check"),
         {"ksic": "62010", "revision": "11", "use": "tenant", "area_m2": "100", "centre": "pentaplex"},

@@ -66,8 +66,10 @@ def self_check(request):
     cx = current_complex(request)
     centres = list(selectors.public_centres(cx))
     result = None
-    form = forms.SelfCheckForm(request.GET or None, centres=centres)
-    if request.GET and form.is_valid():
+    asked = "ksic" in request.GET
+    initial = {"centre": request.GET.get("centre", "")[:60]}
+    form = forms.SelfCheckForm(request.GET if asked else None, initial=initial, centres=centres)
+    if asked and form.is_valid():
         d = form.cleaned_data
         centre = next(c for c in centres if c.slug == d["centre"])
         try:
