@@ -23,7 +23,9 @@ def tenant(code, location=IFZ, revision=11, **extra):
 
 
 def support(code, area, *, location=IFZ, gfa=10_000, support_area=0, by_ksic=None, daycare=None, **extra):
-    centre = {"location": location, "gross_floor_area_m2": gfa, "support_area_m2": support_area}
+    centre = {"location": location, "gross_floor_area_m2": gfa}
+    if support_area is not None:
+        centre["support_area_m2"] = support_area
     if by_ksic is not None:
         centre["support_area_by_ksic"] = by_ksic
     if daycare is not None:
@@ -589,3 +591,26 @@ def test_an_edited_cap_changes_the_verdict():
     assert check(app)["verdict"] == "eligible"
     edited = check(app, rules=rules)
     assert edited["verdict"] == "not_eligible" and edited["support_cap_m2"] == 4000.0
+
+
+# --- 지식기반산업 through advanced technology (법 제2조제8호, 시행령 제4조의4 제2호) ---------------------
+
+
+def test_advanced_technology_is_a_knowledge_based_industry():
+    hint = tenant("47121")
+    assert hint["verdict"] == "not_eligible"
+    assert any("advanced-technology" in reason for reason in hint["reasons"])
+    r = tenant("47121", conditions={"advanced-technology": True})
+    assert r["verdict"] == "eligible"
+    assert r["clauses"] == ["법 제28조의5 제1항 제1호", "시행령 제4조의4 제2호"]
+    assert tenant("47121", conditions={"advanced-technology": False})["verdict"] == "not_eligible"
+
+
+def test_support_area_defaults_to_the_areas_by_industry():
+    r = support("56111", 100, support_area=None, by_ksic={"56221": 300, "47121": 300})
+    assert r["support_after_m2"] == 700.0
+    assert r["same_type_share"] == round(100 / 700, 4)
+
+
+def test_revision_may_be_written_as_a_whole_float():
+    assert tenant("62010", revision=11.0)["ksic"]["revision"] == 11

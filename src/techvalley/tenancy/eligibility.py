@@ -211,13 +211,7 @@ def parse_centre(data, revision: int, rules: RuleSet | None = None) -> CentreFac
             field="centre.location",
         )
     gfa = _area(data.get("gross_floor_area_m2"), "centre.gross_floor_area_m2", positive=True, required=False)
-    support = _area(data.get("support_area_m2", 0), "centre.support_area_m2") or Decimal(0)
-    if gfa is not None and support > gfa:
-        raise BadInput(
-            "centre.support_area_m2: 지원시설 면적이 건축연면적보다 큽니다. "
-            "/ support area exceeds the gross floor area.",
-            field="centre.support_area_m2",
-        )
+    support = _area(data.get("support_area_m2"), "centre.support_area_m2", required=False)
     by_ksic_raw = data.get("support_area_by_ksic") or {}
     if not isinstance(by_ksic_raw, dict):
         raise BadInput(
@@ -239,6 +233,14 @@ def parse_centre(data, revision: int, rules: RuleSet | None = None) -> CentreFac
                 field=where,
             )
         by_ksic[code] = by_ksic.get(code, Decimal(0)) + _area(value, where)
+    if support is None:  # not given: the support facilities named by industry are all there are
+        support = sum(by_ksic.values(), Decimal(0))
+    if gfa is not None and support > gfa:
+        raise BadInput(
+            "centre.support_area_m2: 지원시설 면적이 건축연면적보다 큽니다. "
+            "/ support area exceeds the gross floor area.",
+            field="centre.support_area_m2",
+        )
     if sum(by_ksic.values(), Decimal(0)) > support:
         raise BadInput(
             "centre.support_area_by_ksic: 업종별 면적의 합이 support_area_m2보다 큽니다. "
@@ -292,6 +294,8 @@ def parse_application(data, centre_lookup=None, rules: RuleSet | None = None) ->
     code = _code(data["ksic"], "ksic")
     revision = data.get("revision", 11)
     if isinstance(revision, str) and revision.strip().isdigit():
+        revision = int(revision)
+    if isinstance(revision, float) and revision.is_integer():
         revision = int(revision)
     if isinstance(revision, bool) or revision not in (10, 11):
         raise BadInput("revision: 10 또는 11이어야 합니다. / must be 10 or 11.", field="revision")
@@ -551,6 +555,15 @@ def _tenant(app: Application, rules: RuleSet, leaf: str, trail: _Trail, what: st
         if app.venture:
             venture_reason()
         return ELIGIBLE, sure[0][0].clause
+    advanced = rules.advanced_technology
+    if advanced is not None and _condition_status(app, advanced) == "met":
+        trail.condition(advanced, "met")
+        trail.cite("act-28-5-1-1", advanced.clause)
+        trail.say(
+            f"{rules.quote(advanced.clause)}은(는) 지식기반산업(법 제2조제8호)으로 {rules.cite('act-28-5-1-1')}의 "
+            "입주 대상입니다. 신청 내용상 첨단기술을 활용하는 사업입니다 (고시 기술 확인 필요)."
+        )
+        return ELIGIBLE, advanced.clause
     if app.venture:
         venture_reason()
         for _route, conds in conditional:
@@ -595,12 +608,14 @@ def _tenant(app: Application, rules: RuleSet, leaf: str, trail: _Trail, what: st
                 f"{what}은(는) 법 제2조제18호의 산업인 {rules.quote(r.clause)}{extra}에 해당하므로, "
                 f"{rules.quote('decree-36-4-1-2-1')}에 따라 관리기관이 인정하면 입주할 수 있습니다."
             )
+            _suggest_advanced(app, rules, trail)
             return NEEDS_APPROVAL, "decree-36-4-1-2-1"
         trail.cite("act-28-5-1", "decree-36-4-1-2-1")
         trail.say(
             f"산업단지 안의 센터에서는 {rules.quote('decree-36-4-1-2-1')}만 인정받을 수 있는데, 이 업종은 시행령 제6조 "
             "제5항 각 호의 산업에 해당하지 않습니다 (관리기본계획의 유치업종·장관 고시 업종인지는 담당자가 확인)."
         )
+        _suggest_advanced(app, rules, trail)
         _suggest_support(app, rules, leaf, trail)
         return NOT_ELIGIBLE, "act-28-5-1"
     trail.cite("act-28-5-1-1", "decree-36-4-1-2-2")
@@ -609,6 +624,15 @@ def _tenant(app: Application, rules: RuleSet, leaf: str, trail: _Trail, what: st
         "입주할 수 있습니다."
     )
     return NEEDS_APPROVAL, "decree-36-4-1-2-2"
+
+
+def _suggest_advanced(app: Application, rules: RuleSet, trail: _Trail) -> None:
+    advanced = rules.advanced_technology
+    if advanced is not None and advanced.id not in app.conditions:
+        trail.say(
+            f"「산업발전법」 제5조의 첨단기술을 활용하는 사업이면 {rules.cite(advanced.clause)}의 "
+            f"지식기반산업으로 입주할 수 있습니다 (conditions: {advanced.id})."
+        )
 
 
 def _suggest_support(app: Application, rules: RuleSet, leaf: str, trail: _Trail) -> None:

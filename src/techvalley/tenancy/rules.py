@@ -108,6 +108,7 @@ class RuleSet:
     daycare: dict
     same_type_max: Decimal
     manufacturing_outside: Condition
+    advanced_technology: Condition | None
     building_uses: dict[str, str]
     building_requirements: dict
     conditions: dict[str, Condition] = field(default_factory=dict)
@@ -270,6 +271,7 @@ class RuleSet:
         mo = condition(manufacturing.get("condition"), "manufacturing_outside.condition")
         if mo is None:
             raise BadInput("규칙 자료 manufacturing_outside.condition이 없습니다. / missing.")
+        advanced = condition((doc.get("advanced_technology") or {}).get("condition"), "advanced_technology.condition")
         for t in tenant:
             for c in t.via:
                 clause_id(c, "tenant_routes.via")
@@ -285,6 +287,7 @@ class RuleSet:
             daycare=daycare,
             same_type_max=_decimal(same_type.get("max_share", "0.5"), "same_type.max_share"),
             manufacturing_outside=mo,
+            advanced_technology=advanced,
             building_uses=building_uses,
             building_requirements=dict(doc.get("building_requirements") or {}),
             conditions=conditions,
