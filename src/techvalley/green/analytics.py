@@ -217,14 +217,21 @@ SELECT avg(d.kwh) AS kwh FROM daily d JOIN calendar c ON d.day = c.day WHERE c.d
 class DuckDBEngine:
     name = "duckdb"
 
-    def __init__(self, lake: Lake, meters: pa.Table, year: int | None = None, memory_limit: str = "1GB"):
+    def __init__(
+        self,
+        lake: Lake,
+        meters: pa.Table,
+        year: int | None = None,
+        memory_limit: str = "1GB",
+        calendar_years: tuple[int, int] | None = None,
+    ):
         import duckdb
 
         self.con = duckdb.connect()
         self.con.execute(f"SET memory_limit='{memory_limit}'")
         self.con.register("meters_in", meters)
         self.con.execute("CREATE TEMP TABLE meters AS SELECT * FROM meters_in")
-        first, last = (year, year) if year else (2000, dt.date.today().year + 1)
+        first, last = (year, year) if year else calendar_years or (2000, dt.date.today().year + 1)
         self.con.register("calendar", calendar_table(first, last))
         self.year = year
         self._readings = False  # the readings view is made when a query needs it (it reads every file's footer)

@@ -305,8 +305,10 @@ def measured_savings(cx: Complex, company: Company, window_days: int = 56, pv: d
     """
     out = []
     eng = None
+    measures = list(Measure.objects.filter(company=company).order_by("id"))
+    live = [m.live_from for m in measures if m.live_from and m.status == Measure.Status.DONE]
     try:
-        for m in Measure.objects.filter(company=company).order_by("id"):
+        for m in measures:
             row = {
                 "measure": m,
                 "expected_kwh_per_year": m.expected_kwh_per_year,
@@ -316,8 +318,12 @@ def measured_savings(cx: Complex, company: Company, window_days: int = 56, pv: d
             if m.live_from and m.status == Measure.Status.DONE:
                 before = (m.live_from - dt.timedelta(days=window_days), m.live_from - dt.timedelta(days=1))
                 after = (m.live_from, m.live_from + dt.timedelta(days=window_days - 1))
-                if eng is None:  # the window may span two years: an engine over every year
-                    eng = analytics.engine("duckdb", lake_for(cx), meters_table(cx))
+                if eng is None:  # the windows may span years: a calendar over all of them
+                    years = (
+                        (min(live) - dt.timedelta(days=window_days)).year,
+                        (max(live) + dt.timedelta(days=window_days)).year,
+                    )
+                    eng = analytics.DuckDBEngine(lake_for(cx), meters_table(cx), calendar_years=years)
                 source = "daily" if lake_for(cx).has_rollups("daily") else "readings"
                 means = [
                     eng.query(analytics.daily_mean_sql(str(company.pk), *span, source=source))[0]["kwh"]
