@@ -109,7 +109,7 @@ def check_spec(spec: Spec, earlier: Mapping[str, Spec]) -> None:
                 "question codes use ASCII letters, digits, _ and -",
             )
         )
-    if spec.code in ("company", "ref"):
+    if spec.code in ("company", "ref", "submitted"):
         raise SpecError(_bi(f"'{spec.code}'는 예약된 열 이름입니다", f"'{spec.code}' is a reserved column name"))
     values = spec.choice_values
     if len(set(values)) != len(values):

@@ -471,6 +471,8 @@ def _column_map(specs: list[q.Spec], header: list[str], what: str) -> tuple[dict
         if key in ("company", "ref"):
             mapping[i] = (key, None)
             continue
+        if key == "submitted":  # written by exports, for reading: not an answer
+            continue
         base, row = col, None
         if "[" in col and col.endswith("]"):
             base, row = col[:-1].split("[", 1)
