@@ -1,9 +1,9 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import PageNumberPagination
 
 from techvalley.core import selectors
 from techvalley.core.models import Complex
@@ -28,15 +28,32 @@ class MeOut(Schema):
     organisations: list[int]
 
 
+class ChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
 class AuditOut(Schema):
     at: datetime
+    actor: str
     actor_label: str
     action: str
+    action_label: str
     model: str
+    kind: str
     object_id: str
     object_repr: str
-    changes: dict
     reason: str
+    changes: dict
+    changes_readable: list[ChangeOut]
+
+
+class AuditPage(Schema):
+    count: int
+    page: int
+    items: list[AuditOut]
 
 
 def viewer(request: HttpRequest):
@@ -51,9 +68,7 @@ def require_officer(request: HttpRequest, cx: Complex | None = None):
 
 
 def get_complex(slug: str | None) -> Complex:
-    from django.conf import settings
-
-    cx = Complex.objects.filter(slug=slug or settings.TECHVALLEY_DEFAULT_COMPLEX).first()
+    cx = selectors.complex_for(slug)
     if cx is None:
         raise HttpError(404, f"산업단지를 찾을 수 없습니다. / No complex '{slug}'.")
     return cx
@@ -70,9 +85,38 @@ def me(request):
     }
 
 
-@router.get("/audit", response=list[AuditOut])
-@paginate(BoundedPageNumberPagination, page_size=100)
-def audit(request, complex: str | None = None, model: str = "", object_id: str = ""):
+@router.get("/audit", response=AuditPage)
+def audit(
+    request,
+    complex: str | None = None,
+    model: str = "",
+    object_id: str = "",
+    actor: str = "",
+    action: str = "",
+    company: str = "",
+    since: str = "",
+    until: str = "",
+    page: int = Query(1, ge=1, le=PAGE_MAX),
+    page_size: int = Query(100, ge=1, le=500),
+):
+    """The audit trail of a complex (officers), newest first, with the changes in words.
+
+    Filters as on the audit page: ``actor`` (who), ``action``, ``company`` (number or part of the
+    name), ``since``/``until`` (YYYY-MM-DD), ``model`` ("registry.Company") and ``object_id``.
+    """
     cx = get_complex(complex)
     v = require_officer(request, cx)
-    return selectors.audit_trail(v, cx, model, object_id)
+    filters = selectors.AuditFilters.from_params(
+        {
+            "model": model,
+            "object_id": object_id,
+            "actor": actor,
+            "action": action,
+            "company": company,
+            "since": since,
+            "until": until,
+        }
+    )
+    qs = selectors.audit_trail(v, cx, filters=filters)
+    items = list(qs[(page - 1) * page_size : page * page_size])
+    return {"count": qs.count(), "page": page, "items": [r.as_dict() for r in selectors.describe_entries(items)]}
