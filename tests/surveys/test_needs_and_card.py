@@ -95,7 +95,7 @@ def test_import_into_an_anonymous_survey_keeps_no_company(world):
     response = survey.responses.get()
     assert response.company is None and response.ref == "A1"
     assert survey.invitations.get(company=world["a"]).answered_at is not None
-    again = services.import_responses(survey, "ref,company,overall\nA2,1234567891,3\n".encode(), "more.csv")
+    again = services.import_responses(survey, b"ref,company,overall\nA2,1234567891,3\n", "more.csv")
     assert not again.ok and "이미 응답" in again.errors[0]["message"] and survey.responses.count() == 1
     # an export can be imported again without duplicating (responses without ref are known as #id)
     from techvalley.surveys import exports
