@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import model_validator
 
-from techvalley.core.api import get_complex, require_officer, viewer
-from techvalley.core.validation import PAGE_MAX, BadInput, check_size, clean_text
+from techvalley.core.api import BoundedPageNumberPagination, get_complex, require_officer, viewer
+from techvalley.core.validation import BadInput, check_size, clean_text
 from techvalley.registry import ksic, permissions, selectors, services
 from techvalley.registry.models import CERTIFICATIONS, Company, SmartFactoryLevel
 from techvalley.registry.parsers import MAX_EMPLOYEES, RegistryFileError
@@ -63,14 +63,6 @@ class CompanyDetailOut(CompanyOut):
     revenue_million_krw: int | None
     contacts: list[ContactOut]
     industry: dict | None
-
-
-class BoundedPages(PageNumberPagination):
-    """Page numbers from 1 to PAGE_MAX: a huge page number is a 422, not an overflow."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=PAGE_MAX)
-        page_size: int | None = Field(None, ge=1, le=200)
 
 
 Certification = Literal[tuple(CERTIFICATIONS)]  # type: ignore[valid-type]
@@ -125,7 +117,7 @@ class ImportOut(Schema):
 
 
 @router.get("/companies", response=list[CompanyOut])
-@paginate(BoundedPages, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_companies(
     request,
     complex: str | None = None,
@@ -187,7 +179,7 @@ def patch_profile(request, company_id: int, payload: ProfileIn):
 
 
 @router.get("/review", response=list[CompanyOut])
-@paginate(BoundedPages, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def review(request, complex: str | None = None):
     cx = get_complex(complex)
     return selectors.review_queue(require_officer(request, cx), cx)

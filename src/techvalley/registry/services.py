@@ -314,8 +314,9 @@ def import_registry(
         gone: list[tuple] = []
         if snapshot:
             skipped_names, skipped_addresses = _skipped_identities(parsed.errors)
-            for key, row in existing.items():
-                if key in wanted or not row[position["in_registry"]] or row[position["source"]] != source:
+            for key in existing.keys() - wanted.keys():
+                row = existing[key]
+                if not row[position["in_registry"]] or row[position["source"]] != source:
                     continue
                 if (
                     row[position["name_key"]] in skipped_names
@@ -324,7 +325,12 @@ def import_registry(
                     result.counts["kept"] += 1  # its row was skipped as invalid: not evidence it left
                     continue
                 gone.append(row)
-        listed = sum(1 for r in existing.values() if r[position["in_registry"]] and r[position["source"]] == source)
+            gone.sort(key=lambda r: (r[position["name"]], r[0]))
+        listed = (
+            sum(1 for r in existing.values() if r[position["in_registry"]] and r[position["source"]] == source)
+            if gone
+            else 0
+        )
         result.gone = [
             {"id": r[0], "name": r[position["name"]], "address": r[position["address"]]} for r in gone[:MAX_LISTED_GONE]
         ]
