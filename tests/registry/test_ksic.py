@@ -108,3 +108,26 @@ def test_knowledge_centre_eligibility_is_explained_with_its_article():
     assert shop["verdict"] == "support_facility" and "30%" in shop["explain_ko"]
     assert ksic.kic_eligibility("01110")["verdict"] == "not_eligible"
     assert ksic.kic_eligibility(None)["verdict"] == "unknown"
+
+
+def test_lookalike_names_of_other_industries_are_not_suggested():
+    # Issue 8: 10219 (aquatic animals) was pre-filled for a meat name, 10892 (tea) suggested for meat.
+    land = ksic.resolve("기타육지동물고기가공및저장처리업")
+    assert land.status == "review" and land.code is None and land.suggestion != "10219"
+    meat = ksic.resolve("육류 가공업")
+    assert meat.status == "review" and meat.suggestion == "1012"
+    assert [c["code"] for c in meat.candidates][:1] == ["1012"]
+    assert {"code", "name", "revision", "level", "score"} <= set(meat.candidates[0])
+
+
+def test_fuzzy_match_needs_a_clear_winner_or_a_runner_up_of_the_same_class(monkeypatch):
+    t = ksic.table(11)
+    for runner_up, accepted in (("10220", False), ("1021", True), ("10121", True)):
+        rival_score = 90.0 if runner_up != "10121" else 80.0  # 10121: another class, but far behind
+        found = [(t["10219"], 93.0, 93.0), (t[runner_up], rival_score, rival_score)]
+        monkeypatch.setattr(ksic, "candidates", lambda name, limit=3, found=found: found[:limit])
+        r = ksic.resolve.__wrapped__("어느 업종명")
+        assert (r.status == "resolved") is accepted, runner_up
+        assert (r.code == "10219") is accepted
+    typo = ksic.resolve("기타 수산동물 가공 및 저장 처리엄")  # runner-up 1021 is its own class
+    assert typo.status == "resolved" and typo.code == "10219" and typo.method == "fuzzy"
