@@ -41,3 +41,20 @@ def test_audit_page_escapes_what_it_shows(world):
     CompanyFactory(complex=world["cx"])
     html = c.get(reverse("core:audit_list")).content.decode()
     assert XSS not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_a_save_that_only_changes_the_type_of_a_number_is_no_change(cx):
+    from decimal import Decimal
+
+    from techvalley.core.models import AuditEntry
+    from tests.factories import CompanyFactory
+
+    company = CompanyFactory(complex=cx, revenue_million_krw=40)
+    before = AuditEntry.objects.count()
+    company.revenue_million_krw = Decimal("40.0")
+    company.save()
+    assert AuditEntry.objects.count() == before
+    company.revenue_million_krw = 41
+    company.save()
+    assert AuditEntry.objects.filter(action="update").latest("id").changes["revenue_million_krw"] == [40, 41]

@@ -98,9 +98,27 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     if created or old is None:
         entry(instance, "create", {k: [None, v] for k, v in new.items() if v not in (None, "", [], {})}).save()
         return
-    changes = {k: [old[k], v] for k, v in new.items() if old.get(k) != v}
+    fields = {f.attname: f for f in sender._meta.concrete_fields}
+    changes = {k: [old[k], v] for k, v in new.items() if not _same(fields.get(k), old.get(k), v)}
     if changes:
         entry(instance, "update", changes, getattr(instance, "_audit_reason", "")).save()
+
+
+def _same(field, old, new) -> bool:
+    """Equal as the field stores them: a form's Decimal("40") is no change from a stored 40.0."""
+    if old == new:
+        return True
+    if field is None or old is None or new is None:
+        return False
+    if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField)):
+        try:
+            return decimal.Decimal(str(old)) == decimal.Decimal(str(new))
+        except (decimal.InvalidOperation, ValueError):
+            return False
+    try:
+        return field.to_python(old) == field.to_python(new)
+    except Exception:  # a value the field cannot read is a change worth recording
+        return False
 
 
 def _after_delete(sender, instance, **kwargs):
