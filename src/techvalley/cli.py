@@ -23,7 +23,11 @@ app = typer.Typer(
 
 
 def _installed_apps() -> list[str]:
-    settings = importlib.import_module(os.environ.get("DJANGO_SETTINGS_MODULE", "techvalley.settings"))
+    try:
+        settings = importlib.import_module(os.environ.get("DJANGO_SETTINGS_MODULE", "techvalley.settings"))
+    except OSError as exc:  # e.g. TECHVALLEY_DATA_DIR names a file or an unwritable place
+        console.print(f"[red]설정을 읽을 수 없습니다 / cannot start: {exc}")
+        raise SystemExit(2) from exc
     return [a for a in settings.INSTALLED_APPS if a.startswith("techvalley.")]
 
 

@@ -10,20 +10,22 @@ ALREADY_BILINGUAL_OR_NAMES = {"ISO 9001", "ISO 14001"}
 
 
 def entries(text: str):
-    """(msgid, msgstr, fuzzy) of every entry of a .po file, continuation lines joined."""
+    """(msgid, msgstr, fuzzy) of every entry of a .po file, continuation lines joined; for a
+    plural entry the msgstr is empty when any of its forms (msgstr[0], msgstr[1] …) is."""
     for block in text.split("\n\n"):
         fuzzy = "#, fuzzy" in block or ", fuzzy" in block
-        parts = {"msgid": "", "msgstr": ""}
+        parts: dict[str, str] = {"msgid": ""}
         key = None
         for line in block.splitlines():
-            m = re.match(r'^(msgid|msgstr) "(.*)"$', line)
+            m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
             if m:
                 key = m.group(1)
                 parts[key] = m.group(2)
             elif line.startswith('"') and key:
                 parts[key] += line.strip('"')
+        forms = [v for k, v in parts.items() if k.startswith("msgstr")]
         if parts["msgid"]:
-            yield parts["msgid"], parts["msgstr"], fuzzy
+            yield parts["msgid"], ("" if not forms or not all(forms) else forms[0]), fuzzy
 
 
 def test_every_page_string_has_a_korean_translation():
