@@ -113,8 +113,14 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 @transaction.atomic
 def load_facilities_demo(cx) -> dict:
-    operator, _ = Organisation.objects.get_or_create(
-        complex=cx, name="부산경제진흥원", defaults={"kind": Organisation.Kind.SUPPORT_CENTRE}
+    # The centre's own staff (부산경제진흥원 runs it) operate it: the demo's "centre" user.
+    operator = (
+        Organisation.objects.filter(
+            complex=cx, kind=Organisation.Kind.SUPPORT_CENTRE, name__contains="혁신지원센터"
+        ).first()
+        or Organisation.objects.get_or_create(
+            complex=cx, name="신평장림 혁신지원센터", defaults={"kind": Organisation.Kind.SUPPORT_CENTRE}
+        )[0]
     )
     centre, created = Centre.objects.get_or_create(
         complex=cx,

@@ -157,13 +157,12 @@ def calendar(viewer: Viewer, resource: Resource, view: str, day: dt.date) -> dic
     for week in weeks:
         row = []
         for d in week:
-            entries = by_day.get(d, [])
-            shown = entries[:limit] if limit else entries
+            shown = by_day.get(d, [])
             row.append(
                 CalendarDay(
                     d,
                     shown,
-                    len(entries) - len(shown),
+                    counts.get(d, 0) - len(shown),
                     view != "month" or d.month == first.month,
                     services.holiday_name(d) or "",
                 )
