@@ -30,7 +30,7 @@ support facility (``use = "support"``, 법 제28조의5①3)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from techvalley.core.validation import BadInput, clean_text
@@ -133,9 +133,21 @@ class Verdict:
         return VERDICT_LABELS[self.verdict][0]
 
     def as_dict(self) -> dict:
-        d = asdict(self)
-        d.pop("basis")
-        support = d.pop("support")
+        # by hand: dataclasses.asdict deep-copies every string and was most of a check's time
+        d = {
+            "verdict": self.verdict,
+            "clauses": list(self.clauses),
+            "reasons": list(self.reasons),
+            "use": self.use,
+            "ksic": dict(self.ksic),
+            "venture": self.venture,
+            "area_m2": self.area_m2,
+            "centre": dict(self.centre),
+            "conditions": [dict(c) for c in self.conditions],
+            "conditional": self.conditional,
+            "rules": dict(self.rules),
+        }
+        support = self.support
         d["verdict_label"] = VERDICT_LABELS[self.verdict][0]
         d["verdict_label_en"] = VERDICT_LABELS[self.verdict][1]
         if support:

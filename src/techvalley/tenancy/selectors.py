@@ -97,13 +97,20 @@ def _leaf_in(code: str, revision: int, wanted: int) -> str | None:
     return code if code in leaves(wanted) else None
 
 
-def centre_facts(centre: Centre, revision: int = 11, without: Lease | None = None) -> eligibility.CentreFacts:
+def _support_leases(centre: Centre) -> list[Lease]:
+    return list(current_leases(centre).filter(use=Lease.Use.SUPPORT))
+
+
+def centre_facts(
+    centre: Centre, revision: int = 11, without: Lease | None = None, support_leases: list[Lease] | None = None
+) -> eligibility.CentreFacts:
     """What the evaluator needs about a stored centre: today's support facilities are the units
-    currently leased as support facilities (``without`` leaves one lease out, for the audit)."""
+    currently leased as support facilities (``without`` leaves one lease out, for the audit;
+    ``support_leases`` saves the query when the caller has them)."""
     support = Decimal(0)
     by_ksic: dict[str, Decimal] = defaultdict(Decimal)
     daycare_area = Decimal(0)
-    for lease in current_leases(centre).filter(use=Lease.Use.SUPPORT):
+    for lease in _support_leases(centre) if support_leases is None else support_leases:
         if without is not None and lease.pk == without.pk:
             continue
         support += lease.unit.area_m2
@@ -248,15 +255,23 @@ def tenant_audit(viewer: Viewer, complex, centre: Centre | None = None, only_fin
     )
     if centre is not None:
         leases = leases.filter(unit__centre=centre)
+    leases = list(leases.order_by("unit__centre__name", "unit__floor", "unit__number"))
+    support_by_centre: dict[int, list[Lease]] = defaultdict(list)
+    for lease in leases:
+        if lease.use == Lease.Use.SUPPORT:
+            support_by_centre[lease.unit.centre_id].append(lease)
     facts_cache: dict = {}
     rows = []
-    for lease in leases.order_by("unit__centre__name", "unit__floor", "unit__number"):
+    for lease in leases:
         c, t, u = lease.unit.centre, lease.tenant, lease.unit
         key = (c.pk, t.ksic_revision)
+        supports = support_by_centre[c.pk]
         if lease.use == Lease.Use.SUPPORT:
-            facts = centre_facts(c, t.ksic_revision, without=lease)
+            facts = centre_facts(c, t.ksic_revision, without=lease, support_leases=supports)
         else:
-            facts = facts_cache.get(key) or facts_cache.setdefault(key, centre_facts(c, t.ksic_revision))
+            facts = facts_cache.get(key) or facts_cache.setdefault(
+                key, centre_facts(c, t.ksic_revision, support_leases=supports)
+            )
         data = {"ksic": t.ksic, "revision": t.ksic_revision, "venture": t.venture, "use": lease.use}
         try:
             placeholder = {"location": c.location, "gross_floor_area_m2": str(c.gross_floor_area_m2)}
