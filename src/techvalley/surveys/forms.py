@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techvalley.core.validation import BadInput
 from techvalley.surveys import questions as q
@@ -177,7 +178,9 @@ class CommunicationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    attendees = forms.IntegerField(label=_("Attendees"), min_value=0, max_value=1_000_000, required=False)
+    attendees = forms.IntegerField(
+        label=pgettext_lazy("number of people", "Attendees"), min_value=0, max_value=1_000_000, required=False
+    )
     attendees_note = forms.CharField(label=_("Who attended"), max_length=300, required=False)
     materials = forms.CharField(
         label=_("Materials (one a line)"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techvalley.core.audit import audited
 from techvalley.core.models import Complex
@@ -15,9 +16,9 @@ from techvalley.surveys import questions as q
 
 
 class SurveyStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("survey status", "Draft")
+    OPEN = "open", pgettext_lazy("survey status", "Open")
+    CLOSED = "closed", pgettext_lazy("survey status", "Closed")
 
 
 @audited
@@ -199,7 +200,9 @@ class Response(models.Model):
         Company, on_delete=models.SET_NULL, null=True, blank=True, related_name="survey_responses"
     )
     ref = models.CharField(_("external reference"), max_length=100, blank=True)
-    source = models.CharField(_("source"), max_length=10, choices=ResponseSource.choices, default=ResponseSource.WEB)
+    source = models.CharField(
+        pgettext_lazy("surveys", "source"), max_length=10, choices=ResponseSource.choices, default=ResponseSource.WEB
+    )
     answers = models.JSONField(_("answers"), default=dict)
     segment = models.JSONField(_("segment"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
@@ -226,10 +229,10 @@ class Response(models.Model):
 
 
 class CandidateStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    SELECTED = "selected", _("Selected for the plan")
-    PROMOTED = "promoted", _("Promoted to a sub-project")
-    DROPPED = "dropped", _("Dropped")
+    PROPOSED = "proposed", pgettext_lazy("candidate status", "Proposed")
+    SELECTED = "selected", pgettext_lazy("candidate status", "Selected for the plan")
+    PROMOTED = "promoted", pgettext_lazy("candidate status", "Promoted to a sub-project")
+    DROPPED = "dropped", pgettext_lazy("candidate status", "Dropped")
 
 
 @audited
@@ -240,7 +243,7 @@ class Candidate(models.Model):
 
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
     survey = models.ForeignKey(Survey, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("surveys", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     question_code = models.CharField(_("from question"), max_length=40, blank=True)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
@@ -283,10 +286,10 @@ class CommunicationRecord(models.Model):
 
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=CommunicationKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("surveys", "title"), max_length=200)
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
-    attendees = models.PositiveIntegerField(_("attendees"), null=True, blank=True)
+    attendees = models.PositiveIntegerField(pgettext_lazy("number of people", "attendees"), null=True, blank=True)
     attendees_note = models.CharField(_("who attended"), max_length=300, blank=True)
     materials = models.TextField(_("materials"), blank=True, help_text=_("Documents handed out or shown, one a line."))
     survey = models.ForeignKey(
