@@ -9,6 +9,7 @@ text with SQLGlot; the test suite runs both engines on the same data and compare
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +24,7 @@ from techvalley.green.lake import Lake, bucket_of
 NEGATIVE = 1
 
 
+@functools.lru_cache(maxsize=32)
 def calendar_table(first_year: int, last_year: int) -> pa.Table:
     kr = holidays.country_holidays("KR", years=range(first_year, last_year + 1))
     day = dt.date(first_year, 1, 1)

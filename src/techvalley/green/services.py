@@ -246,10 +246,10 @@ def company_energy(cx: Complex, company: Company, year: int, emission_set: str |
     }
 
 
-def _intensities(eng, cx: Complex, year: int, emission_set: str | None) -> dict[int, float]:
-    """kWh per employee per company for the year (companies with reported or estimated staff)."""
+def _intensities(eng, cx: Complex, year: int, emission_set: str | None, companies: list[int]) -> dict[int, float]:
+    """kWh per employee of these companies for the year (those with reported or estimated staff)."""
     kwh: dict[int, float] = {}
-    for row in eng.query(analytics.monthly_sql(year, emission_set)):
+    for row in eng.query(analytics.monthly_sql(year, emission_set, [str(pk) for pk in companies])):
         kwh[int(row["company"])] = kwh.get(int(row["company"]), 0.0) + row["kwh"]
     staff = dict(Company.objects.filter(complex=cx, employees__gt=0).values_list("id", "employees"))
     return {pk: total / staff[pk] for pk, total in kwh.items() if pk in staff}
@@ -261,16 +261,16 @@ def benchmark(eng, cx: Complex, company: Company, year: int, emission_set: str |
     Anonymised: only the company's own percentile and the peers' quartiles, and only with at
     least MIN_PEERS peers — never another company's figure.
     """
-    per_employee = _intensities(eng, cx, year, emission_set)
-    mine = per_employee.get(company.pk)
     division = (company.ksic_code or "")[:2]
-    peers = (
+    peers = list(
         Company.objects.filter(
             complex=cx, size_class=company.size_class, ksic_code__startswith=division, in_registry=True
         )
         .exclude(pk=company.pk)
         .values_list("id", flat=True)
     )
+    per_employee = _intensities(eng, cx, year, emission_set, [company.pk, *peers])  # the peers' rollups only
+    mine = per_employee.get(company.pk)
     values = [per_employee[p] for p in peers if p in per_employee]
     out = {"division": division, "size_class": company.size_class, "peers": len(values), "kwh_per_employee": mine}
     if mine is None or len(values) < MIN_PEERS or not division:
