@@ -200,3 +200,28 @@ def test_api_check_inquiry_and_officer_endpoints(demo):
 def test_vacancy_list_query_count_does_not_grow_with_centres(demo, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         Client().get(reverse("tenancy:vacancy_list"))
+
+
+def test_search_and_panels_are_scoped(demo):
+    from techvalley.core import spine
+    from techvalley.core.scoping import viewer_for
+
+    cx = demo["cx"]
+    provider = next(p for p in spine.platform.search_providers if p.key == "kic")
+    public = provider.search(viewer_for(None), cx, "SK", 10)
+    assert [h.title for h in public] == ["서부산 SK V1"]
+    officer = viewer_for(demo["users"]["officer"])
+    assert any(h.title == "(예시) 다올물류" for h in provider.search(officer, cx, "다올", 10))
+    assert provider.search(viewer_for(demo["users"]["manager_a"]), cx, "다올", 10) == []
+    panels = {p.key: p for p in spine.platform.panels}
+    figures = panels["kic-occupancy"].figures(viewer_for(None), cx)
+    assert {f.key for f in figures} == {"kic-occupancy", "kic-vacant", "kic-vacant-m2"}
+    assert all(f.source and f.as_of and f.url for f in figures)
+    assert not panels["kic-funnel"].visible(viewer_for(demo["users"]["manager_a"]), cx)
+    stale = next(f for f in panels["kic-funnel"].figures(officer, cx) if f.key == "kic-stale-leads")
+    assert stale.value == 2
+
+
+def test_self_check_link_from_a_company_page_prefills_the_code(demo):
+    html = Client().get(reverse("tenancy:self_check") + "?ksic=25934&revision=10").content.decode()
+    assert 'value="25934"' in html and "errorlist" not in html and "data-verdict" not in html

@@ -42,7 +42,7 @@ spine.linkable(
         "tenancy.Campaign",
         candidates=panels.campaign_candidates,
         url=lambda c: c.get_absolute_url(),
-        is_public=lambda c: False,
+        is_public=lambda c: False,  # its page is for officers: no public link may lead to a 403
     ),
     spine.LinkableType(
         "tenancy.roundtable",

@@ -66,8 +66,10 @@ def self_check(request):
     cx = current_complex(request)
     centres = list(selectors.public_centres(cx))
     result = None
-    asked = "ksic" in request.GET
-    initial = {"centre": request.GET.get("centre", "")[:60]}
+    # a link may pre-fill the code or the centre (a company page: ?ksic=25934&revision=10); the
+    # form is judged once the area is given too
+    asked = "area_m2" in request.GET
+    initial = {k: request.GET.get(k, "")[:60] for k in ("centre", "ksic", "revision") if request.GET.get(k)}
     form = forms.SelfCheckForm(request.GET if asked else None, initial=initial, centres=centres)
     if asked and form.is_valid():
         d = form.cleaned_data
