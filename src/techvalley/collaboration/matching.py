@@ -36,6 +36,8 @@ _SPACES = re.compile(r"\s+")
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 #: A doc's title and fields count this many times (BM25 saturates, so "twice" is a nudge).
 FIELD_REPEAT = 2
+#: Words remembered by an analyser (cleared when full).
+WORD_CACHE = 500_000
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class Analyzer:
             if re.search(r"[가-힣]", word):
                 self._kiwi.add_user_word(word, "NNP", 0)
         self._lock = threading.Lock()
+        self._words: dict[str, tuple[tuple[str, ...], str | None, str | None]] = {}
 
     def _rewrite(self, text: str) -> str:
         lex = self.lexicon
@@ -118,12 +121,34 @@ class Analyzer:
         return lex.phrases.sub(lambda m: " " + lex.phrase_map[_SPACES.sub(" ", m.group(0).lower())] + " ", text)
 
     def terms(self, text: str) -> list[str]:
-        """The index terms of a text, in order (repeats kept: they are term frequencies)."""
+        """The index terms of a text, in order (repeats kept: they are term frequencies).
+
+        Each word (어절, between spaces) is analysed once and remembered: texts repeat their words
+        (도금, 공정에서, 필요합니다), so a text costs a few look-ups once its words have been seen.
+        A noun ending one word and a noun starting the next also make a compound ("표면 처리" →
+        표면처리), as within a word."""
         if not text or not text.strip():
             return []
-        text = self._rewrite(text)
+        lex = self.lexicon
+        out: list[str] = []
+        tail = None
+        for word in self._rewrite(text).split():
+            found = self._words.get(word)
+            if found is None:
+                found = self._analyse_word(word)
+            terms, head, end = found
+            if tail is not None and head is not None:
+                compound = lex.canon(tail + head)
+                if compound not in lex.stopwords:
+                    out.append(compound)
+            out.extend(terms)
+            tail = end
+        return out
+
+    def _analyse_word(self, word: str) -> tuple[tuple[str, ...], str | None, str | None]:
+        """(terms, the noun it starts with, the noun it ends with) of one word, remembered."""
         with self._lock:
-            tokens = self._kiwi.tokenize(text)
+            tokens = self._kiwi.tokenize(word)
         lex = self.lexicon
         out: list[str] = []
         prev_end, prev_noun, prefix = -10, None, None
@@ -144,7 +169,7 @@ class Analyzer:
                 term = lex.canon(term)
                 if term not in lex.stopwords:
                     out.append(term)
-                if prev_noun is not None and tok.start - prev_end <= 1 and tag in ("NNG", "NNP"):
+                if prev_noun is not None and tok.start == prev_end and tag in ("NNG", "NNP"):
                     compound = lex.canon(prev_noun + form)
                     if compound not in lex.stopwords and compound != term:
                         out.append(compound)
@@ -157,7 +182,15 @@ class Analyzer:
                 prev_noun = prefix = None
             else:
                 prev_noun = prefix = None
-        return out
+        nouns = ("NNG", "NNP")
+        head = tokens[0].form if tokens and tokens[0].tag in nouns and tokens[0].start == 0 else None
+        last = tokens[-1] if tokens else None
+        end = last.form if last is not None and last.tag in nouns and last.start + last.len == len(word) else None
+        found = (tuple(out), head, end)
+        if len(self._words) >= WORD_CACHE:
+            self._words.clear()
+        self._words[word] = found
+        return found
 
     def expand(self, terms: Sequence[str]) -> tuple[list[str], dict[str, str]]:
         """The related terms of a query's terms (not already in it) and what each stands for."""
@@ -225,10 +258,20 @@ class Hit:
 
 
 class Index:
-    """A BM25 index over documents' analysed terms (bm25s, k1=1.2, b=0.75, Lucene IDF)."""
+    """A BM25 index over documents' analysed terms (bm25s, k1=1.2, b=0.75, Lucene IDF by default;
+    ``method="robertson"`` gives the classic Okapi formula, for comparing with rank_bm25)."""
 
-    def __init__(self, docs: Iterable[Document], analyzer: Analyzer | None = None):
+    def __init__(
+        self,
+        docs: Iterable[Document],
+        analyzer: Analyzer | None = None,
+        *,
+        method: str = "lucene",
+        keep_corpus: bool = False,
+    ):
         import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
 
         self.analyzer = analyzer or default_analyzer()
         self.docs: list[Document] = list(docs)
@@ -241,10 +284,12 @@ class Index:
             corpus.append(head * FIELD_REPEAT + body)
             self.doc_terms.append(frozenset(head) | frozenset(body))
             self.head_terms.append(frozenset(head))
+        #: The analysed documents (title and fields twice, then the text), when asked to keep them.
+        self.corpus = corpus if keep_corpus else None
         self._bm25 = None
         self.vocab: set[str] = set()
         if self.docs:
-            self._bm25 = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+            self._bm25 = bm25s.BM25(k1=1.2, b=0.75, method=method)
             # Every doc needs one term, else bm25s drops it from the vocabulary's reckoning.
             self._bm25.index([terms or ["\x00"] for terms in corpus], show_progress=False)
             self.vocab = set(self._bm25.vocab_dict)
@@ -277,8 +322,10 @@ class Index:
 
         ``judge(doc)`` returns (status, met, unmet, unknown): "not_eligible" documents are never
         among the results but come back in the second list; each criterion met lifts the score
-        by ``boost`` (at most five). ``exhaustive`` judges every document that matched (so the
-        second list is complete); otherwise only the best ``candidates``.
+        by ``boost`` (at most five). Documents are judged best first until no later one could
+        enter the results: the second list holds every refused document that would otherwise
+        have ranked among them (with fewer matches than ``limit``, every refused match).
+        ``exhaustive=False`` also stops at the best ``candidates``.
         """
         terms = self.analyzer.terms(text)
         related, sources = self.analyzer.expand(terms)
@@ -304,17 +351,26 @@ class Index:
         positive = np.flatnonzero(scores > 0)
         if positive.size == 0:
             return [], []
-        if not exhaustive and positive.size > candidates:
-            top = np.argpartition(-scores[positive], candidates - 1)[:candidates]
-            positive = positive[top]
+        if judge is None and positive.size > limit:
+            # Only the best ``limit`` can be shown: pick them without sorting every match.
+            positive = positive[np.argpartition(-scores[positive], limit - 1)[:limit]]
+        elif not exhaustive and positive.size > candidates:
+            positive = positive[np.argpartition(-scores[positive], candidates - 1)[:candidates]]
         # Best first; ties by ref, so the order never depends on how the index was built.
-        order = sorted(positive.tolist(), key=lambda i: (-float(scores[i]), self.docs[i].ref))
+        order = positive[np.lexsort((np.array([self.docs[i].ref for i in positive]), -scores[positive]))].tolist()
         query_terms = list(dict.fromkeys(terms))
         hits: list[Hit] = []
         refused: list[Hit] = []
+        top_boost = 1 + boost * 5
         for i in order:
-            doc = self.docs[i]
             score = float(scores[i])
+            if judge is not None and len(hits) >= limit:
+                # Boosts lift a score by at most ``top_boost``: once even that cannot reach the
+                # results, every later (lower) match is out of reach too, eligible or not.
+                floor = sorted(h.score for h in hits)[-limit]
+                if score * top_boost < floor:
+                    break
+            doc = self.docs[i]
             status, met, unmet, unknown = ("eligible", [], [], [])
             if judge is not None:
                 status, met, unmet, unknown = judge(doc)
@@ -325,8 +381,6 @@ class Index:
                 continue
             hit.score = score * (1 + boost * min(len(met), 5))
             hits.append(hit)
-            if not exhaustive and len(hits) >= limit and judge is None:
-                break
         hits.sort(key=lambda h: (-h.score, h.doc.ref))
         return hits[:limit], refused
 

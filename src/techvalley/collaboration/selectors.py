@@ -227,18 +227,23 @@ def matcher_for(cx: Complex) -> Matcher:
     return matcher
 
 
-def facts_for_company(company: Company) -> eligibility.CompanyFacts:
+def _partner_kind(org: str | None) -> str:
+    return "university" if "대학" in (org or "") else "institute"
+
+
+def facts_for_company(company: Company, partner_orgs: list[str] | None = None) -> eligibility.CompanyFacts:
     """What the registry (and the pipeline) tell about a company, for eligibility.
 
     In the registry of the complex means in the complex; an empty certification list is "not
-    known" (the registry does not carry certifications), never "none"."""
-    kinds = set()
-    for org in (
-        Engagement.objects.filter(company=company, expert__isnull=False)
-        .exclude(stage="closed")
-        .values_list("expert__org", flat=True)
-    ):
-        kinds.add("university" if "대학" in (org or "") else "institute")
+    known" (the registry does not carry certifications), never "none". Experts the company took up
+    (not closed) count as its partners for ``needs_partner``."""
+    if partner_orgs is None:
+        partner_orgs = list(
+            Engagement.objects.filter(company=company, expert__isnull=False)
+            .exclude(stage="closed")
+            .values_list("expert__org", flat=True)
+        )
+    kinds = {_partner_kind(org) for org in partner_orgs}
     return eligibility.CompanyFacts(
         ksic=company.ksic_code or None,
         employees=company.employees,
@@ -250,6 +255,19 @@ def facts_for_company(company: Company) -> eligibility.CompanyFacts:
         partner_kinds=frozenset(kinds) if kinds else None,
         name=company.name,
     )
+
+
+def facts_for_companies(companies: list[Company]) -> dict[int, eligibility.CompanyFacts]:
+    """``facts_for_company`` for many companies in two queries (the companies, their partners)."""
+    orgs: dict[int, list[str]] = {c.pk: [] for c in companies}
+    rows = (
+        Engagement.objects.filter(company_id__in=list(orgs), expert__isnull=False)
+        .exclude(stage="closed")
+        .values_list("company_id", "expert__org")
+    )
+    for company_id, org in rows:
+        orgs[company_id].append(org)
+    return {c.pk: facts_for_company(c, orgs[c.pk]) for c in companies}
 
 
 def visible_experts(viewer: Viewer, cx: Complex, refs: list[str]) -> dict[str, Expert]:
