@@ -22,10 +22,6 @@ from django.db import connection, models
 BATCH = 5000
 
 
-class Json(str):
-    """JSON already written as text: ``db_value`` passes it through unchanged."""
-
-
 def json_string(text: str) -> str:
     """A JSON string literal (non-ASCII kept, as ``json.dumps(..., ensure_ascii=False)``)."""
     return encode_basestring(text)
@@ -64,8 +60,6 @@ def db_value(field: models.Field, value):
     """A Python value as the database takes it (JSON text, adapted dates), cheaply."""
     if value is None:
         return None
-    if isinstance(value, Json):
-        return str(value)
     if isinstance(field, models.JSONField):
         return json_text(value)
     if isinstance(value, dt.datetime):

@@ -18,6 +18,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from techvalley.registry.ksic import normalize
@@ -237,12 +238,16 @@ def _read_csv(text: str, encoding: str, max_rows: int = MAX_ROWS) -> ParsedFile:
     width = len(headers)
     controls = CONTROL_CHARS.search(text) is not None  # rows are checked one by one only if needed
     used = [(i, k) for i, k in enumerate(mapped) if k]
+    keys = [k for _i, k in used]
+    pick = itemgetter(*[i for i, _k in used]) if len(used) > 1 else (lambda values: (values[used[0][0]],))
+    count = 0
     try:
         for values in reader:
             line = reader.line_num
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():
                 continue
-            if len(parsed.rows) + len(parsed.errors) >= max_rows:
+            count += 1
+            if count > max_rows:
                 raise _too_many_rows(max_rows)
             if len(values) != width:
                 known = {k: v for k, v in zip(mapped, values, strict=False) if k}
@@ -256,7 +261,7 @@ def _read_csv(text: str, encoding: str, max_rows: int = MAX_ROWS) -> ParsedFile:
                     )
                 )
                 continue
-            row = _row_from({k: values[i] for i, k in used}, line, parsed.errors, controls)
+            row = _row_from(dict(zip(keys, pick(values), strict=True)), line, parsed.errors, controls)
             if row:
                 parsed.rows.append(row)
     except csv.Error as exc:
@@ -412,7 +417,13 @@ def split_address(address: str) -> tuple[str, str]:
 
 def legal_dong_of(dong: str) -> str:
     """Administrative dong → legal dong: 장림제1동, 장림1동 → 장림동."""
-    return ADMIN_DONG.sub("동", dong)
+    found = _LEGAL_DONGS.get(dong)
+    if found is None:
+        found = _LEGAL_DONGS[dong] = ADMIN_DONG.sub("동", dong)
+    return found
+
+
+_LEGAL_DONGS: dict[str, str] = {}  # a country has a few thousand dongs: remembered once each
 
 
 def company_key(name: str) -> str:

@@ -455,7 +455,7 @@ def _write_changes(cx, source, filename, today, to_create, to_update, gone, posi
     # are a tenth of a large import); the same document audit.entry would store.
     created = '{"source": [null, ' + bulk.json_string(source) + '], "name": [null, '
     entries = [
-        ("create", ids[key], planned[name_at], bulk.Json(created + bulk.json_string(planned[name_at]) + "]}"), reason)
+        ("create", ids[key], planned[name_at], created + bulk.json_string(planned[name_at]) + "]}", reason)
         for key, planned in to_create
     ]
     entries += [("update", pk, planned[name_at], changes, reason) for pk, planned, changes in to_update]
@@ -492,7 +492,6 @@ def _write_audit(cx, entries: list[tuple], now) -> None:
         "complex_id",
         "reason",
     ]
-    changes_field = AuditEntry._meta.get_field("changes")
     at = bulk.db_value(AuditEntry._meta.get_field("at"), now)
     model = Company._meta.label
     bulk.insert_rows(
@@ -507,7 +506,7 @@ def _write_audit(cx, entries: list[tuple], now) -> None:
                 model,
                 str(pk),
                 name[:300],
-                bulk.db_value(changes_field, changes),
+                changes if changes.__class__ is str else bulk.json_text(changes),  # str: JSON already
                 cx.pk,
                 reason[:300],
             )
