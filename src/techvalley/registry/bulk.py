@@ -69,17 +69,6 @@ def db_value(field: models.Field, value):
     return value
 
 
-def converter(field: models.Field):
-    """The function ``db_value`` would apply to this field's non-null values, or None."""
-    if isinstance(field, models.JSONField):
-        return lambda v: json.dumps(v, ensure_ascii=False)
-    if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
-    if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
-    return None
-
-
 def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence]) -> int:
     """INSERT plain rows (values in ``names`` order, already ``db_value``-converted)."""
     table = connection.ops.quote_name(model._meta.db_table)
