@@ -92,3 +92,23 @@ def test_import_page_reports_errors(demand, world):
     upload = SimpleUploadedFile("a.csv", "ref,employees\nX,many\n".encode("cp949"))
     html = officer.post(f"/surveys/{demand.pk}/import/", {"file": upload}).content.decode()
     assert "employees" in html and "숫자가 아닙니다" in html and not Response.objects.exists()
+
+
+def test_officer_edits_settings_and_anonymity_freezes(demand, world):
+    officer = client_for(world["users"]["officer"])
+    r = officer.post(
+        f"/surveys/{demand.pk}/edit/", {"title_ko": "수요조사 2023", "closes_on": "2099-01-31", "anonymous": "on"}
+    )
+    assert r.status_code == 302
+    demand.refresh_from_db()
+    assert demand.title_ko == "수요조사 2023" and demand.anonymous and str(demand.closes_on) == "2099-01-31"
+    services.submit_response(demand.invitations.get(company=world["a"]), VALID)
+    html = officer.post(f"/surveys/{demand.pk}/edit/", {"title_ko": "수요조사 2023"}).content.decode()
+    assert "익명 여부를 바꿀 수 없습니다" in html
+    demand.refresh_from_db()
+    assert demand.anonymous
+    page = officer.post(
+        f"/surveys/{demand.pk}/edit/",
+        {"title_ko": "x", "opens_on": "2024-02-01", "closes_on": "2024-01-01", "anonymous": "on"},
+    )
+    assert "마감일이 시작일보다" in page.content.decode()

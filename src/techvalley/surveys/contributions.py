@@ -110,6 +110,7 @@ COMPANY_USERS = frozenset({"member", "manager"})
 QUESTION_FORM = {"code": "access_q", "type": "short_text", "label_ko": "접근 시험", "cond_op": "equals"}
 ANSWERS = {"overall": "4", "useful": "yes", "comments": "좋았습니다"}
 SURVEY_FORM = {"slug": "access-new", "template": "blank"}
+SURVEY_SETTINGS = {"title_ko": "접근 시험 설문", "closes_on": "2099-12-31"}
 CANDIDATE_FORM = {"title": "후보", "estimated_companies": 3, "estimated_cost_million_krw": 10, "status": "proposed"}
 COMMUNICATION_FORM = {"kind": "briefing", "title": "설명회", "held_on": "2024-05-02", "public": "on"}
 
@@ -120,6 +121,8 @@ spine.access(
         Access("surveys:survey_new", OFFICERS),
         Access("surveys:survey_new", OFFICERS, method="POST", body=SURVEY_FORM),
         Access("surveys:survey_detail", OFFICERS, obj="survey"),
+        Access("surveys:survey_edit", OFFICERS, obj="survey"),
+        Access("surveys:survey_edit", OFFICERS, obj="survey", method="POST", body=SURVEY_SETTINGS),
         Access("surveys:survey_status", OFFICERS, obj="survey", method="POST", body={"status": "open"}),
         Access("surveys:question_new", OFFICERS, obj="survey"),
         Access("surveys:question_new", OFFICERS, obj="survey", method="POST", body=QUESTION_FORM),

@@ -94,6 +94,9 @@ def _answers(rng: random.Random, company: Company) -> dict:
             "amenities": str(rng.randint(1, 3)),
         },
         "support_priority": support,
+        "facilities_wanted": rng.sample(
+            ["testing", "meeting", "prototype", "logistics", "childcare", "canteen", "dormitory"], k=rng.randint(1, 3)
+        ),
         "training_needed": "yes" if rng.random() < 0.65 else "no",
         "energy_cost_share": str(round(rng.uniform(1, 18), 1)),
         "energy_interest": rng.sample(["solar", "fems", "efficiency", "heat"], k=rng.randint(1, 2)),

@@ -29,6 +29,20 @@ class SurveyForm(forms.Form):
     closes_on = forms.DateField(label=_("Closes"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class SurveySettingsForm(forms.Form):
+    title_ko = forms.CharField(label=_("Title (Korean)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    description_ko = forms.CharField(
+        label=_("Introduction (Korean)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    description_en = forms.CharField(
+        label=_("Introduction (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    opens_on = forms.DateField(label=_("Opens"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Closes"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    anonymous = forms.BooleanField(label=_("Anonymous: store answers without the company"), required=False)
+
+
 def parse_items(text: str, field: str) -> list[dict]:
     """Choices or rows typed one a line as ``value = 한국어 = English`` (value alone is allowed)."""
     items = []

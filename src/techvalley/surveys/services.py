@@ -235,6 +235,29 @@ def set_status(survey: Survey, status: str) -> Survey:
     return survey
 
 
+def update_survey(survey: Survey, data: Mapping[str, Any]) -> Survey:
+    """Change a survey's titles, introductions, period and (while nobody has answered) anonymity."""
+    for f, limit in (("title_ko", 200), ("title_en", 200), ("description_ko", 5000), ("description_en", 5000)):
+        if f in data:
+            setattr(survey, f, clean_text(data[f] or "", f, max_length=limit, required=f == "title_ko").strip())
+    for f in ("opens_on", "closes_on"):
+        if f in data:
+            setattr(survey, f, data[f] or None)
+    if survey.opens_on and survey.closes_on and survey.closes_on < survey.opens_on:
+        raise BadInput("closes_on: 마감일이 시작일보다 앞섭니다. / closes before it opens.", field="closes_on")
+    if "anonymous" in data and bool(data["anonymous"]) != survey.anonymous:
+        if survey.responses.exists() or survey.invitations.filter(answered_at__isnull=False).exists():
+            raise BadInput(
+                "응답이 들어온 뒤에는 익명 여부를 바꿀 수 없습니다. / anonymity cannot change once answers exist.",
+                field="anonymous",
+                status=409,
+                code="conflict",
+            )
+        survey.anonymous = bool(data["anonymous"])
+    survey.save()
+    return survey
+
+
 def publish_results(survey: Survey, published: bool = True) -> Survey:
     survey.results_published = published
     survey.save(update_fields=["results_published", "updated_at"])

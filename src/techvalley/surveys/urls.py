@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.survey_new, name="survey_new"),
     path("<int:pk>/", views.survey_detail, name="survey_detail"),
+    path("<int:pk>/edit/", views.survey_edit, name="survey_edit"),
     path("<int:pk>/status/", views.survey_status, name="survey_status"),
     path("<int:pk>/questions/new/", views.question_new, name="question_new"),
     path("questions/<int:pk>/", views.question_edit, name="question_edit"),

@@ -115,6 +115,22 @@ def survey_detail(request, pk: int):
     return render_page(request, "surveys/survey_detail.html", context)
 
 
+def survey_edit(request, pk: int):
+    survey = selectors.managed_survey(viewer_for(request.user), pk)
+    fields = forms.SurveySettingsForm.base_fields
+    form = forms.SurveySettingsForm(request.POST or None, initial={f: getattr(survey, f) for f in fields})
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_survey(survey, form.cleaned_data)
+        except BadInput as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Survey saved."))
+            return redirect("surveys:survey_detail", pk=survey.pk)
+    return render_page(request, "surveys/survey_edit.html", {"survey": survey, "form": form, "error": error})
+
+
 @require_POST
 def survey_status(request, pk: int):
     viewer = viewer_for(request.user)
