@@ -262,3 +262,19 @@ def test_cli_report_sorted_with_ids_and_says_when_there_is_no_data(world, meters
     empty = runner.invoke(green_app, ["report", "--year", "2019"])
     assert empty.exit_code == 1 and "2019" in empty.output and "no readings" in empty.output
     assert runner.invoke(green_app, ["report", "--year", "²"]).exit_code == 2
+
+
+@pytest.mark.django_db
+def test_huge_ids_are_not_found_not_errors(world, meters):
+    huge = "99999999999999999999"
+    c = Client()
+    assert c.get("/api/green/report", {"year": 2025, "company": huge}, **token(world, "officer")).status_code < 500
+    assert c.get("/api/green/measures", {"company": huge}, **token(world, "officer")).status_code < 500
+    patch = c.patch(
+        f"/api/green/measures/{huge}", {"note": "x"}, content_type="application/json", **token(world, "officer")
+    )
+    assert patch.status_code < 500
+    officer = Client()
+    officer.force_login(world["users"]["officer"])
+    for name in ("green:company", "green:measure_new", "green:measure_edit"):
+        assert officer.get(reverse(name, args=[int(huge)])).status_code == 404
