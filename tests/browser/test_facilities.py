@@ -50,15 +50,19 @@ def test_member_books_a_free_slot_and_another_company_finds_it_taken(page, live_
     page.click("text=예약하기")
     page.fill("input[name=start]", "16:00")
     page.fill("input[name=end]", "17:00")
-    page.fill("input[name=purpose]", "신제품 회의")
+    page.fill("input[name=purpose]", "브라우저 예약 회의")
     page.click("main form button:not([name=waitlist])")
+    page.wait_for_load_state()
+    shot(page, "facilities-booking-submitted")
+    errors = page.locator(".errorlist").all_inner_texts()
+    assert not errors, errors
     page.wait_for_url(re.compile(r"/facilities/bookings/\d+/"))
     assert "확정" in page.content()
     shot(page, "facilities-booking")
-    assert Booking.objects.filter(resource=room, purpose="신제품 회의", status="confirmed").count() == 1
+    assert Booking.objects.filter(resource=room, purpose="브라우저 예약 회의", status="confirmed").count() == 1
 
     page.goto(f"{live_server.url}/facilities/bookings/")
-    assert "신제품 회의" in page.content()
+    assert "브라우저 예약 회의" in page.content()
     shot(page, "facilities-my-bookings")
 
     page.context.clear_cookies()

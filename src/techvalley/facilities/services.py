@@ -103,15 +103,18 @@ def local(value: dt.datetime) -> dt.datetime:
 
 
 @functools.lru_cache(maxsize=64)
-def _kr_holidays(year: int) -> dict:
+def _kr_holidays(year: int, language: str = "ko") -> dict:
     import holidays
 
-    return dict(holidays.KR(years=year))
+    return dict(holidays.KR(years=year, language=language))
 
 
 def holiday_name(day: dt.date) -> str | None:
-    """The Korean public holiday on that day (대체공휴일 included), or None."""
-    return _kr_holidays(day.year).get(day)
+    """The Korean public holiday on that day (대체공휴일 included), named in the page's language."""
+    from django.utils.translation import get_language
+
+    language = "en_US" if (get_language() or "ko").startswith("en") else "ko"
+    return _kr_holidays(day.year, language).get(day)
 
 
 # --- booking rules ----------------------------------------------------------------------
