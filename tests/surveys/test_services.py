@@ -195,3 +195,38 @@ def test_question_model_spec_roundtrip(demand):
     q = Question.objects.get(survey=demand, code="infrastructure_rating")
     spec = q.spec()
     assert spec.type == "matrix" and spec.row_values == ["roads", "parking", "transit", "amenities"]
+
+
+def test_outbox_sends_and_keeps_failures(demand, world, settings):
+    from django.core import mail
+
+    from techvalley.surveys.models import Message
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert demand.invitations.get(company=world["a"]).email == "a@example.com"  # the company's contact
+    demand.invitations.filter(company=world["b"]).update(email="")
+    assert services.queue_reminders(demand, "https://platform.example") == 2
+    result = services.send_queued_messages(world["cx"])
+    assert result == {"sent": 1, "failed": 0, "waiting": 0}  # company B has no address: skipped
+    assert len(mail.outbox) == 1 and "https://platform.example/surveys/r/" in mail.outbox[0].body
+    assert Message.objects.filter(sent_at__isnull=False).count() == 1
+    services.queue_reminders(demand, "https://platform.example")
+    settings.EMAIL_BACKEND = "tests.surveys.test_services.FailingBackend"
+    assert services.send_queued_messages(world["cx"]) == {"sent": 0, "failed": 1, "waiting": 1}
+    assert "SMTP down" in Message.objects.get(sent_at__isnull=True, to="a@example.com").error
+
+
+def test_two_first_answers_at_once_keep_one_response(demand, world):
+    inv = demand.invitations.get(company=world["a"])
+    # another request created the response between our look-up and our insert
+    Response.objects.create(survey=demand, complex=demand.complex, company=world["a"], answers={"x": 1})
+    r = services.submit_response(inv, VALID)
+    assert Response.objects.filter(survey=demand, company=world["a"]).count() == 1 and r.answers["employees"] == 25
+
+
+class FailingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("SMTP down")

@@ -244,4 +244,26 @@ def list_surveys(complex: ComplexOpt = None, as_json: JsonOpt = False) -> None:
     out.print(table)
 
 
+@survey_app.command("send-mail")
+def send_mail(
+    limit: Annotated[int, typer.Option("--limit", help="at most this many e-mails")] = 500,
+    complex: ComplexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Send the invitation and reminder e-mails waiting in the outbox (Django's EMAIL_* settings)."""
+    django_setup()
+    from techvalley.surveys import services
+
+    cx = complex_or_exit(complex)
+    with as_cli():
+        result = services.send_queued_messages(cx, limit=max(1, limit))
+    if as_json:
+        write_json(result)
+        return
+    out.print(
+        f"보냄 {result['sent']} · 실패 {result['failed']} · 대기 {result['waiting']} "
+        f"/ sent {result['sent']}, failed {result['failed']}, waiting {result['waiting']}"
+    )
+
+
 GROUPS = {"survey": survey_app}

@@ -110,9 +110,7 @@ def survey_analysis(viewer: Viewer | None, survey: Survey, *, public: bool = Fal
             raise PermissionDenied("결과가 공개되지 않았습니다. / The results are not published.")
     elif viewer is not None and not permissions.can_manage_surveys(viewer, survey.complex):
         raise PermissionDenied(OFFICERS_ONLY)
-    specs = [q.spec() for q in survey.questions.all()]
-    rows = response_rows(survey)
-    doc = analysis.analyse(specs, rows, kiwi=kiwi)
+    doc = _cached_analysis(survey, kiwi)
     doc["survey"] = {"slug": survey.slug, "title": survey.title_ko, "status": survey.status}
     if public:
         for item in doc["questions"]:
@@ -120,6 +118,27 @@ def survey_analysis(viewer: Viewer | None, survey: Survey, *, public: bool = Fal
                 theme["responses"] = []
                 theme["quotes"] = []
     return doc
+
+
+def _cached_analysis(survey: Survey, kiwi=None) -> dict:
+    """The analysis of the survey's current answers and questions (Korean text analysis takes
+    seconds): cached until a response or question changes."""
+    import copy
+
+    from django.core.cache import cache
+    from django.db.models import Max
+
+    state = survey.responses.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    shape = survey.questions.aggregate(n=Count("id"), top=Max("id"))
+    key = "surveys:analysis:{}:{}:{}:{}:{}:{}:{}".format(
+        survey.pk, state["n"], state["last"], state["top"], shape["n"], shape["top"], survey.updated_at
+    )
+    doc = cache.get(key)
+    if doc is None:
+        specs = [q.spec() for q in survey.questions.all()]
+        doc = analysis.analyse(specs, response_rows(survey), kiwi=kiwi)
+        cache.set(key, doc, 3600)
+    return copy.deepcopy(doc)
 
 
 def survey_crosstabs(viewer: Viewer | None, survey: Survey, dimension: str, *, public: bool = False) -> dict:

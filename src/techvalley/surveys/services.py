@@ -362,6 +362,33 @@ def queue_reminders(survey: Survey, base_url: str, *, only_unanswered: bool = Tr
     return len(messages)
 
 
+def send_queued_messages(cx: Complex | None = None, limit: int = 500) -> dict:
+    """Send the outbox's waiting e-mails with Django's mail settings (EMAIL_*); a failure is kept on
+    the message (and tried again next time), never lost. Messages without an address are skipped."""
+    from django.core.mail import send_mail
+
+    qs = Message.objects.filter(sent_at__isnull=True).exclude(to="").order_by("queued_at", "id")
+    if cx is not None:
+        qs = qs.filter(complex=cx)
+    sent = failed = 0
+    for message in qs[:limit]:
+        try:
+            send_mail(message.subject, message.body, None, [message.to])
+        except Exception as exc:  # SMTP and socket errors of every kind: keep the reason, go on
+            message.error = f"{type(exc).__name__}: {exc}"[:300]
+            message.save(update_fields=["error"])
+            failed += 1
+            continue
+        message.sent_at = timezone.now()
+        message.error = ""
+        message.save(update_fields=["sent_at", "error"])
+        sent += 1
+    waiting = Message.objects.filter(sent_at__isnull=True).exclude(to="")
+    if cx is not None:
+        waiting = waiting.filter(complex=cx)
+    return {"sent": sent, "failed": failed, "waiting": waiting.count()}
+
+
 # --- answers ------------------------------------------------------------------------------------
 
 
@@ -421,11 +448,24 @@ def submit_response(invitation: Invitation, raw: Mapping[str, Any], *, source: s
                 segment=segment_of(invitation.company),
             )
         response = Response.objects.select_for_update().filter(survey=survey, company=invitation.company).first()
+        segment = segment_of(invitation.company)
         if response is None:
-            response = Response(survey=survey, complex=survey.complex, company=invitation.company, source=source)
-        response.answers = answers
-        response.segment = segment_of(invitation.company)
-        response.save()
+            try:
+                with transaction.atomic():  # two first answers at once: the constraint keeps one …
+                    response = Response.objects.create(
+                        survey=survey,
+                        complex=survey.complex,
+                        company=invitation.company,
+                        source=source,
+                        answers=answers,
+                        segment=segment,
+                    )
+            except IntegrityError:  # … and the later one becomes a change of it
+                response = Response.objects.select_for_update().get(survey=survey, company=invitation.company)
+        if response.answers != answers or response.segment != segment:
+            response.answers = answers
+            response.segment = segment
+            response.save()
         Invitation.objects.filter(pk=invitation.pk).update(answered_at=timezone.now())
     return response
 
