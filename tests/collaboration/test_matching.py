@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,3 +121,13 @@ def test_lexicon_from_data_has_its_source():
     assert lex.canon("가나") == "가나" and lex.phrase_map == {"가 나": "가나"}
     assert lex.related["다라"] == ("가나",)
     assert default_analyzer().lexicon.source.startswith("Compiled")
+
+
+def test_scores_are_bm25s_own_scores():
+    index = Index(
+        [Document("A", text="도금 폐수 도금"), Document("B", text="열처리 경도"), Document("C", text="도금 열처리")]
+    )
+    terms = default_analyzer().terms("도금 열처리 도금")
+    ours = index.scores(terms, ["경도"])
+    theirs = index._bm25.get_scores(terms) + 0.5 * index._bm25.get_scores(["경도"])
+    assert ours.tolist() == pytest.approx(theirs.tolist(), rel=1e-5)

@@ -15,6 +15,7 @@ Plain Python, no database. Three parts:
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import re
@@ -288,6 +289,8 @@ class Index:
         self.corpus = corpus if keep_corpus else None
         self._bm25 = None
         self.vocab: set[str] = set()
+        # Each document's place in the order of refs: ties in score are broken by ref.
+        self._ref_rank = np.argsort(np.argsort(np.array([d.ref for d in self.docs], dtype=object), kind="stable"))
         if self.docs:
             self._bm25 = bm25s.BM25(k1=1.2, b=0.75, method=method)
             # Every doc needs one term, else bm25s drops it from the vocabulary's reckoning.
@@ -298,15 +301,28 @@ class Index:
         return len(self.docs)
 
     def scores(self, terms: Sequence[str], related: Sequence[str] = ()) -> np.ndarray:
-        """BM25 of every document for the query terms, plus the related terms at half weight."""
+        """BM25 of every document for the query terms, plus the related terms at half weight.
+
+        The same sums as ``bm25s.BM25.get_scores`` (a repeated term counts again), read from its
+        precomputed per-term columns in one ``bincount`` for the terms and their related terms."""
+        n = len(self.docs)
         if self._bm25 is None:
             return np.zeros(0, dtype=np.float32)
-        known = [t for t in terms if t in self.vocab]
-        scores = self._bm25.get_scores(known) if known else np.zeros(len(self.docs), dtype=np.float32)
-        extra = [t for t in related if t in self.vocab]
-        if extra:
-            scores = scores + RELATED_WEIGHT * self._bm25.get_scores(extra)
-        return scores
+        columns = self._bm25.scores
+        data, indices, indptr = columns["data"], columns["indices"], columns["indptr"]
+        vocab = self._bm25.vocab_dict
+        rows, weights = [], []
+        for group, weight in ((terms, 1.0), (related, RELATED_WEIGHT)):
+            for t in group:
+                tid = vocab.get(t)
+                if tid is None:
+                    continue
+                a, b = indptr[tid], indptr[tid + 1]
+                rows.append(indices[a:b])
+                weights.append(data[a:b] if weight == 1.0 else data[a:b] * weight)
+        if not rows:
+            return np.zeros(n, dtype=np.float32)
+        return np.bincount(np.concatenate(rows), weights=np.concatenate(weights), minlength=n).astype(np.float32)
 
     def search(
         self,
@@ -357,39 +373,46 @@ class Index:
         elif not exhaustive and positive.size > candidates:
             positive = positive[np.argpartition(-scores[positive], candidates - 1)[:candidates]]
         # Best first; ties by ref, so the order never depends on how the index was built.
-        order = positive[np.lexsort((np.array([self.docs[i].ref for i in positive]), -scores[positive]))].tolist()
-        query_terms = list(dict.fromkeys(terms))
-        hits: list[Hit] = []
+        order = positive[np.lexsort((self._ref_rank[positive], -scores[positive]))].tolist()
+        kept: list[tuple[float, int, tuple]] = []  # (boosted score, doc, judgement)
+        best: list[float] = []  # a min-heap of the best ``limit`` boosted scores so far
         refused: list[Hit] = []
         top_boost = 1 + boost * 5
         for i in order:
             score = float(scores[i])
-            if judge is not None and len(hits) >= limit:
-                # Boosts lift a score by at most ``top_boost``: once even that cannot reach the
-                # results, every later (lower) match is out of reach too, eligible or not.
-                floor = sorted(h.score for h in hits)[-limit]
-                if score * top_boost < floor:
-                    break
-            doc = self.docs[i]
-            status, met, unmet, unknown = ("eligible", [], [], [])
+            # Boosts lift a score by at most ``top_boost``: once even that cannot reach the
+            # results, every later (lower) match is out of reach too, eligible or not.
+            if len(best) >= limit and score * top_boost < best[0]:
+                break
+            judgement = ("eligible", (), (), ())
             if judge is not None:
-                status, met, unmet, unknown = judge(doc)
-            hit = self._explain(i, score, query_terms, related, sources)
-            hit.criteria, hit.against, hit.cannot_tell, hit.status = list(met), list(unmet), list(unknown), status
+                judgement = judge(self.docs[i])
+            status, met = judgement[0], judgement[1]
             if status == "not_eligible":
-                refused.append(hit)
+                # A refusal says why not; which terms matched does not matter there.
+                refused.append(Hit(self.docs[i], score, [], against=list(judgement[2]), status=status))
                 continue
-            hit.score = score * (1 + boost * min(len(met), 5))
+            boosted = score * (1 + boost * min(len(met), 5))
+            kept.append((boosted, i, judgement))
+            if len(best) < limit:
+                heapq.heappush(best, boosted)
+            elif boosted > best[0]:
+                heapq.heapreplace(best, boosted)
+        kept.sort(key=lambda k: (-k[0], self._ref_rank[k[1]]))
+        hits = []
+        for boosted, i, judgement in kept[:limit]:
+            hit = self._explain(i, float(scores[i]), terms, related, sources, judgement)
+            hit.score = boosted
             hits.append(hit)
-        hits.sort(key=lambda h: (-h.score, h.doc.ref))
-        return hits[:limit], refused
+        return hits, refused
 
-    def _explain(self, i: int, score: float, terms, related, sources) -> Hit:
+    def _explain(self, i: int, score: float, terms, related, sources, judgement) -> Hit:
         have = self.doc_terms[i]
-        matched = [t for t in terms if t in have]
+        matched = list(dict.fromkeys(t for t in terms if t in have))
         rel = {t: sources[t] for t in related if t in have}
-        head = [t for t in terms if t in self.head_terms[i]]
-        return Hit(self.docs[i], score, matched, rel, head)
+        head = list(dict.fromkeys(t for t in terms if t in self.head_terms[i]))
+        status, met, unmet, unknown = judgement
+        return Hit(self.docs[i], score, matched, rel, head, list(met), list(unknown), list(unmet), status)
 
     def reverse(self, doc_text: str, limit: int = 10) -> list[Hit]:
         """The reverse direction (a lab → the needs it could answer): the same search."""
