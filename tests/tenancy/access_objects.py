@@ -5,7 +5,7 @@ company A's and company B's objects are the same."""
 import datetime as dt
 
 from techvalley.tenancy import services
-from techvalley.tenancy.models import Campaign, Centre, Roundtable, RuleVersion, Unit
+from techvalley.tenancy.models import Campaign, Centre, Roundtable, RuleVersion, Tenant, Unit
 from techvalley.tenancy.rules import shipped_document
 
 XSS = "<script>alert(1)</script>"
@@ -21,7 +21,10 @@ def build(world) -> dict:
         gross_floor_area_m2=10000,
         floors_above=10,
     )
-    Unit.objects.create(centre=centre, number="101", floor=1, area_m2=100, use="knowledge_ict")
+    unit = Unit.objects.create(centre=centre, number="101", floor=1, area_m2=100, use="knowledge_ict")
+    occupied = Unit.objects.create(centre=centre, number="102", floor=1, area_m2=100, use="knowledge_ict")
+    tenant = Tenant.objects.create(complex=cx, name=f"입주자 {XSS}", ksic="62010")
+    lease = services.start_lease(occupied, tenant, start=dt.date(2025, 1, 1))
     campaign = Campaign.objects.create(
         complex=cx, name=f"캠페인 {XSS}", channel="press", start=dt.date(2026, 1, 1), tracking_code="access"
     )
@@ -36,6 +39,8 @@ def build(world) -> dict:
     same = lambda params: {"a": params, "b": params}  # noqa: E731
     return {
         "centre": same({"slug": centre.slug}),
+        "unit": same({"pk": unit.pk}),
+        "lease": same({"pk": lease.pk}),
         "centre_query": same(
             {"query": {**{"ksic": "62010", "revision": "11", "use": "tenant", "area_m2": "100"}, "centre": centre.slug}}
         ),

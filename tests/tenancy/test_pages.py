@@ -225,3 +225,58 @@ def test_search_and_panels_are_scoped(demo):
 def test_self_check_link_from_a_company_page_prefills_the_code(demo):
     html = Client().get(reverse("tenancy:self_check") + "?ksic=25934&revision=10").content.decode()
     assert 'value="25934"' in html and "errorlist" not in html and "data-verdict" not in html
+
+
+def test_officer_records_a_centre_units_and_leases(world):
+    c = client(world, "officer")
+    r = c.post(
+        reverse("tenancy:centre_new"),
+        {
+            "slug": "new-kic",
+            "name": "새 센터",
+            "location": "mixed_zone",
+            "gross_floor_area_m2": "20000",
+            "floors_above": "12",
+            "floors_below": "2",
+            "published": "on",
+        },
+    )
+    assert r.status_code == 302
+    dup = c.post(
+        reverse("tenancy:centre_new"),
+        {
+            "slug": "new-kic",
+            "name": "둘째",
+            "location": "mixed_zone",
+            "gross_floor_area_m2": "1000",
+            "floors_above": "3",
+            "floors_below": "0",
+        },
+    )
+    assert dup.status_code == 200 and "이미 쓰인 약칭" in dup.content.decode()
+    unit_form = {"number": "501", "floor": "5", "area_m2": "150", "use": "knowledge_ict", "status": "vacant"}
+    assert c.post(reverse("tenancy:unit_new", args=["new-kic"]), unit_form).status_code == 302
+    lying = c.post(reverse("tenancy:unit_new", args=["new-kic"]), {**unit_form, "number": "502", "status": "occupied"})
+    assert lying.status_code == 200  # occupied without a lease is refused
+    from techvalley.tenancy.models import Unit
+
+    unit = Unit.objects.get(centre__slug="new-kic", number="501")
+    move_in = {
+        "tenant_name": "가온소프트",
+        "ksic": "62010",
+        "ksic_revision": "11",
+        "use": "tenant",
+        "kind": "rent",
+        "start": "2026-03-01",
+    }
+    assert c.post(reverse("tenancy:unit_move_in", args=[unit.pk]), move_in).status_code == 302
+    unit.refresh_from_db()
+    assert unit.status == "occupied"
+    lease = unit.leases.get()
+    page = c.get(reverse("tenancy:centre_manage", args=["new-kic"])).content.decode()
+    assert "가온소프트" in page and reverse("tenancy:lease_end", args=[lease.pk]) in page
+    r = c.post(reverse("tenancy:lease_end", args=[lease.pk]), {"end": "2026-10-31", "reason": "확장 이전"})
+    assert r.status_code == 302
+    unit.refresh_from_db()
+    assert unit.status == "vacant" and unit.vacant_since == dt.date(2026, 11, 1)
+    assert client(world, "manager_a").get(reverse("tenancy:centre_new")).status_code == 403

@@ -62,6 +62,24 @@ INQUIRY_FORM = {
     "use": "tenant",
     "consent": "on",
 }
+CENTRE_FORM = {
+    "slug": "access-new",
+    "name": "새 센터",
+    "location": "mixed_zone",
+    "gross_floor_area_m2": "10000",
+    "floors_above": "10",
+    "floors_below": "1",
+    "published": "on",
+}
+UNIT_FORM = {"number": "9901", "floor": "9", "area_m2": "100", "use": "knowledge_ict", "status": "vacant"}
+MOVE_IN_FORM = {
+    "tenant_name": "입주 기업",
+    "ksic": "62010",
+    "ksic_revision": "11",
+    "use": "tenant",
+    "kind": "rent",
+    "start": "2026-01-01",
+}
 CAMPAIGN_FORM = {
     "name": "홍보",
     "channel": "press",
@@ -83,6 +101,15 @@ spine.access(
         Access("tenancy:inquiry_done", ANYONE),
         Access("tenancy:manage", OFFICERS),
         Access("tenancy:centre_manage", OFFICERS, obj="centre"),
+        Access("tenancy:centre_new", OFFICERS),
+        Access("tenancy:centre_new", OFFICERS, method="POST", body=CENTRE_FORM),
+        Access("tenancy:centre_edit", OFFICERS, obj="centre"),
+        Access("tenancy:unit_new", OFFICERS, obj="centre"),
+        Access("tenancy:unit_new", OFFICERS, obj="centre", method="POST", body=UNIT_FORM),
+        Access("tenancy:unit_edit", OFFICERS, obj="unit"),
+        Access("tenancy:unit_move_in", OFFICERS, obj="unit"),
+        Access("tenancy:unit_move_in", OFFICERS, obj="unit", method="POST", body=MOVE_IN_FORM),
+        Access("tenancy:lease_end", OFFICERS, obj="lease"),
         Access("tenancy:audit", OFFICERS),
         Access("tenancy:audit_xlsx", OFFICERS),
         Access("tenancy:funnel", OFFICERS),

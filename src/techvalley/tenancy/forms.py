@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from techvalley.tenancy.models import Campaign, Channel, Lease, Roundtable, Stage
+from techvalley.tenancy.models import Campaign, Centre, Channel, Lease, Roundtable, Stage, Unit
 
 
 class SelfCheckForm(forms.Form):
@@ -94,3 +94,64 @@ class RuleVersionForm(forms.Form):
     note = forms.CharField(label=_("What changed"), max_length=300, required=False)
     document = forms.CharField(label=_("Rule data (JSON)"), widget=forms.Textarea(attrs={"rows": 24, "class": "mono"}))
     activate = forms.BooleanField(label=_("Make it the version in force"), required=False)
+
+
+class CentreForm(forms.ModelForm):
+    class Meta:
+        model = Centre
+        fields = [
+            "slug",
+            "name",
+            "address",
+            "location",
+            "industrial_zoning",
+            "gross_floor_area_m2",
+            "building_area_m2",
+            "floors_above",
+            "floors_below",
+            "completed_year",
+            "developer",
+            "management_body",
+            "daycare_capacity",
+            "daycare_public",
+            "description",
+            "source_note",
+            "is_estimate",
+            "published",
+        ]
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = [
+            "number",
+            "floor",
+            "area_m2",
+            "use",
+            "status",
+            "sale_price_won",
+            "monthly_rent_won",
+            "deposit_won",
+            "vacant_since",
+            "is_estimate",
+        ]
+        widgets = {"vacant_since": forms.DateInput(attrs={"type": "date"})}
+
+
+class MoveInForm(forms.Form):
+    tenant_name = forms.CharField(label=_("Tenant"), max_length=200)
+    ksic = forms.CharField(label=_("Industry code (KSIC)"), max_length=10)
+    ksic_revision = forms.TypedChoiceField(
+        label=_("KSIC revision"), choices=[(11, _("11th (2024)")), (10, _("10th (2017)"))], coerce=int, initial=11
+    )
+    venture = forms.BooleanField(label=_("Venture company"), required=False)
+    use = forms.ChoiceField(label=_("Use"), choices=Lease.Use.choices, initial="tenant")
+    kind = forms.ChoiceField(label=_("Kind"), choices=Lease.Kind.choices, initial="rent")
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    monthly_rent_won = forms.IntegerField(label=_("Monthly rent (KRW)"), required=False, min_value=0)
+
+
+class MoveOutForm(forms.Form):
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Why it ended"), max_length=200, required=False)

@@ -281,6 +281,63 @@ def end_lease(lease: Lease, *, end: dt.date, reason: str = "") -> Lease:
     return lease
 
 
+def save_centre(complex, data: dict, centre: Centre | None = None) -> Centre:
+    """Create or change a centre (its slug is unique in the complex)."""
+    centre = centre or Centre(complex=complex)
+    for field, value in data.items():
+        setattr(centre, field, value)
+    clash = Centre.objects.filter(complex=complex, slug=centre.slug).exclude(pk=centre.pk)
+    if clash.exists():
+        raise BadInput("이미 쓰인 약칭입니다. / the short name is taken.", field="slug", status=409, code="conflict")
+    centre.save()
+    return centre
+
+
+def save_unit(centre: Centre, data: dict, unit: Unit | None = None) -> Unit:
+    """Create or change a unit of a centre. Its status follows its leases: a unit with a current
+    lease stays occupied."""
+    unit = unit or Unit(centre=centre)
+    for field, value in data.items():
+        setattr(unit, field, value)
+    if unit.area_m2 is not None and unit.area_m2 > centre.gross_floor_area_m2:
+        raise BadInput("호실 면적이 센터 건축연면적보다 큽니다. / larger than the centre.", field="area_m2")
+    clash = Unit.objects.filter(centre=centre, number=unit.number).exclude(pk=unit.pk)
+    if clash.exists():
+        raise BadInput(
+            "같은 호실 번호가 있습니다. / the unit number is taken.", field="number", status=409, code="conflict"
+        )
+    if unit.pk and Lease.objects.filter(unit=unit, end__isnull=True).exists():
+        unit.status = UnitStatus.OCCUPIED
+    elif unit.status == UnitStatus.OCCUPIED:
+        raise BadInput("입주 계약이 없는 호실은 '입주' 상태가 될 수 없습니다. / no current lease.", field="status")
+    unit.save()
+    return unit
+
+
+def record_move_in(unit: Unit, data: dict) -> Lease:
+    """A tenant moves into a unit: the tenant as it declares its industry, and its lease."""
+    code = clean_text(data.get("ksic"), "ksic", max_length=10, required=True).strip().upper()
+    revision = data.get("ksic_revision") or 11
+    if revision not in (10, 11) or ksic.lookup(code, revision) is None:
+        raise BadInput(f"ksic: '{code}'는 제{revision}차 분류에 없습니다. / unknown KSIC code.", field="ksic")
+    with transaction.atomic():
+        tenant = Tenant.objects.create(
+            complex=unit.centre.complex,
+            name=clean_text(data.get("tenant_name"), "tenant_name", max_length=200, required=True).strip(),
+            ksic=code,
+            ksic_revision=revision,
+            venture=bool(data.get("venture")),
+        )
+        return start_lease(
+            unit,
+            tenant,
+            use=data.get("use") or "tenant",
+            start=data["start"],
+            kind=data.get("kind") or "rent",
+            monthly_rent_won=data.get("monthly_rent_won"),
+        )
+
+
 # --- campaigns and roundtables -----------------------------------------------------------------------
 
 

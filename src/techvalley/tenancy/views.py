@@ -24,7 +24,7 @@ from techvalley.core.validation import BadInput
 from techvalley.core.views import current_complex, page_of, render_page
 from techvalley.registry import ksic
 from techvalley.tenancy import documents, eligibility, forms, permissions, selectors, services
-from techvalley.tenancy.models import Campaign, FollowUp, Roundtable, RuleVersion, Stage, Unit
+from techvalley.tenancy.models import Campaign, FollowUp, Lease, Roundtable, RuleVersion, Stage, Unit
 from techvalley.tenancy.rules import shipped_document
 
 
@@ -426,3 +426,87 @@ def shipped_rules_json(request):
         raise PermissionDenied("구청 담당자만 볼 수 있습니다. / District officers only.")
     body = json.dumps(shipped_document(), ensure_ascii=False, indent=1)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+# --- centres, units and leases (officers) ---------------------------------------------------------
+
+
+def _form_or_errors(form, call):
+    """Run a service for a valid form; its BadInput becomes the form's error."""
+    try:
+        return call()
+    except BadInput as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
+
+
+def centre_new(request):
+    viewer, cx = _officer(request)
+    form = forms.CentreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        centre = _form_or_errors(form, lambda: services.save_centre(cx, form.cleaned_data))
+        if centre is not None:
+            return redirect("tenancy:centre_manage", slug=centre.slug)
+    return render_page(request, "tenancy/form.html", {"complex": cx, "form": form, "title": _("New centre")})
+
+
+def centre_edit(request, slug: str):
+    viewer, cx = _officer(request)
+    centre = selectors.centre_for(viewer, cx, slug)
+    form = forms.CentreForm(request.POST or None, instance=centre)
+    if request.method == "POST" and form.is_valid():
+        saved = _form_or_errors(form, lambda: services.save_centre(cx, form.cleaned_data, centre))
+        if saved is not None:
+            return redirect("tenancy:centre_manage", slug=saved.slug)
+    return render_page(request, "tenancy/form.html", {"complex": cx, "form": form, "title": centre.name})
+
+
+def unit_new(request, slug: str):
+    viewer, cx = _officer(request)
+    centre = selectors.centre_for(viewer, cx, slug)
+    form = forms.UnitForm(request.POST or None, initial={"status": "vacant"})
+    if request.method == "POST" and form.is_valid():
+        if _form_or_errors(form, lambda: services.save_unit(centre, form.cleaned_data)) is not None:
+            return redirect("tenancy:centre_manage", slug=centre.slug)
+    title = _("New unit") + f" · {centre.name}"
+    return render_page(request, "tenancy/form.html", {"complex": cx, "form": form, "title": title})
+
+
+def _unit_for(request, pk: int):
+    viewer, cx = _officer(request)
+    unit = get_object_or_404(Unit.objects.select_related("centre"), pk=pk, centre__complex=cx)
+    return viewer, cx, unit
+
+
+def unit_edit(request, pk: int):
+    viewer, cx, unit = _unit_for(request, pk)
+    form = forms.UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        if _form_or_errors(form, lambda: services.save_unit(unit.centre, form.cleaned_data, unit)) is not None:
+            return redirect("tenancy:centre_manage", slug=unit.centre.slug)
+    return render_page(request, "tenancy/form.html", {"complex": cx, "form": form, "title": str(unit)})
+
+
+def unit_move_in(request, pk: int):
+    viewer, cx, unit = _unit_for(request, pk)
+    form = forms.MoveInForm(request.POST or None, initial={"monthly_rent_won": unit.monthly_rent_won})
+    if request.method == "POST" and form.is_valid():
+        if _form_or_errors(form, lambda: services.record_move_in(unit, form.cleaned_data)) is not None:
+            return redirect("tenancy:centre_manage", slug=unit.centre.slug)
+    title = _("Move-in") + f" · {unit}"
+    return render_page(request, "tenancy/form.html", {"complex": cx, "form": form, "title": title})
+
+
+def lease_end(request, pk: int):
+    viewer, cx = _officer(request)
+    lease = get_object_or_404(
+        Lease.objects.select_related("unit__centre", "tenant"), pk=pk, unit__centre__complex=cx, end__isnull=True
+    )
+    form = forms.MoveOutForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = _form_or_errors(form, lambda: services.end_lease(lease, end=d["end"], reason=d["reason"]))
+        if done is not None:
+            return redirect("tenancy:centre_manage", slug=lease.unit.centre.slug)
+    title = _("Move-out") + f" · {lease}"
+    return render_page(request, "tenancy/form.html", {"complex": cx, "form": form, "title": title})
