@@ -112,3 +112,30 @@ def test_officer_edits_settings_and_anonymity_freezes(demand, world):
         {"title_ko": "x", "opens_on": "2024-02-01", "closes_on": "2024-01-01", "anonymous": "on"},
     )
     assert "마감일이 시작일보다" in page.content.decode()
+
+
+def test_list_pages_make_no_query_per_row(demand, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CompanyFactory
+
+    officer = client_for(world["users"]["officer"])
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert officer.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = [f"/surveys/{demand.pk}/tracking/", "/surveys/", "/surveys/candidates/", f"/surveys/{demand.pk}/"]
+    services.submit_response(demand.invitations.get(company=world["a"]), VALID)
+    services.create_candidate(world["cx"], "후보", survey=demand)
+    [count(u) for u in urls]  # warm the per-process caches (content types)
+    before = [count(u) for u in urls]
+    more = [CompanyFactory(complex=world["cx"]) for _ in range(30)]
+    services.invite_companies(demand)
+    for i, company in enumerate(more[:10]):
+        services.submit_response(services.invitation_for(demand, company), VALID)
+        services.create_candidate(world["cx"], f"후보 {i}", survey=demand)
+        services.create_survey(world["cx"], f"extra-{i}")
+    assert [count(u) for u in urls] == before
