@@ -114,6 +114,11 @@ def test_lead_page_shows_matches_and_moves_the_lead(demo):
     assert lead.followups.filter(title="견적 보내기").exists()
     back = c.post(reverse("tenancy:lead_stage", args=[lead.pk]), {"stage": "inquiry"})
     assert back.status_code == 400
+    lead.owner = None
+    lead.save()
+    assert c.post(reverse("tenancy:lead_assign", args=[lead.pk])).status_code == 302
+    lead.refresh_from_db()
+    assert lead.owner == demo["users"]["officer"]
 
 
 def test_audit_excel_lists_findings(demo):

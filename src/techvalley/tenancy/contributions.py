@@ -115,6 +115,7 @@ spine.access(
         Access("tenancy:funnel", OFFICERS),
         Access("tenancy:lead_detail", OFFICERS, obj="lead"),
         Access("tenancy:lead_stage", OFFICERS, obj="lead", method="POST", body={"stage": "visit"}),
+        Access("tenancy:lead_assign", OFFICERS, obj="lead", method="POST"),
         Access("tenancy:lead_followup", OFFICERS, obj="lead", method="POST", body={"title": "전화"}),
         Access("tenancy:followup_done", OFFICERS, obj="followup", method="POST"),
         Access("tenancy:campaign_list", OFFICERS),

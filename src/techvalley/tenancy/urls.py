@@ -22,6 +22,7 @@ urlpatterns = [
     path("manage/funnel/", views.funnel, name="funnel"),
     path("manage/leads/<int:pk>/", views.lead_detail, name="lead_detail"),
     path("manage/leads/<int:pk>/stage/", views.lead_stage, name="lead_stage"),
+    path("manage/leads/<int:pk>/assign/", views.lead_assign, name="lead_assign"),
     path("manage/leads/<int:pk>/follow-ups/", views.lead_followup, name="lead_followup"),
     path("manage/follow-ups/<int:pk>/done/", views.followup_done, name="followup_done"),
     path("manage/campaigns/", views.campaign_list, name="campaign_list"),

@@ -238,6 +238,16 @@ def lead_stage(request, pk: int):
     return redirect("tenancy:lead_detail", pk=lead.pk)
 
 
+def lead_assign(request, pk: int):
+    """The officer takes charge of the lead (담당)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    viewer = viewer_for(request.user)
+    lead = selectors.lead_for(viewer, pk)
+    services.assign_lead(lead, request.user)
+    return redirect("tenancy:lead_detail", pk=lead.pk)
+
+
 def lead_followup(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
