@@ -102,3 +102,28 @@ def test_import_into_an_anonymous_survey_keeps_no_company(world):
 
     text = exports.responses_csv(survey)
     assert services.import_responses(survey, text.encode(), "export.csv").unchanged == 1
+
+
+def test_search_and_panels_are_scoped(demand, world):
+    services.create_candidate(world["cx"], "주차장 확보 사업", survey=demand)
+    provider = next(p for p in spine.platform.search_providers if p.key == "surveys")
+    officer = viewer_for(world["users"]["officer"])
+    assert [h.title for h in provider.search(officer, world["cx"], "주차장", 10)] == ["주차장 확보 사업"]
+    member = viewer_for(world["users"]["member_a"])
+    assert provider.search(member, world["cx"], "주차장", 10) == []
+    assert provider.search(member, world["cx"], "수요조사", 10) == []  # not published
+    services.publish_results(demand)
+    assert [h.url for h in provider.search(member, world["cx"], "수요조사", 10)] == [f"/surveys/{demand.pk}/published/"]
+    panels = {p.key: p for p in spine.platform.panels}
+    assert panels["surveys-officer"].visible(officer, world["cx"]) and not panels["surveys-officer"].visible(
+        member, world["cx"]
+    )
+    figures = {f.key: f for f in panels["surveys-officer"].figures(officer, world["cx"])}
+    assert figures["surveys-open"].value == 1 and figures[f"surveys-rate-{demand.pk}"].value == 0
+    company = {f.key: f.value for f in panels["surveys-company"].figures(member, world["cx"])}
+    assert company == {"surveys-to-answer": 1}
+    services.submit_response(demand.invitations.get(company=world["a"]), VALID)
+    assert {f.key: f.value for f in panels["surveys-company"].figures(member, world["cx"])} == {"surveys-to-answer": 0}
+    assert {f.key: f.value for f in panels["surveys-officer"].figures(officer, world["cx"])}[
+        f"surveys-rate-{demand.pk}"
+    ] == 50
