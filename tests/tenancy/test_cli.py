@@ -95,3 +95,21 @@ def test_check_a_stored_centre_by_slug(cx, tmp_path):
     assert data["support_cap_m2"] == 49800.0 and data["centre"]["slug"] == "sk-v1"
     missing = run(tmp_path, {"ksic": "56221", "use": "support", "area_m2": 100, "centre": "nowhere"})
     assert missing.exit_code == 2 and "nowhere" in missing.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_command_writes_the_inspection_workbook(cx, tmp_path):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from techvalley.tenancy.demo import load_tenancy_demo
+
+    load_tenancy_demo(cx, today=dt.date(2026, 11, 25))
+    r = runner.invoke(app, ["tenancy", "audit", "--json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert rows[0]["finding"] == "illegal" and {"centre", "unit", "tenant", "clauses", "reasons"} <= set(rows[0])
+    out = tmp_path / "audit.xlsx"
+    assert runner.invoke(app, ["tenancy", "audit", "-o", str(out)]).exit_code == 0
+    assert load_workbook(out).active["A6"].value == "위반"
