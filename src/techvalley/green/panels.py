@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from techvalley.core import spine
-from techvalley.green import permissions, selectors, services
+from techvalley.green import permissions
+
+# selectors and services (DuckDB, pyarrow) are imported when a panel is drawn, not at start-up.
 
 
 def sees_complex(viewer, complex) -> bool:
@@ -27,6 +29,8 @@ def sees_own_company(viewer, complex) -> bool:
 
 def _as_of(cx) -> tuple[int | None, dt.date | None]:
     """The last year with readings and the last day of its last month with readings."""
+    from techvalley.green import services
+
     months = [f["month"] for f in services.lake_for(cx).manifest()["files"]]
     if not months:
         return None, None
@@ -44,6 +48,8 @@ def _source(rep: dict) -> str:
 
 
 def complex_figures(viewer, complex) -> list[spine.Figure]:
+    from techvalley.green import selectors, services
+
     year, as_of = _as_of(complex)
     if year is None:
         return [spine.Figure("energy-none", _("Energy readings"), _("none yet"), url=reverse("green:complex"))]
@@ -87,6 +93,8 @@ def complex_figures(viewer, complex) -> list[spine.Figure]:
 
 
 def company_figures(viewer, complex) -> list[spine.Figure]:
+    from techvalley.green import selectors
+
     company = permissions.own_energy_company(viewer, complex)
     year, as_of = _as_of(complex)
     url = reverse("green:company", args=[company.pk])
@@ -119,6 +127,8 @@ def company_figures(viewer, complex) -> list[spine.Figure]:
 
 def anomaly_figures(viewer, complex) -> list[spine.Figure]:
     """Companies whose electricity on some day of the last month with data was far from usual."""
+    from techvalley.green import services
+
     year, as_of = _as_of(complex)
     if year is None:
         return []
@@ -141,6 +151,8 @@ def anomaly_figures(viewer, complex) -> list[spine.Figure]:
 def search_measures(viewer, complex, query: str, limit: int = 10) -> list[spine.SearchHit]:
     """Reduction measures whose description, note or company name matches, that the viewer may see."""
     from django.db.models import Q
+
+    from techvalley.green import selectors
 
     query = (query or "").strip()
     if not query or complex is None or not viewer.is_authenticated:
