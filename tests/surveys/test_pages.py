@@ -139,3 +139,12 @@ def test_list_pages_make_no_query_per_row(demand, world):
         services.create_candidate(world["cx"], f"후보 {i}", survey=demand)
         services.create_survey(world["cx"], f"extra-{i}")
     assert [count(u) for u in urls] == before
+
+
+def test_answer_form_in_english(demand, world):
+    c = client_for()
+    c.cookies["django_language"] = "en"
+    inv = demand.invitations.get(company=world["a"])
+    html = c.get(f"/surveys/r/{services.invitation_token(inv)}/").content.decode()
+    assert "What is your main line of business?" in html and "Metal working, surface treatment" in html
+    assert "Send answers" in html
