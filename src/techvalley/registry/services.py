@@ -138,14 +138,6 @@ def _classify(row: RegistryRow) -> dict:
     }
 
 
-def _in_complex(row: RegistryRow, cx: Complex, sigungu: str, dong: str) -> bool:
-    if row.complex_name:
-        return company_key(row.complex_name).replace("일반", "") == company_key(cx.name).replace("일반", "")
-    if cx.sigungu and sigungu != cx.sigungu:
-        return False
-    return not cx.legal_dongs or dong in cx.legal_dongs
-
-
 #: Where each imported field sits in a planned row (the tuples ``plan_rows`` returns).
 AT = {f: i for i, f in enumerate(IMPORTED_FIELDS)}
 _KSIC_FIELDS = (
@@ -169,10 +161,17 @@ def plan_rows(parsed: ParsedFile, cx: Complex, source: str) -> tuple[dict[str, t
     wanted: dict[str, tuple] = {}
     counts = {"outside": 0, "merged": 0}
     classified: dict[tuple[str, str], tuple] = {}  # a registry repeats few industries: classify each once
-    code_at, revision_at = AT["ksic_code"], AT["ksic_revision"]
+    code_at, other_at = AT["ksic_code"], AT["other_ksic"]
+    # A row is in the complex when it names it (KICOX), else by its 시군구 and 법정동.
+    complex_key = company_key(cx.name).replace("일반", "")
+    want_sigungu, dongs = cx.sigungu, frozenset(cx.legal_dongs or ())
     for row in parsed.rows:
         sigungu, dong = split_address(row.address)
-        if not _in_complex(row, cx, sigungu, dong):
+        if row.complex_name:
+            inside = company_key(row.complex_name).replace("일반", "") == complex_key
+        else:
+            inside = not (want_sigungu and sigungu != want_sigungu) and (not dongs or dong in dongs)
+        if not inside:
             counts["outside"] += 1
             continue
         name_key = company_key(row.name)
@@ -181,29 +180,27 @@ def plan_rows(parsed: ParsedFile, cx: Complex, source: str) -> tuple[dict[str, t
         cls = classified.get(industry)
         if cls is None:
             fields = _classify(row)
-            cls = classified[industry] = (tuple(fields[f] for f in _KSIC_FIELDS), fields["tech_intensity"])
+            cls = classified[industry] = (*(fields[f] for f in _KSIC_FIELDS), fields["tech_intensity"])
         first = wanted.get(key)
         if first is not None:  # the same company registered twice at one address: one company
             counts["merged"] += 1
-            code = cls[0][2]
+            code = cls[2]
             if code and code != first[code_at]:
-                extra = {"code": code, "revision": cls[0][3]}
-                if extra not in first[AT["other_ksic"]]:
-                    first[AT["other_ksic"]].append(extra)
+                extra = {"code": code, "revision": cls[3]}
+                if extra not in first[other_at]:
+                    first[other_at].append(extra)
             continue
         wanted[key] = (
             row.name[:200],
             name_key[:200],
             row.address[:300],
             dong,
-            *cls[0],
-            cls[1],
+            *cls,  # the KSIC fields and the technology level
             True,  # in_registry
             None,  # missing_since
             source,
             [],  # other_ksic
         )
-    assert not wanted or len(next(iter(wanted.values()))) == len(IMPORTED_FIELDS) and revision_at
     return wanted, counts
 
 
