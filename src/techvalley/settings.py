@@ -214,3 +214,12 @@ TECHVALLEY_PAGE_SIZE = 50
 # The meter-readings lake (Parquet files and their manifest); on object storage or a shared disk
 # for a Spark cluster, point this at the mounted path.
 TECHVALLEY_LAKE_DIR = Path(os.environ.get("TECHVALLEY_LAKE_DIR", DATA_DIR / "lake"))
+
+# Registry imports: a file that would mark more than this share (or number) of the complex's
+# companies as gone is almost always partial or wrong — it stops until the officer confirms.
+TECHVALLEY_REGISTRY_MAX_REMOVAL_SHARE = 0.10
+TECHVALLEY_REGISTRY_MAX_REMOVALS = 50
+# Upload limits (a web server in front should refuse larger bodies before Django reads them).
+TECHVALLEY_REGISTRY_MAX_UPLOAD_BYTES = 30_000_000
+TECHVALLEY_REGISTRY_MAX_UNCOMPRESSED_BYTES = 200_000_000
+TECHVALLEY_REGISTRY_MAX_ROWS = 300_000
