@@ -138,13 +138,20 @@ class Analyzer:
             if found is None:
                 found = self._analyse_word(word)
             terms, head, end = found
-            if tail is not None and head is not None:
+            if tail is not None and head is not None and self._joins(tail, head):
                 compound = lex.canon(tail + head)
                 if compound not in lex.stopwords:
                     out.append(compound)
             out.extend(terms)
             tail = end
         return out
+
+    def _joins(self, first: str, second: str) -> bool:
+        """Two nouns make a compound unless one is a single syllable (크롬+과, 과+중금속: a particle
+        read as a noun), or the compound is a term of the lexicon (열+처리 → 열처리)."""
+        if len(first) > 1 and len(second) > 1:
+            return True
+        return (first + second).lower() in self.lexicon.canonical
 
     def _analyse_word(self, word: str) -> tuple[tuple[str, ...], str | None, str | None]:
         """(terms, the noun it starts with, the noun it ends with) of one word, remembered."""
@@ -170,7 +177,12 @@ class Analyzer:
                 term = lex.canon(term)
                 if term not in lex.stopwords:
                     out.append(term)
-                if prev_noun is not None and tok.start == prev_end and tag in ("NNG", "NNP"):
+                if (
+                    prev_noun is not None
+                    and tok.start == prev_end
+                    and tag in ("NNG", "NNP")
+                    and self._joins(prev_noun, form)
+                ):
                     compound = lex.canon(prev_noun + form)
                     if compound not in lex.stopwords and compound != term:
                         out.append(compound)

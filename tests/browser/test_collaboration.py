@@ -1,0 +1,96 @@
+"""Cooperation in a real browser: an officer reads the card's agreements and records a follow-up;
+a company manager enters a need, reads the matches with their reasons and takes one up; anyone
+matches a need against the catalogue. Screenshots in tests/browser/artifacts/collaboration-*.png."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, base, username):
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "techvalley-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/dashboard/"))
+
+
+def test_officer_reads_the_agreements_and_records_a_follow_up(page, live_server, demo):
+    login(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/collaboration/agreements/")
+    text = page.content()
+    for title in (
+        "사하구-부산보건대학교 협력체계 구축 협약",
+        "사하구-동아대학교 SW중심대학 사업 협약",
+        "사하구-동아대학교 상생발전을 위한 업무협약",
+        "신평·장림산단 환경개선 및 창업기업 활성화를 위한 업무 협약",
+    ):
+        assert title in text
+    assert "기한이 지난 후속 조치" in text
+    shot(page, "collaboration-agreements")
+    page.click("text=신평·장림산단 환경개선 및 창업기업 활성화를 위한 업무 협약")
+    page.wait_for_url(re.compile(r"/collaboration/agreements/\d+/"))
+    for party in ("부산광역시 사하구", "한국산업단지공단 부산지역본부", "(주)포유산업", "SK에코플랜트"):
+        assert party in page.content()
+    page.fill("input[name=action]", "지식산업센터 입주기업 간담회 (3차)")
+    page.fill("input[name=owner]", "전략사업과 스마트산업담당")
+    page.fill("input[name=due_on]", "2027-03-31")
+    with page.expect_navigation():
+        page.click("#follow-up-add button")
+    assert "지식산업센터 입주기업 간담회 (3차)" in page.content()
+    row = page.locator("tr", has_text="지식산업센터 입주기업 간담회 (3차)")
+    row.locator("select[name=status]").select_option("done")
+    with page.expect_navigation():
+        row.locator("button").click()
+    assert "완료" in page.locator("tr", has_text="지식산업센터 입주기업 간담회 (3차)").inner_text()
+    shot(page, "collaboration-agreement-follow-ups")
+    page.goto(f"{live_server.url}/collaboration/programmes/")
+    assert "고등직업교육거점지구사업" in page.content() and "SW중심대학 사업" in page.content()
+    page.click("text=고등직업교육거점지구사업")
+    assert "재원별 예산" in page.content() and "국비" in page.content()
+    shot(page, "collaboration-programme")
+    assert page.external_requests == []
+
+
+def test_company_enters_a_need_and_takes_up_a_match(page, live_server, demo):
+    login(page, live_server.url, "company-manager")
+    page.goto(f"{live_server.url}/collaboration/company/")
+    page.wait_for_url(re.compile(r"/collaboration/company/\d+/"))
+    assert "추천 지원사업" in page.content()
+    shot(page, "collaboration-company-recommendations")
+    page.click("text=수요 입력")
+    page.select_option("select[name=kind]", "technology")
+    page.fill("input[name=title]", "도금 폐수 중금속 저감")
+    page.fill("textarea[name=text]", "도금 공정 폐수의 6가 크롬과 중금속 농도를 낮추고 싶습니다.")
+    page.click("main form button")
+    page.wait_for_url(re.compile(r"/collaboration/needs/\d+/"))
+    content = page.content()
+    assert "수처리연구실" in content and "일치:" in content
+    shot(page, "collaboration-need-matches")
+    with page.expect_navigation():
+        page.locator("li", has_text="수처리연구실").locator("button", has_text="연계하기").first.click()
+    assert "매칭에서 성과까지" in page.content()
+    assert page.locator("#pipeline tr", has_text="수처리연구실").count() == 1
+    shot(page, "collaboration-pipeline")
+
+
+def test_anyone_matches_a_need_and_sees_refusals_apart(page, live_server, demo):
+    page.goto(f"{live_server.url}/collaboration/match/")
+    page.fill("textarea[name=text]", "도금 공정개선과 6가 크롬 저감 설비")
+    page.fill("input[name=ksic]", "25922")
+    page.fill("input[name=employees]", "62")
+    page.fill("input[name=region]", "부산 사하구")
+    with page.expect_navigation():
+        page.click("main form button")
+    content = page.content()
+    assert "관련 있지만 신청할 수 없는 사업" in content
+    assert "종업원 49명 이하 대상, 귀사 62명" in content
+    shot(page, "collaboration-match")
+    page.goto(f"{live_server.url}/collaboration/catalogue/")
+    assert "예시" in page.content()
+    shot(page, "collaboration-catalogue")
+    assert page.external_requests == []
