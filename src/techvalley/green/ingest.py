@@ -50,7 +50,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from techvalley.core.validation import BadInput
-from techvalley.green.lake import BUCKET_SQL, Lake
+from techvalley.green.lake import Lake, bucket_of
 
 KST = ZoneInfo("Asia/Seoul")
 NEGATIVE, SPIKE, LATE, CONFLICT = 1, 2, 4, 8
@@ -324,6 +324,7 @@ def _ingest_batch(
                 "meter_id": pa.array(list(meters), pa.string()),
                 "kind": pa.array([k for k, _ in meters.values()], pa.string()),
                 "resolution": pa.array([r for _, r in meters.values()], pa.string()),
+                "bucket": pa.array([bucket_of(m) for m in meters], pa.int32()),
             }
         ),
     )
@@ -522,8 +523,17 @@ def _write_intervals(con, staged: Path, batch: str) -> list[dict]:
     if not any(electricity.glob("*/*.parquet")):
         return []
     target = staged / "rollups" / "intervals"
-    reader = con.sql(f"""SELECT meter_id, ts, value, CAST({BUCKET_SQL} AS INTEGER) AS bucket
-        FROM read_parquet('{electricity}/*/*.parquet') WHERE flags & {NEGATIVE} = 0""").to_arrow_reader(500_000)
+    # The bucket of each meter comes from a meters table (computed once per meter, not per row).
+    if "meters" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+        ids = [
+            r[0]
+            for r in con.execute(f"SELECT DISTINCT meter_id FROM read_parquet('{electricity}/*/*.parquet')").fetchall()
+        ]
+        con.register("buckets_in", pa.table({"meter_id": ids, "bucket": [bucket_of(m) for m in ids]}))
+        con.execute("CREATE TEMP TABLE meters AS SELECT * FROM buckets_in")
+    reader = con.sql(f"""SELECT r.meter_id, r.ts, r.value, CAST(m.bucket AS INTEGER) AS bucket
+        FROM read_parquet('{electricity}/*/*.parquet') r JOIN meters m ON r.meter_id = m.meter_id
+        WHERE r.flags & {NEGATIVE} = 0""").to_arrow_reader(500_000)
     ds.write_dataset(
         reader,
         target,

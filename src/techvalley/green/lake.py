@@ -36,11 +36,6 @@ EMPTY = {"version": 0, "files": [], "rollups": [], "batches": {}, "watermarks": 
 
 #: Interval rollups are split into this many buckets by meter id.
 BUCKETS = 64
-#: The same bucket in SQL (DuckDB): the first two hex digits of the md5 of the meter id.
-BUCKET_SQL = (
-    "((instr('0123456789abcdef', md5(meter_id)[1]) - 1) * 16 + instr('0123456789abcdef', md5(meter_id)[2]) - 1)"
-    f" % {BUCKETS}"
-)
 
 
 def bucket_of(meter_id: str) -> int:
