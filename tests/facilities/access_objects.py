@@ -24,15 +24,15 @@ def build(world) -> dict:
     out = {
         k: {}
         for k in (
-            "resource",
-            "resource_feed",
-            "org_feed",
-            "booking",
-            "invoice",
-            "course",
-            "session",
-            "enrolment",
-            "centre",
+            "fac_resource",
+            "fac_resource_feed",
+            "fac_org_feed",
+            "fac_booking",
+            "fac_invoice",
+            "fac_course",
+            "fac_session",
+            "fac_enrolment",
+            "fac_centre",
         )
     }
     for i, side in enumerate(("a", "b")):
@@ -64,13 +64,13 @@ def build(world) -> dict:
             certificate_code=f"ACCESS{side.upper()}23456",
             completed_on=dt.date(2026, 1, 1),
         )
-        out["resource"][side] = {"pk": room.pk, "resource_id": room.pk}
-        out["resource_feed"][side] = {"token": room.ical_token}
-        out["org_feed"][side] = {"token": services.feed_token(org.pk).token}
-        out["booking"][side] = {"pk": booking.pk, "booking_id": booking.pk}
-        out["invoice"][side] = {"pk": invoice.pk}
-        out["course"][side] = {"pk": course.pk}
-        out["session"][side] = {"pk": session.pk}
-        out["enrolment"][side] = {"pk": enrolment.pk, "enrolment_id": enrolment.pk}
-        out["centre"][side] = {"pk": centre.pk}
+        out["fac_resource"][side] = {"pk": room.pk, "resource_id": room.pk}
+        out["fac_resource_feed"][side] = {"token": room.ical_token}
+        out["fac_org_feed"][side] = {"token": services.feed_token(org.pk).token}
+        out["fac_booking"][side] = {"pk": booking.pk, "booking_id": booking.pk}
+        out["fac_invoice"][side] = {"pk": invoice.pk}
+        out["fac_course"][side] = {"pk": course.pk}
+        out["fac_session"][side] = {"pk": session.pk}
+        out["fac_enrolment"][side] = {"pk": enrolment.pk, "enrolment_id": enrolment.pk}
+        out["fac_centre"][side] = {"pk": centre.pk}
     return out

@@ -117,7 +117,7 @@ def _booking_form(objects, side):
 def _booking_json(objects, side):
     day = _workday()
     return {
-        "resource": objects["resource"][side]["pk"],
+        "resource": objects["fac_resource"][side]["pk"],
         "start": f"{day}T16:00:00+09:00",
         "end": f"{day}T17:00:00+09:00",
         "purpose": "회의",
@@ -125,11 +125,11 @@ def _booking_json(objects, side):
 
 
 def _invoice_form(objects, side):
-    return {"centre": objects["centre"][side]["pk"], "month": dt.date.today().strftime("%Y-%m")}
+    return {"centre": objects["fac_centre"][side]["pk"], "month": dt.date.today().strftime("%Y-%m")}
 
 
 def _enrol_json(objects, side):
-    return {"course": objects["course"][side]["pk"], "trainee_name": "김민준"}
+    return {"course": objects["fac_course"][side]["pk"], "trainee_name": "김민준"}
 
 
 SATISFACTION = {"content": 4, "instructor": 5, "facility": 4, "overall": 5}
@@ -138,52 +138,54 @@ spine.access(
     "facilities",
     [
         Access("facilities:resource_list", ANYONE),
-        Access("facilities:resource_detail", ANYONE, obj="resource"),
-        Access("facilities:calendar", ANYONE, obj="resource", params={"query": {"view": "week"}}),
-        Access("facilities:resource_ics", ANYONE, obj="resource_feed", note="the secret token is the key"),
-        Access("facilities:org_ics", ANYONE, obj="org_feed", note="the secret token is the key"),
-        Access("facilities:booking_new", BOOKERS, obj="resource"),
-        Access("facilities:booking_new", BOOKERS, obj="resource", method="POST", body=_booking_form),
+        Access("facilities:resource_detail", ANYONE, obj="fac_resource"),
+        Access("facilities:calendar", ANYONE, obj="fac_resource", params={"query": {"view": "week"}}),
+        Access("facilities:resource_ics", ANYONE, obj="fac_resource_feed", note="the secret token is the key"),
+        Access("facilities:org_ics", ANYONE, obj="fac_org_feed", note="the secret token is the key"),
+        Access("facilities:booking_new", BOOKERS, obj="fac_resource"),
+        Access("facilities:booking_new", BOOKERS, obj="fac_resource", method="POST", body=_booking_form),
         Access("facilities:my_bookings", ORG_MEMBERS),
-        Access("facilities:booking_detail", OWN_OR_OPERATORS, obj="booking"),
-        Access("facilities:booking_action", OWN_OR_OPERATORS, obj="booking", method="POST", body={"action": "cancel"}),
+        Access("facilities:booking_detail", OWN_OR_OPERATORS, obj="fac_booking"),
+        Access(
+            "facilities:booking_action", OWN_OR_OPERATORS, obj="fac_booking", method="POST", body={"action": "cancel"}
+        ),
         Access("facilities:approvals", OPERATORS),
-        Access("facilities:invoice_issue", OPERATORS, obj="centre", method="POST", body=_invoice_form),
+        Access("facilities:invoice_issue", OPERATORS, obj="fac_centre", method="POST", body=_invoice_form),
         Access("facilities:utilisation", OPERATORS),
-        Access("facilities:invoice_pdf", OWN_OR_OPERATORS, obj="invoice"),
+        Access("facilities:invoice_pdf", OWN_OR_OPERATORS, obj="fac_invoice"),
         Access("facilities:course_list", ANYONE),
-        Access("facilities:course_detail", ANYONE, obj="course"),
-        Access("facilities:course_enrol", ENROLLERS, obj="course", method="POST", body={"trainee_name": "김민준"}),
-        Access("facilities:course_complete", OPERATORS, obj="course", method="POST"),
-        Access("facilities:session_attendance", OPERATORS, obj="session", method="POST", body={"present": []}),
-        Access("facilities:enrolment_cancel", OPERATORS | OWN_MANAGER, obj="enrolment", method="POST"),
-        Access("facilities:satisfaction", OWN_OR_OPERATORS, obj="enrolment", method="POST", body=SATISFACTION),
-        Access("facilities:certificate_pdf", OWN_OR_OPERATORS, obj="enrolment"),
+        Access("facilities:course_detail", ANYONE, obj="fac_course"),
+        Access("facilities:course_enrol", ENROLLERS, obj="fac_course", method="POST", body={"trainee_name": "김민준"}),
+        Access("facilities:course_complete", OPERATORS, obj="fac_course", method="POST"),
+        Access("facilities:session_attendance", OPERATORS, obj="fac_session", method="POST", body={"present": []}),
+        Access("facilities:enrolment_cancel", OPERATORS | OWN_MANAGER, obj="fac_enrolment", method="POST"),
+        Access("facilities:satisfaction", OWN_OR_OPERATORS, obj="fac_enrolment", method="POST", body=SATISFACTION),
+        Access("facilities:certificate_pdf", OWN_OR_OPERATORS, obj="fac_enrolment"),
         Access("facilities:verify", ANYONE, params={"query": {"code": "ABCDEFGHJKMN"}}),
         Access("api:GET /facilities/resources", ANYONE),
         Access(
             "api:GET /facilities/resources/{resource_id}/slots",
             ANYONE,
-            obj="resource",
+            obj="fac_resource",
             params={"query": {"date": "2026-03-03"}},
         ),
-        Access("api:POST /facilities/bookings", BOOKERS, obj="resource", method="POST", body=_booking_json),
+        Access("api:POST /facilities/bookings", BOOKERS, obj="fac_resource", method="POST", body=_booking_json),
         Access("api:GET /facilities/bookings", SIGNED_IN, note="the viewer's own organisations' bookings"),
-        Access("api:GET /facilities/bookings/{booking_id}", OWN_OR_OPERATORS, obj="booking"),
-        Access("api:POST /facilities/bookings/{booking_id}/cancel", OWN_OR_OPERATORS, obj="booking", method="POST"),
+        Access("api:GET /facilities/bookings/{booking_id}", OWN_OR_OPERATORS, obj="fac_booking"),
+        Access("api:POST /facilities/bookings/{booking_id}/cancel", OWN_OR_OPERATORS, obj="fac_booking", method="POST"),
         Access(
             "api:POST /facilities/bookings/{booking_id}/decision",
             OPERATORS,
-            obj="booking",
+            obj="fac_booking",
             method="POST",
             body={"approve": True},
         ),
         Access("api:GET /facilities/courses", ANYONE),
-        Access("api:POST /facilities/enrolments", ENROLLERS, obj="course", method="POST", body=_enrol_json),
+        Access("api:POST /facilities/enrolments", ENROLLERS, obj="fac_course", method="POST", body=_enrol_json),
         Access(
             "api:POST /facilities/enrolments/{enrolment_id}/cancel",
             OPERATORS | OWN_MANAGER,
-            obj="enrolment",
+            obj="fac_enrolment",
             method="POST",
         ),
     ],
