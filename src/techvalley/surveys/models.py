@@ -164,7 +164,7 @@ class Invitation(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="survey_invitations")
-    nonce = models.CharField(max_length=32)
+    nonce = models.CharField(_("link key"), max_length=32)
     email = models.EmailField(_("sent to"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
@@ -320,13 +320,13 @@ class Message(models.Model):
 
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="messages")
-    kind = models.CharField(max_length=10, default="invite")  # invite | reminder
-    to = models.EmailField(blank=True)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    queued_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(_("e-mail kind"), max_length=10, default="invite")  # invite | reminder
+    to = models.EmailField(_("recipient"), blank=True)
+    subject = models.CharField(_("e-mail subject"), max_length=200)
+    body = models.TextField(_("e-mail text"))
+    queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.CharField(_("sending error"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("survey message")
