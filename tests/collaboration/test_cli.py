@@ -149,3 +149,32 @@ def test_export_round_trip(cx, tmp_path):
         r = run("collab", "import", "programmes", str(out), "--json")
         assert r.exit_code == 0, r.output
         assert json.loads(r.stdout)["unchanged"] == 3
+
+
+def test_imports_are_audited_and_large_files_go_in_bulk(cx, tmp_path):
+    from techvalley.core.models import AuditEntry
+
+    many = [{"ref": f"X{i:05d}", "org": "대학", "unit": f"연구실 {i}", "text": "도금 열처리"} for i in range(3000)]
+    r = run("collab", "import", "experts", write(tmp_path, "many.json", many), "--json")
+    assert r.exit_code == 0, r.output
+    assert Expert.objects.count() == 3000
+    assert AuditEntry.objects.filter(model="collaboration.Expert", action="create").count() == 3000
+    many[5]["text"] = "용접"
+    r = run("collab", "import", "experts", write(tmp_path, "many.json", many), "--json")
+    assert json.loads(r.stdout)["updated"] == 1
+    entry = AuditEntry.objects.get(model="collaboration.Expert", action="update")
+    assert entry.changes == {"text": ["도금 열처리", "용접"]} and entry.actor_label.startswith("cli:")
+
+
+def test_a_fresh_installation_imports_into_its_default_complex(db, tmp_path, settings):
+    pytest.importorskip("techvalley.core.services")
+    from techvalley.core.models import Complex
+
+    assert not Complex.objects.exists()
+    r = run("match", "need", "--text", "도금", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout) == {"experts": [], "programmes": [], "not_eligible": []}
+    r = run("collab", "import", "experts", write(tmp_path, "e.json", EXPERTS), "--json")
+    assert r.exit_code == 0, r.output
+    assert Complex.objects.get().slug == settings.TECHVALLEY_DEFAULT_COMPLEX
+    r = run("match", "need", "--text", "도금 폐수", "--json")
+    assert [e["ref"] for e in json.loads(r.stdout)["experts"]][:1] == ["E3"]

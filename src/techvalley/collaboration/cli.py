@@ -30,6 +30,28 @@ ComplexOpt = Annotated[str | None, typer.Option("--complex", help="the complex's
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 
+def _import_complex(slug: str | None):
+    """The complex to import into. An installation without any complex yet gets its default one
+    (``TECHVALLEY_DEFAULT_COMPLEX``), so that a catalogue can be loaded and matched on day one;
+    `techvalley setup` or the demo fill in its name and dongs later."""
+    from django.conf import settings
+
+    from techvalley.core.models import Complex
+
+    if slug is None and not Complex.objects.exists():
+        from techvalley.core import services as core_services
+
+        default = settings.TECHVALLEY_DEFAULT_COMPLEX
+        with as_cli():
+            cx = core_services.add_complex(default, default)
+        console.print(
+            f"산업단지가 없어 기본 단지 '{default}'을(를) 만들었습니다 (`techvalley complex edit`로 이름·법정동 입력). "
+            f"/ No complex yet: created the default one, '{default}'."
+        )
+        return cx
+    return complex_or_exit(slug)
+
+
 def _print_summary(summary: dict, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
@@ -54,7 +76,7 @@ def import_experts(
     django_setup()
     from techvalley.collaboration import services
 
-    cx = complex_or_exit(complex)
+    cx = _import_complex(complex)
     with as_cli():
         summary = services.import_experts(cx, services.read_file(file, "experts"))
     _print_summary(summary.as_dict(), as_json)
@@ -70,7 +92,7 @@ def import_programmes(
     django_setup()
     from techvalley.collaboration import services
 
-    cx = complex_or_exit(complex)
+    cx = _import_complex(complex)
     with as_cli():
         summary = services.import_programmes(cx, services.read_file(file, "programmes"))
     _print_summary(summary.as_dict(), as_json)
@@ -189,7 +211,12 @@ def match_need(
         check_day = dt.date.fromisoformat(today) if today else None
     django_setup()
     from techvalley.collaboration import selectors
+    from techvalley.core.models import Complex
 
+    if complex is None and not Complex.objects.exists():
+        # Nothing imported anywhere yet: nothing matches.
+        sys.stdout.write(json.dumps({"experts": [], "programmes": [], "not_eligible": []}) + "\n")
+        return
     cx = complex_or_exit(complex)
     facts = eligibility.CompanyFacts(
         ksic=ksic_code,

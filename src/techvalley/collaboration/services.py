@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from techvalley.collaboration import eligibility
 from techvalley.collaboration.models import (
@@ -42,6 +43,7 @@ from techvalley.collaboration.models import (
     Stage,
     SupportProgramme,
 )
+from techvalley.core import audit
 from techvalley.core.models import Complex
 from techvalley.core.validation import BadInput, check_size, clean_text, has_control_chars, safe_row
 from techvalley.registry.models import Company
@@ -308,22 +310,40 @@ def validate_programmes(items: list[dict]) -> tuple[list[dict], list[str]]:
 
 
 def _upsert(model, cx: Complex, rows: list[dict], summary: ImportSummary) -> ImportSummary:
-    existing = {o.ref: o for o in model.objects.filter(complex=cx, ref__in=[r["ref"] for r in rows])}
+    """Create new refs and change the ones that differ, in bulk, with one audit entry each."""
+    existing: dict[str, Any] = {}
+    refs = [r["ref"] for r in rows]
+    for start in range(0, len(refs), 900):  # SQLite's limit on query parameters
+        existing.update({o.ref: o for o in model.objects.filter(complex=cx, ref__in=refs[start : start + 900])})
+    created, changed, fields = [], [], set()
+    for row in rows:
+        obj = existing.get(row["ref"])
+        if obj is None:
+            created.append(model(complex=cx, **row))
+            summary.created.append(row["ref"])
+            continue
+        diff = {k: [audit.jsonable(getattr(obj, k)), audit.jsonable(v)] for k, v in row.items() if getattr(obj, k) != v}
+        if not diff:
+            summary.unchanged.append(row["ref"])
+            continue
+        for k in diff:
+            setattr(obj, k, row[k])
+        obj.updated_at = timezone.now()
+        fields.update(diff)
+        changed.append((obj, diff))
+        summary.updated.append(row["ref"])
     with transaction.atomic():
-        for row in rows:
-            obj = existing.get(row["ref"])
-            if obj is None:
-                model.objects.create(complex=cx, **row)
-                summary.created.append(row["ref"])
-                continue
-            changed = [k for k, v in row.items() if getattr(obj, k) != v]
-            if not changed:
-                summary.unchanged.append(row["ref"])
-                continue
-            for k in changed:
-                setattr(obj, k, row[k])
-            obj.save()
-            summary.updated.append(row["ref"])
+        model.objects.bulk_create(created, batch_size=1000)
+        if changed:
+            model.objects.bulk_update([o for o, _ in changed], [*sorted(fields), "updated_at"], batch_size=500)
+        entries = [
+            audit.entry(
+                o, "create", {k: [None, audit.jsonable(v)] for k, v in r.items() if v not in (None, "", [], {})}
+            )
+            for o, r in zip(created, (r for r in rows if r["ref"] in set(summary.created)), strict=True)
+        ]
+        entries += [audit.entry(o, "update", diff) for o, diff in changed]
+        audit.record_bulk(entries)
     return summary
 
 
