@@ -107,11 +107,11 @@ class Owner(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
     company = models.ForeignKey(Company, on_delete=models.SET_NULL, null=True, blank=True, related_name="kic_owned")
-    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    contact = models.CharField(_("contact details"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("owner")
-        verbose_name_plural = _("owners")
+        verbose_name = _("unit owner")
+        verbose_name_plural = _("unit owners")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -123,7 +123,7 @@ class Unit(models.Model):
     """A unit (호실) of a centre: floor, area, the use it is approved for, price and status."""
 
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="units")
-    number = models.CharField(_("unit"), max_length=30)
+    number = models.CharField(_("unit number"), max_length=30)
     floor = models.SmallIntegerField(_("floor"))
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2)
     use = models.CharField(_("use"), max_length=20, choices=UnitUse.choices)
@@ -136,8 +136,8 @@ class Unit(models.Model):
     is_estimate = models.BooleanField(_("figures are estimates"), default=False)
 
     class Meta:
-        verbose_name = _("unit")
-        verbose_name_plural = _("units")
+        verbose_name = _("centre unit")
+        verbose_name_plural = _("centre units")
         ordering = ["centre", "floor", "number"]
         constraints = [models.UniqueConstraint(fields=["centre", "number"], name="kic_unit_unique_number")]
 
@@ -216,7 +216,7 @@ class RuleVersion(models.Model):
     statute_as_of = models.CharField(_("statute as of"), max_length=20)
     document = models.JSONField(_("rule data"))
     note = models.CharField(_("what changed"), max_length=300, blank=True)
-    active = models.BooleanField(_("active"), default=False)
+    active = models.BooleanField(_("version in force"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -282,7 +282,7 @@ class Roundtable(models.Model):
 
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="kic_roundtables")
     campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="roundtables")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("roundtable title"), max_length=200)
     held_on = models.DateField(_("held on"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     attendees = models.TextField(_("attendees"), blank=True, help_text=_("One per line: name, organisation."))
@@ -356,7 +356,7 @@ class Lead(models.Model):
     budget_purchase_won = models.BigIntegerField(_("purchase budget (KRW)"), null=True, blank=True)
     centre = models.ForeignKey(Centre, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads")
     message = models.TextField(_("message"), blank=True)
-    source = models.CharField(_("source"), max_length=20, default="web")
+    source = models.CharField(_("came from"), max_length=20, default="web")
     campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads")
     tracking_code = models.CharField(_("tracking code"), max_length=40, blank=True)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
