@@ -376,7 +376,10 @@ def enrolment(viewer: Viewer, pk: int) -> Enrolment:
 
 def training_hours(viewer: Viewer, complex) -> dict:
     """Training hours by organisation (officers: all; others: their own) and by industry."""
-    qs = Enrolment.objects.filter(complex=complex).filter(private_q(viewer))
+    seen = private_q(viewer)
+    if viewer.org_ids:  # a centre's operators: the enrolments of their centres' courses
+        seen |= Q(course__centre__operator_id__in=viewer.org_ids)
+    qs = Enrolment.objects.filter(complex=complex).filter(seen)
     by_org = list(
         qs.values("organisation_id", "organisation__name")
         .annotate(h=Sum("hours_attended"), n=Count("id", filter=Q(state="completed")))
