@@ -82,3 +82,46 @@ def test_asking_for_more_area_never_turns_a_refusal_into_an_admission(b, extra):
     large = check({"ksic": "56111", "use": "support", "area_m2": b["area"] + extra, "centre": centre})
     if small["verdict"] == "not_eligible":
         assert large["verdict"] == "not_eligible"
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["62010", "56221", "C", "industrial_facility_zone", "support", "NaN"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+KEYS = ["ksic", "revision", "venture", "use", "area_m2", "centre", "conditions", "building_use"]
+CENTRE_KEYS = [
+    "location",
+    "gross_floor_area_m2",
+    "support_area_m2",
+    "support_area_by_ksic",
+    "daycare",
+    "industrial_zoning",
+    "excluded_ksic",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(KEYS), json_values, max_size=8),
+    st.dictionaries(st.sampled_from(CENTRE_KEYS), json_values, max_size=7),
+)
+def test_any_json_is_answered_or_refused_as_bad_input(application, centre):
+    """Whatever JSON arrives, the evaluator answers it or raises BadInput — never anything else."""
+    from techvalley.core.validation import BadInput
+
+    application = {"ksic": "56221", "area_m2": 10, **application}
+    if isinstance(application.get("centre"), dict) or "centre" not in application:
+        application["centre"] = {"location": "mixed_zone", "gross_floor_area_m2": 1000, **centre}
+    try:
+        r = check(application)
+    except BadInput as exc:
+        assert " / " in exc.message
+    else:
+        assert r["verdict"] in ("eligible", "not_eligible", "needs_approval")
+        assert r["clauses"] and r["reasons"]

@@ -217,7 +217,7 @@ def parse_centre(data, revision: int, rules: RuleSet | None = None) -> CentreFac
         )
     _unknown_keys(data, CENTRE_KEYS, "centre")
     location = data.get("location")
-    if location not in LOCATIONS:
+    if not isinstance(location, str) or location not in LOCATIONS:
         raise BadInput(
             f"centre.location: {', '.join(LOCATIONS)} 중 하나여야 합니다. / must be one of {', '.join(LOCATIONS)}.",
             field="centre.location",
@@ -309,7 +309,7 @@ def parse_application(data, centre_lookup=None, rules: RuleSet | None = None) ->
         revision = int(revision)
     if isinstance(revision, float) and revision.is_integer():
         revision = int(revision)
-    if isinstance(revision, bool) or revision not in (10, 11):
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision not in (10, 11):
         raise BadInput("revision: 10 또는 11이어야 합니다. / must be 10 or 11.", field="revision")
     table = ksic.table(revision)
     if code not in table:
@@ -325,7 +325,7 @@ def parse_application(data, centre_lookup=None, rules: RuleSet | None = None) ->
             field="ksic",
         )
     use = data.get("use", "tenant")
-    if use not in USES:
+    if not isinstance(use, str) or use not in USES:
         raise BadInput(
             "use: 'tenant'(입주업체) 또는 'support'(지원시설)여야 합니다. / must be tenant or support.", field="use"
         )
@@ -349,7 +349,7 @@ def parse_application(data, centre_lookup=None, rules: RuleSet | None = None) ->
         raise BadInput("conditions: {조건 id: true/false} 객체여야 합니다. / must be an object.", field="conditions")
     conditions = {}
     for key, value in conditions_raw.items():
-        if key not in rules.conditions:
+        if not isinstance(key, str) or key not in rules.conditions:
             raise BadInput(
                 f"conditions: 알 수 없는 조건 '{str(key)[:40]}' "
                 f"(쓸 수 있는 조건: {', '.join(sorted(rules.conditions))}). "
@@ -358,7 +358,7 @@ def parse_application(data, centre_lookup=None, rules: RuleSet | None = None) ->
             )
         conditions[key] = _bool(value, f"conditions.{key}")
     building_use = data.get("building_use") or ""
-    if building_use and building_use not in rules.building_uses:
+    if building_use and (not isinstance(building_use, str) or building_use not in rules.building_uses):
         raise BadInput(
             f"building_use: {', '.join(rules.building_uses)} 중 하나여야 합니다. / unknown building use.",
             field="building_use",
