@@ -130,9 +130,10 @@ def _cached_analysis(survey: Survey, kiwi=None) -> dict:
 
     state = survey.responses.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
     shape = survey.questions.aggregate(n=Count("id"), top=Max("id"))
-    key = "surveys:analysis:{}:{}:{}:{}:{}:{}:{}".format(
-        survey.pk, state["n"], state["last"], state["top"], shape["n"], shape["top"], survey.updated_at
-    )
+    import hashlib
+
+    parts = (survey.pk, state["n"], state["last"], state["top"], shape["n"], shape["top"], survey.updated_at)
+    key = "surveys-analysis-" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     doc = cache.get(key)
     if doc is None:
         specs = [q.spec() for q in survey.questions.all()]
