@@ -7,7 +7,8 @@ XSS = "<script>alert(1)</script>"
 
 def build(world) -> dict:
     cx = world["cx"]
-    out = {"meter": {}, "measure": {}, "report_query": {}, "measures_query": {}}
+    # Kinds are prefixed: the harness merges every app's kinds into one dict.
+    out = {"green_meter": {}, "green_measure": {}, "green_report_query": {}, "green_measures_query": {}}
     for side in ("a", "b"):
         company = world[side]
         meter = Meter.objects.create(
@@ -16,8 +17,8 @@ def build(world) -> dict:
         measure = Measure.objects.create(
             complex=cx, company=company, kind="led", description=f"LED {side} {XSS}", expected_kwh_per_year=1000
         )
-        out["meter"][side] = {"meter_id": meter.meter_id}
-        out["measure"][side] = {"pk": measure.pk, "measure_id": measure.pk}
-        out["report_query"][side] = {"query": {"year": 2025, "company": company.pk}}
-        out["measures_query"][side] = {"query": {"company": company.pk}}
+        out["green_meter"][side] = {"meter_id": meter.meter_id}
+        out["green_measure"][side] = {"pk": measure.pk, "measure_id": measure.pk}
+        out["green_report_query"][side] = {"query": {"year": 2025, "company": company.pk}}
+        out["green_measures_query"][side] = {"query": {"company": company.pk}}
     return out

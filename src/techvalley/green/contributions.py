@@ -49,7 +49,8 @@ YEAR = {"query": {"year": 2025}}
 
 
 def _reading(objects, side):
-    return [{"meter_id": objects["meter"][side]["meter_id"], "timestamp": "2025-03-03T00:00:00+09:00", "value": 1.5}]
+    meter = objects["green_meter"][side]["meter_id"]
+    return [{"meter_id": meter, "timestamp": "2025-03-03T00:00:00+09:00", "value": 1.5}]
 
 
 def _new_measure(objects, side):
@@ -70,19 +71,19 @@ spine.access(
         Access("green:company_export", COMPANY_ENERGY, obj="company", params=YEAR),
         Access("green:measure_new", MEASURE_WRITERS, obj="company"),
         Access("green:measure_new", MEASURE_WRITERS, obj="company", method="POST", body=MEASURE_FORM),
-        Access("green:measure_edit", MEASURE_WRITERS, obj="measure"),
-        Access("green:measure_edit", MEASURE_WRITERS, obj="measure", method="POST", body=MEASURE_FORM),
-        Access("green:measure_delete", MEASURE_WRITERS, obj="measure", method="POST"),
-        Access("api:POST /green/readings", COMPANY_ENERGY, obj="meter", method="POST", body=_reading),
+        Access("green:measure_edit", MEASURE_WRITERS, obj="green_measure"),
+        Access("green:measure_edit", MEASURE_WRITERS, obj="green_measure", method="POST", body=MEASURE_FORM),
+        Access("green:measure_delete", MEASURE_WRITERS, obj="green_measure", method="POST"),
+        Access("api:POST /green/readings", COMPANY_ENERGY, obj="green_meter", method="POST", body=_reading),
         Access("api:GET /green/report", OFFICERS, params=YEAR, note="the whole complex"),
-        Access("api:GET /green/report", COMPANY_ENERGY, obj="report_query", note="one company"),
+        Access("api:GET /green/report", COMPANY_ENERGY, obj="green_report_query", note="one company"),
         Access("api:GET /green/measures", SIGNED_IN, note="scoped: officers the complex, companies their own"),
-        Access("api:GET /green/measures", COMPANY_ENERGY, obj="measures_query", note="one company"),
+        Access("api:GET /green/measures", COMPANY_ENERGY, obj="green_measures_query", note="one company"),
         Access("api:POST /green/measures", MEASURE_WRITERS, obj="company", method="POST", body=_new_measure),
         Access(
             "api:PATCH /green/measures/{measure_id}",
             MEASURE_WRITERS,
-            obj="measure",
+            obj="green_measure",
             method="PATCH",
             body={"description": "LED 교체"},
         ),
