@@ -238,3 +238,43 @@ def test_demo_step_is_deterministic_marked_and_fast(cx):
         "2023-11",
         "2023-12",
     }
+
+
+def test_a_need_also_finds_other_modules_records_through_the_spine(world, monkeypatch):
+    from techvalley.core import spine
+
+    seen = []
+
+    def search(viewer, complex, query, limit):
+        seen.append(query)
+        return (
+            [spine.SearchHit(f"염수분무시험기 {query}", f"/facilities/r/{query}/", "시설")] if query == "도금" else []
+        )
+
+    providers = [*spine.platform.search_providers, spine.SearchProvider("facilities", "시설", search)]
+    monkeypatch.setattr(spine.platform, "search_providers", providers)
+    need = services.record_need(world["a"], kind="equipment", title="도금 시험", text="도금층 염수분무 시험")
+    hits = selectors.spine_hits_for_need(viewer_for(world["users"]["member_a"]), world["cx"], need.text)
+    assert [h["hit"].title for h in hits] == ["염수분무시험기 도금"] and "도금" in seen
+    client = Client()
+    client.force_login(world["users"]["member_a"])
+    assert "염수분무시험기 도금" in client.get(need.get_absolute_url()).content.decode()
+
+
+def test_officers_export_the_cooperation_record_to_excel(world, four_party):
+    import io
+
+    from openpyxl import load_workbook
+
+    services.add_follow_up(four_party, action="=HYPERLINK(1)", owner="담당", due_on=dt.date(2020, 1, 1))
+    services.record_programme(world["cx"], title="SW중심대학 사업", budget=[("national", 2024, 2_000_000_000)])
+    r = _officer_client(world).get(reverse("collaboration:agreement_export"))
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["협약", "후속 조치", "공동사업"]
+    assert wb["협약"]["B2"].value.count(",") == 3
+    assert wb["후속 조치"]["B2"].value == "'=HYPERLINK(1)" and wb["후속 조치"]["G2"].value == "예"
+    assert wb["공동사업"]["G2"].value == 2_000_000_000
+    member = Client()
+    member.force_login(world["users"]["member_a"])
+    assert member.get(reverse("collaboration:agreement_export")).status_code == 403

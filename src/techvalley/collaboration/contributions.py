@@ -94,6 +94,7 @@ spine.access(
         Access("collaboration:index", ANYONE),
         Access("collaboration:agreement_list", ANYONE),
         Access("collaboration:agreement_new", OFFICERS),
+        Access("collaboration:agreement_export", OFFICERS),
         Access("collaboration:agreement_new", OFFICERS, method="POST", body=AGREEMENT_FORM),
         Access("collaboration:agreement_detail", ANYONE, obj="agreement", note="a public agreement"),
         Access("collaboration:agreement_detail", OFFICERS, obj="private_agreement"),

@@ -306,3 +306,27 @@ def recommended_programmes(viewer: Viewer, company: Company, today: dt.date | No
         )
     out["facts"] = facts
     return out
+
+
+#: Other modules' site-search providers whose records answer a need too (the support centre's
+#: rooms and equipment, its training courses), reached through the spine, never imported.
+NEED_PROVIDERS = ("facilities", "courses")
+
+
+def spine_hits_for_need(viewer: Viewer, cx: Complex, text: str, limit: int = 6) -> list[dict]:
+    """Records of other modules for a need: each of its first words searched in the providers
+    registered under ``NEED_PROVIDERS``, scoped by the providers themselves."""
+    from techvalley.core import spine
+
+    providers = [p for p in spine.platform.search_providers if p.key in NEED_PROVIDERS]
+    if not providers:
+        return []
+    terms = [t for t in dict.fromkeys(matcher_for(cx).analyzer.terms(text)) if len(t) >= 2][:4]
+    found, seen = [], set()
+    for term in terms:
+        for provider in providers:
+            for hit in provider.search(viewer, cx, term, limit):
+                if hit.url not in seen:
+                    seen.add(hit.url)
+                    found.append({"hit": hit, "provider": provider, "term": term})
+    return found[:limit]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/new/", views.agreement_new, name="agreement_new"),
+    path("agreements/export.xlsx", views.agreement_export, name="agreement_export"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("follow-ups/<int:pk>/status/", views.follow_up_status, name="follow_up_status"),

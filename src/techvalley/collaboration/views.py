@@ -89,6 +89,22 @@ def agreement_list(request):
     return render_page(request, "collaboration/agreement_list.html", context)
 
 
+def agreement_export(request):
+    """Agreements, follow-up actions and joint programmes as an Excel workbook (officers)."""
+    from techvalley.collaboration.exports import cooperation_workbook
+
+    cx = current_complex(request)
+    viewer = _officer(request, cx)
+    data = cooperation_workbook(
+        selectors.agreements(viewer, cx).prefetch_related("follow_ups"),
+        selectors.programmes(viewer, cx),
+        dt.date.today(),
+    )
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="cooperation-{dt.date.today():%Y%m%d}.xlsx"'
+    return response
+
+
 class FollowUpForm(forms.Form):
     action = forms.CharField(label=gettext_lazy("Action"), max_length=300)
     owner = forms.CharField(label=gettext_lazy("Owner"), max_length=150)
@@ -485,6 +501,7 @@ def need_detail(request, pk: int):
         "result": result,
         "facts": facts,
         "engagements": selectors.engagements(viewer, need.complex, need.company).filter(need=need),
+        "elsewhere": selectors.spine_hits_for_need(viewer, need.complex, f"{need.title}\n{need.text}"),
         "can_manage": permissions.can_manage_company_cooperation(viewer, need.company),
         "stages": [s for s in Stage.choices if s[0] != Stage.MATCHED],
         "outcome_kinds": OutcomeKind.choices,
