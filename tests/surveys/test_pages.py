@@ -148,3 +148,37 @@ def test_answer_form_in_english(demand, world):
     html = c.get(f"/surveys/r/{services.invitation_token(inv)}/").content.decode()
     assert "What is your main line of business?" in html and "Metal working, surface treatment" in html
     assert "Send answers" in html
+
+
+def test_sections_and_questions_from_the_builder(world):
+    survey = services.create_survey(world["cx"], "built", template="blank")
+    officer = client_for(world["users"]["officer"])
+    assert officer.post(f"/surveys/{survey.pk}/sections/new/", {"title_ko": "2. 에너지"}).status_code == 302
+    second = survey.sections.get(title_ko="2. 에너지")
+    form = {
+        "code": "energy_use",
+        "type": "single",
+        "label_ko": "에너지를 많이 씁니까?",
+        "choices": "yes = 예 = Yes\nno = 아니오 = No",
+        "section": second.pk,
+        "required": "on",
+    }
+    assert officer.post(f"/surveys/{survey.pk}/questions/new/", form).status_code == 302
+    follow = {
+        "code": "energy_kind",
+        "type": "multiple",
+        "label_ko": "어떤 에너지?",
+        "choices": "elec = 전기\ngas = 가스",
+        "section": second.pk,
+        "cond_question": "energy_use",
+        "cond_op": "equals",
+        "cond_value": "yes",
+    }
+    assert officer.post(f"/surveys/{survey.pk}/questions/new/", follow).status_code == 302
+    q = survey.questions.get(code="energy_kind")
+    assert q.section == second and q.condition == {"question": "energy_use", "op": "equals", "value": "yes"}
+    assert q.choices == [{"value": "elec", "ko": "전기", "en": ""}, {"value": "gas", "ko": "가스", "en": ""}]
+    bad = officer.post(f"/surveys/{survey.pk}/questions/new/", {**follow, "code": "x", "cond_question": "nope"})
+    assert bad.status_code == 200 and "앞선 문항" in bad.content.decode()
+    edit = officer.post(f"/surveys/questions/{q.pk}/", {**follow, "label_ko": "어떤 에너지를 씁니까?"})
+    assert edit.status_code == 302 and survey.questions.get(code="energy_kind").label_ko == "어떤 에너지를 씁니까?"

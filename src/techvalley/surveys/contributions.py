@@ -124,6 +124,7 @@ spine.access(
         Access("surveys:survey_edit", OFFICERS, obj="survey"),
         Access("surveys:survey_edit", OFFICERS, obj="survey", method="POST", body=SURVEY_SETTINGS),
         Access("surveys:survey_status", OFFICERS, obj="survey", method="POST", body={"status": "open"}),
+        Access("surveys:section_new", OFFICERS, obj="survey", method="POST", body={"title_ko": "8. 기타"}),
         Access("surveys:question_new", OFFICERS, obj="survey"),
         Access("surveys:question_new", OFFICERS, obj="survey", method="POST", body=QUESTION_FORM),
         Access("surveys:question_edit", OFFICERS, obj="question"),

@@ -129,6 +129,18 @@ def _editable(survey: Survey) -> None:
         )
 
 
+def add_section(survey: Survey, title_ko: str, title_en: str = "") -> Section:
+    """A new section at the end of the questionnaire."""
+    title_ko = clean_text(title_ko, "title_ko", max_length=200, required=True).strip()
+    last = survey.sections.order_by("-order").values_list("order", flat=True).first()
+    return Section.objects.create(
+        survey=survey,
+        order=(last if last is not None else -1) + 1,
+        title_ko=title_ko,
+        title_en=clean_text(title_en, "title_en", max_length=200).strip(),
+    )
+
+
 QUESTION_FIELDS = ("label_ko", "label_en", "help_ko", "help_en")
 
 

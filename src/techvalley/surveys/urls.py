@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.survey_detail, name="survey_detail"),
     path("<int:pk>/edit/", views.survey_edit, name="survey_edit"),
     path("<int:pk>/status/", views.survey_status, name="survey_status"),
+    path("<int:pk>/sections/new/", views.section_new, name="section_new"),
     path("<int:pk>/questions/new/", views.question_new, name="question_new"),
     path("questions/<int:pk>/", views.question_edit, name="question_edit"),
     path("questions/<int:pk>/delete/", views.question_delete, name="question_delete"),

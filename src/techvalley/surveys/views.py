@@ -141,6 +141,14 @@ def survey_status(request, pk: int):
     return redirect("surveys:survey_detail", pk=survey.pk)
 
 
+@require_POST
+def section_new(request, pk: int):
+    survey = selectors.managed_survey(viewer_for(request.user), pk)
+    services.add_section(survey, request.POST.get("title_ko", ""), request.POST.get("title_en", ""))
+    messages.success(request, _("Section added."))
+    return redirect(reverse("surveys:survey_detail", args=[survey.pk]) + "#questions")
+
+
 def question_new(request, pk: int):
     viewer = viewer_for(request.user)
     survey = selectors.managed_survey(viewer, pk)
@@ -189,8 +197,10 @@ def tracking(request, pk: int):
     viewer = viewer_for(request.user)
     survey = selectors.managed_survey(viewer, pk)
     track = selectors.tracking(viewer, survey)
+    responses = dict(survey.responses.filter(company__isnull=False).values_list("company_id", "id"))
     for inv in track["invitations"]:
         inv.link = request.build_absolute_uri(reverse("surveys:respond", args=[services.invitation_token(inv)]))
+        inv.response_id = responses.get(inv.company_id)
     return render_page(request, "surveys/tracking.html", {"survey": survey, "track": track})
 
 
