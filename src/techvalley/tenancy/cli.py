@@ -150,7 +150,8 @@ def audit(
         write_json([r.as_dict() for r in rows])
     elif output is None:
         for r in rows:
-            out.print(f"{escape(r.centre)} {escape(r.unit)} {escape(r.tenant)}: {r.finding} — {escape(r.summary)}")
+            label = {"illegal": "위반", "doubtful": "확인 필요", "ok": "적합"}[r.finding]
+            out.print(f"[{label}] {escape(r.centre)} {escape(r.unit)} {escape(r.tenant)} — {escape(r.summary)}")
 
 
 GROUPS = {"tenancy": tenancy_app}

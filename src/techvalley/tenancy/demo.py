@@ -190,7 +190,7 @@ def load_tenancy_demo(cx: Complex, today: dt.date | None = None) -> dict:
             tenant = Tenant.objects.create(complex=cx, name=f"{next(names)} ({label})", ksic=code, is_estimate=True)
             services.start_lease(unit, tenant, use="support", start=today - dt.timedelta(days=rng.randint(90, 900)))
         if spec["daycare_capacity"]:
-            free = list(centre.units.filter(use="support", status="vacant").order_by("floor", "number")[:1])
+            free = list(centre.units.filter(use="support", status="vacant").order_by("-area_m2", "number")[:1])
             if free:
                 daycare = Tenant.objects.create(complex=cx, name="(예시) 직장어린이집", ksic="87210", is_estimate=True)
                 services.start_lease(free[0], daycare, use="support", start=today - dt.timedelta(days=500))
