@@ -1,6 +1,9 @@
 """Survey objects for the access-table test (tests/access.py): an open survey with the answers of
 company A and company B, their signed links, a candidate project and a communication record."""
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
 from techvalley.surveys import services
 from techvalley.surveys.models import SurveyStatus
 
@@ -10,12 +13,17 @@ XSS = "<script>alert(1)</script>"
 def build(world) -> dict:
     cx = world["cx"]
     survey = services.create_survey(cx, "access-survey", template="satisfaction", title_ko=f"접근 시험 {XSS}")
+    services.save_question(survey, {"code": "attachment", "type": "file", "label_ko": "자료"})
     services.set_status(survey, SurveyStatus.OPEN)
     services.publish_results(survey)
     out = {"token": {}, "response": {}}
     for side in ("a", "b"):
         inv = services.invitation_for(survey, world[side])
-        response = services.submit_response(inv, {"overall": "4", "comments": f"주차장이 부족합니다 {XSS}"})
+        path = default_storage.save(f"surveys/access/{side}.pdf", ContentFile(b"%PDF-1.4 access"))
+        file = {"name": f"{side}.pdf", "size": 15, "path": path}
+        response = services.submit_response(
+            inv, {"overall": "4", "comments": f"주차장이 부족합니다 {XSS}", "attachment": file}
+        )
         out["token"][side] = {"token": services.invitation_token(inv)}
         out["response"][side] = {"pk": response.pk, "response_id": response.pk}
     question = survey.questions.get(code="useful")

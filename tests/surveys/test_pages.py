@@ -182,3 +182,28 @@ def test_sections_and_questions_from_the_builder(world):
     assert bad.status_code == 200 and "앞선 문항" in bad.content.decode()
     edit = officer.post(f"/surveys/questions/{q.pk}/", {**follow, "label_ko": "어떤 에너지를 씁니까?"})
     assert edit.status_code == 302 and survey.questions.get(code="energy_kind").label_ko == "어떤 에너지를 씁니까?"
+
+
+def test_an_uploaded_file_goes_to_the_company_and_officers_only(demand, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    inv = demand.invitations.get(company=world["a"])
+    url = f"/surveys/r/{services.invitation_token(inv)}/"
+    post = {**VALID, "attachment": SimpleUploadedFile("계획서.pdf", b"%PDF-1.4 plan")}
+    assert client_for().post(url, post).status_code == 302
+    response = Response.objects.get(company=world["a"])
+    assert response.answers["attachment"]["name"] == "계획서.pdf"
+    file_url = f"/surveys/responses/{response.pk}/files/attachment/"
+    got = client_for(world["users"]["member_a"]).get(file_url)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 plan"
+    assert client_for(world["users"]["officer"]).get(file_url).status_code == 200
+    assert client_for(world["users"]["manager_b"]).get(file_url).status_code == 403
+    # sending again without a new file keeps it; a refused type is said beside the question
+    assert client_for().post(url, VALID).status_code == 302
+    assert Response.objects.get(pk=response.pk).answers["attachment"]["name"] == "계획서.pdf"
+    bad = client_for().post(url, {**VALID, "attachment": SimpleUploadedFile("virus.exe", b"MZ")})
+    assert bad.status_code == 200 and "허용되지 않는 파일 형식" in bad.content.decode()

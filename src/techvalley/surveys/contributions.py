@@ -137,6 +137,7 @@ spine.access(
         Access("surveys:respond", ANYONE, obj="token", note="the signed link is the credential"),
         Access("surveys:respond", ANYONE, obj="token", method="POST", body=ANSWERS),
         Access("surveys:response_detail", OFFICERS | OWN_COMPANY, obj="response"),
+        Access("surveys:response_file", OFFICERS | OWN_COMPANY, obj="response", params={"code": "attachment"}),
         Access("surveys:results", OFFICERS, obj="survey"),
         Access("surveys:publish", OFFICERS, obj="survey", method="POST", body={"published": "1"}),
         Access("surveys:public_results", ANYONE, obj="published_survey"),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/answer/", views.answer, name="answer"),
     path("r/<str:token>/", views.respond, name="respond"),
     path("responses/<int:pk>/", views.response_detail, name="response_detail"),
+    path("responses/<int:pk>/files/<str:code>/", views.response_file, name="response_file"),
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/published/", views.public_results, name="public_results"),

@@ -360,7 +360,12 @@ def response_detail(request, pk: int):
     response = selectors.response_for(viewer, pk)
     lang = _lang()
     rows = [
-        {"question": x, "label": x.label(lang), "text": q.answer_text(x.spec(), response.answers.get(x.code), lang)}
+        {
+            "question": x,
+            "label": x.label(lang),
+            "text": q.answer_text(x.spec(), response.answers.get(x.code), lang),
+            "file": x.type == q.FILE and bool((response.answers.get(x.code) or {}).get("path")),
+        }
         for x in response.survey.questions.all()
     ]
     can_edit = (
@@ -371,6 +376,17 @@ def response_detail(request, pk: int):
     return render_page(
         request, "surveys/response_detail.html", {"response": response, "rows": rows, "can_edit": can_edit}
     )
+
+
+def response_file(request, pk: int, code: str):
+    """A file a company sent with its answers: the complex's officers and the company's own members."""
+    from django.http import FileResponse
+
+    response = selectors.response_for(viewer_for(request.user), pk)
+    value = response.answers.get(code)
+    if not isinstance(value, dict) or not value.get("path") or not default_storage.exists(value["path"]):
+        raise Http404(_("No such file."))
+    return FileResponse(default_storage.open(value["path"], "rb"), as_attachment=True, filename=value.get("name"))
 
 
 # --- results ------------------------------------------------------------------------------------
