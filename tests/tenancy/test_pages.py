@@ -285,3 +285,24 @@ def test_officer_records_a_centre_units_and_leases(world):
     unit.refresh_from_db()
     assert unit.status == "vacant" and unit.vacant_since == dt.date(2026, 11, 1)
     assert client(world, "manager_a").get(reverse("tenancy:centre_new")).status_code == 403
+
+
+def test_lead_page_queries_do_not_grow_with_vacant_units(demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from techvalley.tenancy.models import Centre, Unit
+
+    c = client(demo, "officer")
+    lead = Lead.objects.get(company_name="(예시) 다올물류")
+    url = reverse("tenancy:lead_detail", args=[lead.pk])
+    c.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(url).status_code == 200
+    centre = Centre.objects.get(slug="pentaplex")
+    Unit.objects.bulk_create(
+        Unit(centre=centre, number=f"X{i}", floor=3, area_m2=500 + i, use="factory") for i in range(40)
+    )
+    with CaptureQueriesContext(connection) as many:
+        assert "X1" in c.get(url).content.decode()
+    assert len(many) == len(few) <= 30

@@ -482,6 +482,7 @@ def match_units(viewer_or_none, complex, lead: Lead, limit: int = 10) -> list[Ma
     else:
         units = units.exclude(use=UnitUse.SUPPORT)
     verdicts: dict[tuple[int, Decimal], object] = {}
+    facts: dict[int, eligibility.CentreFacts] = {}
     matches = []
     for unit in units:
         reasons = []
@@ -515,7 +516,9 @@ def match_units(viewer_or_none, complex, lead: Lead, limit: int = 10) -> list[Ma
                         "centre": {"location": unit.centre.location, "gross_floor_area_m2": "1"},
                     }
                     app = eligibility.parse_application(data, rules=rules)
-                    app = dataclasses.replace(app, centre=centre_facts(unit.centre, lead.ksic_revision))
+                    if unit.centre_id not in facts:
+                        facts[unit.centre_id] = centre_facts(unit.centre, lead.ksic_revision)
+                    app = dataclasses.replace(app, centre=facts[unit.centre_id])
                     verdicts[key] = eligibility.evaluate(app, rules)
                 except BadInput as exc:
                     verdicts[key] = exc
