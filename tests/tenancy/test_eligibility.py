@@ -614,3 +614,17 @@ def test_support_area_defaults_to_the_areas_by_industry():
 
 def test_revision_may_be_written_as_a_whole_float():
     assert tenant("62010", revision=11.0)["ksic"]["revision"] == 11
+
+
+def test_diff_of_an_edited_rule_document():
+    from techvalley.tenancy.rules import diff_documents
+
+    old = shipped_document()
+    new = shipped_document()
+    new["support_caps"]["mixed_zone"]["ratio"] = "0.40"
+    new["tenant_routes"][1]["ksic"]["11"].append("71")
+    assert diff_documents(old, new) == [
+        'support_caps.mixed_zone.ratio: "0.50" → "0.40"',
+        'tenant_routes[1].ksic.11[1]: (없음) → "71"',
+    ]
+    assert diff_documents(old, shipped_document()) == []

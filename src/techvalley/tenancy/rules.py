@@ -318,3 +318,37 @@ def rules_from_document(doc: dict) -> RuleSet:
             _by_text.clear()
         _by_text[key] = found
     return found
+
+
+def diff_documents(old, new, path: str = "", limit: int = 50) -> list[str]:
+    """What changed between two rule documents, one line per changed value ("support_caps.mixed_zone.ratio:
+    0.50 → 0.40"), for an officer reviewing a version. Lists are compared item by item."""
+    out: list[str] = []
+
+    def walk(a, b, where: str) -> None:
+        if len(out) >= limit:
+            return
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in sorted(set(a) | set(b), key=str):
+                walk(a.get(key, _MISSING), b.get(key, _MISSING), f"{where}.{key}" if where else str(key))
+        elif isinstance(a, list) and isinstance(b, list):
+            for i in range(max(len(a), len(b))):
+                walk(a[i] if i < len(a) else _MISSING, b[i] if i < len(b) else _MISSING, f"{where}[{i}]")
+        elif a != b:
+            out.append(f"{where}: {_short(a)} → {_short(b)}")
+
+    walk(old, new, path)
+    return out
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "(없음)"
+
+
+_MISSING = _Missing()
+
+
+def _short(value) -> str:
+    text = "(없음)" if value is _MISSING else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "…"

@@ -25,7 +25,7 @@ from techvalley.core.views import current_complex, page_of, render_page
 from techvalley.registry import ksic
 from techvalley.tenancy import documents, eligibility, forms, permissions, selectors, services
 from techvalley.tenancy.models import Campaign, FollowUp, Lease, Roundtable, RuleVersion, Stage, Unit
-from techvalley.tenancy.rules import shipped_document
+from techvalley.tenancy.rules import diff_documents, shipped_document
 
 
 def _officer(request):
@@ -382,7 +382,10 @@ def rules(request):
         "routes": routes,
         "exclusions": exclusions,
         "caps": caps,
-        "versions": RuleVersion.objects.select_related("created_by"),
+        "versions": [
+            (v, diff_documents(shipped_document(), v.document))
+            for v in RuleVersion.objects.select_related("created_by")[:20]
+        ],
         "stored": selectors.active_rule_version(),
     }
     return render_page(request, "tenancy/rules.html", context)
