@@ -278,3 +278,15 @@ def test_officers_export_the_cooperation_record_to_excel(world, four_party):
     member = Client()
     member.force_login(world["users"]["member_a"])
     assert member.get(reverse("collaboration:agreement_export")).status_code == 403
+
+
+def test_officer_records_outcomes_and_terminates_an_agreement(world, four_party):
+    officer = _officer_client(world)
+    url = reverse("collaboration:agreement_edit", args=[four_party.pk])
+    assert officer.get(url).status_code == 200
+    r = officer.post(url, {"title": four_party.title, "outcomes": "간담회 2회", "terminated": "on", "is_public": "on"})
+    assert r.status_code == 302
+    four_party.refresh_from_db()
+    assert four_party.outcomes == "간담회 2회" and four_party.status_on(TODAY) == "terminated"
+    r = officer.post(url, {"title": four_party.title, "ends_on": "2020-01-01", "is_public": "on"})
+    assert r.status_code == 400

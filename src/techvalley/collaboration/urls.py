@@ -9,6 +9,7 @@ urlpatterns = [
     path("agreements/new/", views.agreement_new, name="agreement_new"),
     path("agreements/export.xlsx", views.agreement_export, name="agreement_export"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path("agreements/<int:pk>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("follow-ups/<int:pk>/status/", views.follow_up_status, name="follow_up_status"),
     path("programmes/", views.programme_list, name="programme_list"),

@@ -186,6 +186,37 @@ def agreement_new(request):
     return render_page(request, "collaboration/form.html", {"form": form, "title": _("New agreement")})
 
 
+class AgreementEditForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    ends_on = forms.DateField(
+        label=gettext_lazy("In force until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    purpose = forms.CharField(label=gettext_lazy("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    obligations = forms.CharField(
+        label=gettext_lazy("Obligations of the parties"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outcomes = forms.CharField(label=gettext_lazy("Outcomes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    terminated = forms.BooleanField(label=gettext_lazy("Terminated"), required=False)
+    is_public = forms.BooleanField(label=gettext_lazy("Public"), required=False)
+
+
+def agreement_edit(request, pk: int):
+    viewer = viewer_for(request.user)
+    agreement = selectors.agreement(viewer, pk)
+    if not permissions.can_manage_cooperation(viewer, agreement.complex_id):
+        raise PermissionDenied(_("District officers only."))
+    fields = list(AgreementEditForm.base_fields)
+    form = AgreementEditForm(request.POST or None, initial={k: getattr(agreement, k) for k in fields})
+    if request.method == "POST" and form.is_valid():
+        services.update_agreement(agreement, **form.cleaned_data)
+        return redirect(agreement.get_absolute_url())
+    return render_page(
+        request,
+        "collaboration/form.html",
+        {"form": form, "title": _("Change the agreement"), "subtitle": agreement.title},
+    )
+
+
 @require_POST
 def follow_up_add(request, pk: int):
     viewer = viewer_for(request.user)
