@@ -43,7 +43,9 @@ class Centre(models.Model):
     """A support centre (혁신지원센터, 기업지원센터) of the complex: a building with floors of rooms and
     equipment, run by an operating organisation (e.g. 부산경제진흥원)."""
 
-    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
+    complex = models.ForeignKey(
+        Complex, on_delete=models.PROTECT, related_name="+", verbose_name=_("industrial complex")
+    )
     operator = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("operator")
     )
@@ -86,7 +88,9 @@ class Resource(models.Model):
     cancellations and no-shows.
     """
 
-    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
+    complex = models.ForeignKey(
+        Complex, on_delete=models.PROTECT, related_name="+", verbose_name=_("industrial complex")
+    )
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="resources", verbose_name=_("centre"))
     kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -126,7 +130,7 @@ class Resource(models.Model):
         help_text=_("Reaching it stops new bookings until older ones age out."),
     )
     offer_hours = models.PositiveSmallIntegerField(_("waitlist offer valid for (hours)"), default=12)
-    ical_token = models.CharField(max_length=64, unique=True, default=new_token)
+    ical_token = models.CharField(_("calendar feed token"), max_length=64, unique=True, default=new_token)
 
     class Meta:
         verbose_name = _("resource")
@@ -158,8 +162,10 @@ class Resource(models.Model):
 class Closure(models.Model):
     """Days a resource (or, without one, the whole centre) is closed: maintenance, centre holidays."""
 
-    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="closures")
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, null=True, blank=True, related_name="closures")
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="closures", verbose_name=_("centre"))
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, null=True, blank=True, related_name="closures", verbose_name=_("resource")
+    )
     first_day = models.DateField(_("from"))
     last_day = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=200)
@@ -184,9 +190,13 @@ class Qualification(models.Model):
     """A person trained on a piece of equipment (장비 사용 자격): only they may book it when the
     equipment asks for a qualification. Granted by an operator or by completing a course."""
 
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="qualifications")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    granted_at = models.DateTimeField(auto_now_add=True)
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="qualifications", verbose_name=_("resource")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -225,13 +235,17 @@ LIVE = (Status.PENDING, Status.CONFIRMED, Status.OFFERED)
 class Invoice(models.Model):
     """An invoice (청구서) for an organisation's paid bookings of one month at one centre."""
 
-    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
-    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="invoices")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    complex = models.ForeignKey(
+        Complex, on_delete=models.PROTECT, related_name="+", verbose_name=_("industrial complex")
+    )
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("centre"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
     number = models.CharField(_("number"), max_length=40, unique=True)
     month = models.DateField(_("month"))
     total_krw = models.PositiveBigIntegerField(_("total (KRW)"), default=0)
-    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("invoice")
@@ -249,28 +263,36 @@ class Invoice(models.Model):
 class Booking(models.Model):
     """A booking (예약) of a resource by an organisation for a time range [start, end)."""
 
-    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
-    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="bookings")
+    complex = models.ForeignKey(
+        Complex, on_delete=models.PROTECT, related_name="+", verbose_name=_("industrial complex")
+    )
+    resource = models.ForeignKey(
+        Resource, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("resource")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("booked by")
+    )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     #: The start's day in Asia/Seoul (set on save): calendars group and count by it in SQL.
-    day = models.DateField(editable=False)
+    day = models.DateField(_("day"), editable=False)
     purpose = models.CharField(_("purpose"), max_length=300)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     tier = models.CharField(_("fee tier"), max_length=12, choices=Tier.choices)
     fee_krw = models.PositiveIntegerField(_("fee (KRW)"), default=0)
-    series = models.CharField(max_length=32, blank=True, db_index=True)
+    series = models.CharField(_("recurring series"), max_length=32, blank=True, db_index=True)
     override_reason = models.CharField(_("staff override reason"), max_length=300, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
-    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer valid until"), null=True, blank=True)
     late_cancel = models.BooleanField(_("late cancellation"), default=False)
     no_show = models.BooleanField(_("no-show"), default=False)
-    invoice = models.ForeignKey(Invoice, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings")
-    created_at = models.DateTimeField(auto_now_add=True)
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings", verbose_name=_("invoice")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("booking")
@@ -313,16 +335,26 @@ class WaitlistEntry(models.Model):
         OFFERED = "offered", _("Offered")
         CANCELLED = "cancelled", _("Cancelled")
 
-    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
-    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="waitlist")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    complex = models.ForeignKey(
+        Complex, on_delete=models.PROTECT, related_name="+", verbose_name=_("industrial complex")
+    )
+    resource = models.ForeignKey(
+        Resource, on_delete=models.CASCADE, related_name="waitlist", verbose_name=_("resource")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     purpose = models.CharField(_("purpose"), max_length=300)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.WAITING)
-    offer = models.ForeignKey(Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    offer = models.ForeignKey(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("offered booking")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("waitlist entry")
@@ -336,7 +368,9 @@ class WaitlistEntry(models.Model):
 class FeedToken(models.Model):
     """The secret of an organisation's iCalendar feed (its bookings at every centre)."""
 
-    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
     token = models.CharField(max_length=64, unique=True, default=new_token)
 
     def __str__(self) -> str:
@@ -347,11 +381,13 @@ class OutboxMessage(models.Model):
     """An e-mail waiting to be sent (or sent): notifications go through this outbox in the
     database, sent with Django's e-mail backend by ``techvalley facilities send-mail``."""
 
-    complex = models.ForeignKey(Complex, on_delete=models.CASCADE, related_name="+", null=True)
+    complex = models.ForeignKey(
+        Complex, on_delete=models.CASCADE, related_name="+", null=True, verbose_name=_("industrial complex")
+    )
     to = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
@@ -379,8 +415,12 @@ class Course(models.Model):
     and partner. Completing it (attendance of at least ``pass_share`` of its hours) earns a
     certificate and, when it trains on equipment, the qualification to book it."""
 
-    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
-    centre = models.ForeignKey(Centre, on_delete=models.SET_NULL, null=True, blank=True, related_name="courses")
+    complex = models.ForeignKey(
+        Complex, on_delete=models.PROTECT, related_name="+", verbose_name=_("industrial complex")
+    )
+    centre = models.ForeignKey(
+        Centre, on_delete=models.SET_NULL, null=True, blank=True, related_name="courses", verbose_name=_("centre")
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.EMPLOYEES)
@@ -394,7 +434,7 @@ class Course(models.Model):
     pass_share = models.FloatField(_("attendance needed to complete"), default=0.8)
     published = models.BooleanField(_("published"), default=True)
     estimated = models.BooleanField(_("estimate (not published)"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("course")
@@ -412,11 +452,13 @@ class Course(models.Model):
 class CourseSession(models.Model):
     """One session of a course: when, where, what."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("course"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     topic = models.CharField(_("topic"), max_length=200, blank=True)
-    room = models.ForeignKey(Resource, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    room = models.ForeignKey(
+        Resource, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("room")
+    )
 
     class Meta:
         verbose_name = _("session")
@@ -447,23 +489,37 @@ class Enrolment(models.Model):
         COMPLETED = "completed", _("Completed")
         NOT_COMPLETED = "not_completed", _("Not completed")
 
-    complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    complex = models.ForeignKey(
+        Complex, on_delete=models.PROTECT, related_name="+", verbose_name=_("industrial complex")
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("course"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
     trainee_name = models.CharField(_("trainee"), max_length=100)
     trainee_email = models.EmailField(_("trainee e-mail"), blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("trainee's account"),
     )
     enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolled by"),
     )
     state = models.CharField(_("state"), max_length=14, choices=State.choices)
     hours_attended = models.FloatField(_("hours attended"), default=0)
-    certificate_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
-    completed_on = models.DateField(null=True, blank=True)
+    certificate_code = models.CharField(_("certificate code"), max_length=12, unique=True, null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
     satisfaction = models.JSONField(_("satisfaction answers"), default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("enrolment")
