@@ -100,16 +100,6 @@ def test_intensity_and_source():
     assert "not an official" in ksic.INTENSITY_SOURCE
 
 
-def test_knowledge_centre_eligibility_is_explained_with_its_article():
-    manuf = ksic.kic_eligibility("25922")
-    assert manuf["verdict"] == "eligible" and "제28조의5" in manuf["basis"]
-    assert ksic.kic_eligibility("62010")["verdict"] == "eligible"
-    shop = ksic.kic_eligibility("47")
-    assert shop["verdict"] == "support_facility" and "30%" in shop["explain_ko"]
-    assert ksic.kic_eligibility("01110")["verdict"] == "not_eligible"
-    assert ksic.kic_eligibility(None)["verdict"] == "unknown"
-
-
 def test_lookalike_names_of_other_industries_are_not_suggested():
     # Issue 8: 10219 (aquatic animals) was pre-filled for a meat name, 10892 (tea) suggested for meat.
     land = ksic.resolve("기타육지동물고기가공및저장처리업")

@@ -13,7 +13,8 @@ imports once at start-up (``CoreConfig.ready``):
 - ``search(...)``: site-search providers, each scoped to the viewer;
 - ``access(app, entries)``: the access table — every URL name and API operation of the app,
   with the roles allowed (``tests/core/test_access.py`` walks them all);
-- ``demo_step(...)``: a step of ``techvalley demo``.
+- ``demo_step(...)``: a step of ``techvalley demo``;
+- ``related(...)``: links an app offers on another app's record pages (a company page).
 
 Command-line groups follow a convention instead (the CLI starts without Django): each app's
 ``cli.py`` exposes ``GROUPS`` (name → ``typer.Typer``) and the root command adds them.
@@ -164,6 +165,20 @@ class SearchProvider:
 
 
 @dataclass(frozen=True)
+class RelatedLink:
+    """A link another app offers on a record's page ("check this company's eligibility for a
+    knowledge-industry centre" on a company page). ``model`` is "app_label.ModelName";
+    ``url(obj)`` may return "" when the link does not apply to that record."""
+
+    key: str
+    model: str
+    label: Any
+    url: Callable[[Any], str]
+    visible: Callable[..., bool] = _always  # (viewer, obj) -> bool
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class DemoStep:
     """A step of ``techvalley demo``.
 
@@ -193,6 +208,7 @@ class Contributions:
     search_providers: list[SearchProvider] = field(default_factory=list)
     access_tables: dict[str, tuple[Access, ...]] = field(default_factory=dict)
     demo_steps: list[DemoStep] = field(default_factory=list)
+    related_links: list[RelatedLink] = field(default_factory=list)
 
     # registration --------------------------------------------------------------------
     def pages(self, prefix: str, urlconf: str) -> None:
@@ -223,6 +239,9 @@ class Contributions:
     def demo_step(self, *steps: DemoStep) -> None:
         self.demo_steps.extend(steps)
 
+    def related(self, *links: RelatedLink) -> None:
+        self.related_links.extend(links)
+
     # reading ---------------------------------------------------------------------------
     def menu(self, viewer, group: str = "main") -> list[NavEntry]:
         return sorted(
@@ -235,6 +254,17 @@ class Contributions:
             key=lambda p: (p.order, p.key),
         )
         return [(p, p.figures(viewer, complex)) for p in chosen]
+
+    def related_for(self, obj, viewer) -> list[tuple[RelatedLink, str]]:
+        """The links other apps offer on ``obj``'s page, for this viewer."""
+        label = obj._meta.label
+        out = []
+        for link in sorted(self.related_links, key=lambda r: (r.order, r.key)):
+            if link.model == label and link.visible(viewer, obj):
+                url = link.url(obj)
+                if url:
+                    out.append((link, url))
+        return out
 
     def routers(self):
         return [(prefix, import_string(path)) for prefix, path in self.api_routes]
@@ -260,6 +290,7 @@ linkable = platform.linkable
 search = platform.search
 access = platform.access
 demo_step = platform.demo_step
+related = platform.related
 
 
 def autodiscover() -> None:

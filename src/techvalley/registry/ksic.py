@@ -11,7 +11,6 @@ cannot place confidently comes back with ``status="review"``.
 from __future__ import annotations
 
 import csv
-import json
 import re
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
@@ -153,7 +152,6 @@ def describe(code: str, revision: int | None = None) -> dict | None:
         "path": [{"code": a.code, "name": a.name, "level": a.level} for a in ancestors(ind)],
         "children": [{"code": c.code, "name": c.name} for c in children(ind)],
         "intensity": intensity_of(ind.code),
-        "kic": kic_eligibility(ind.code),
     }
 
 
@@ -281,35 +279,3 @@ def intensity_of(code: str | None) -> str:
         if lo <= division <= hi:
             return group
     return "other"
-
-
-# --- knowledge industry centre (지식산업센터) eligibility ----------------------------------
-
-
-@cache
-def kic_rules() -> dict:
-    path = resources.files("techvalley.registry") / "data" / "kic_eligibility.json"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def kic_eligibility(code: str | None) -> dict:
-    """Whether an industry may occupy a 지식산업센터, with the legal reference and reasons."""
-    rules = kic_rules()
-    chosen = rules["default"]
-    ind = lookup(code) if code else None
-    if ind is not None:
-        section = ancestors(ind)[0].code
-        division = code[:2] if code[:2].isdigit() else None
-        for rule in rules["rules"]:
-            if section in rule.get("sections", ()) or (division and division in rule.get("divisions", ())):
-                chosen = rule
-                break
-    return {
-        "verdict": chosen["verdict"] if ind is not None else "unknown",
-        "basis": chosen["basis"],
-        "explain_ko": chosen["explain_ko"],
-        "explain_en": chosen["explain_en"],
-        "source": rules["source"],
-        "caveat_ko": rules["caveat_ko"],
-        "caveat_en": rules["caveat_en"],
-    }

@@ -3,12 +3,6 @@ pages, exports and summaries never show a raw key such as ``resolved`` or ``medi
 
 from django.utils.translation import gettext_lazy as _
 
-KIC_VERDICTS = {
-    "eligible": ("입주 가능", "May occupy"),
-    "support_facility": ("지원시설로만 입주 가능", "Only as a support facility"),
-    "not_eligible": ("입주 대상 아님", "Not eligible"),
-    "unknown": ("판정 불가 (업종 미분류)", "Cannot tell (industry not classified)"),
-}
 KSIC_LEVELS = {
     1: ("대분류", "section"),
     2: ("중분류", "division"),

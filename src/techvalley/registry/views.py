@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from techvalley.core import spine
 from techvalley.core.scoping import viewer_for
 from techvalley.core.selectors import actor_label
 from techvalley.core.validation import BadInput, check_size, clean_text, page_param
@@ -82,6 +83,8 @@ def company_detail(request, pk: int):
         "can_edit": permissions.can_edit_profile(viewer, company),
         "can_review": permissions.can_review(viewer, company.complex),
         "intensity_source": ksic.intensity_source(get_language()),
+        # what other apps offer on a company's page (e.g. the knowledge-industry-centre check)
+        "related": spine.platform.related_for(company, viewer),
     }
     return render_page(request, "registry/company_detail.html", context)
 

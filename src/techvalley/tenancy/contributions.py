@@ -160,3 +160,23 @@ def _demo(summary: dict, options: dict) -> dict:
 
 
 spine.demo_step(spine.DemoStep("tenancy", "knowledge-industry centres, units, tenants, leads", _demo, order=60))
+
+
+def _self_check_url(company) -> str:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    if not company.ksic_code:
+        return ""
+    query = {"ksic": company.ksic_code, "revision": company.ksic_revision or 11}
+    return f"{reverse('tenancy:self_check')}?{urlencode(query)}"
+
+
+# On a company's page: whether its industry may occupy a knowledge-industry centre, judged by
+# the statute's rule data (the registry itself keeps no eligibility rules).
+spine.related(
+    spine.RelatedLink(
+        "kic-self-check", "registry.Company", _("Knowledge-industry centre: check eligibility"), _self_check_url
+    )
+)

@@ -22,11 +22,6 @@ def intensity_label(key: str) -> str:
 
 
 @register.filter
-def kic_verdict(key: str) -> str:
-    return _bilingual(*labels.KIC_VERDICTS.get(key, (key, key)))
-
-
-@register.filter
 def ksic_level(level: int) -> str:
     return _bilingual(*labels.KSIC_LEVELS.get(level, (str(level), str(level))))
 
