@@ -220,7 +220,9 @@ class BudgetSource(models.TextChoices):
 class BudgetLine(models.Model):
     """A programme's budget from one source (국비/시비/구비/민자) in one year, in won."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budget")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="budget", verbose_name=_("joint programme")
+    )
     source = models.CharField(_("source of funds"), max_length=20, choices=BudgetSource.choices)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     amount_krw = models.PositiveBigIntegerField(_("amount (KRW)"))
@@ -239,7 +241,9 @@ class BudgetLine(models.Model):
 class Kpi(models.Model):
     """A programme's key performance indicator (성과지표): target and result in its unit."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="kpis")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("joint programme")
+    )
     name = models.CharField(_("indicator"), max_length=200)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
@@ -389,10 +393,24 @@ class Engagement(models.Model):
 
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="collab_engagements")
-    need = models.ForeignKey(Need, on_delete=models.SET_NULL, null=True, blank=True, related_name="engagements")
-    expert = models.ForeignKey(Expert, on_delete=models.SET_NULL, null=True, blank=True, related_name="engagements")
+    need = models.ForeignKey(
+        Need,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("company need"),
+    )
+    expert = models.ForeignKey(
+        Expert, on_delete=models.SET_NULL, null=True, blank=True, related_name="engagements", verbose_name=_("expert")
+    )
     support = models.ForeignKey(
-        SupportProgramme, on_delete=models.SET_NULL, null=True, blank=True, related_name="engagements"
+        SupportProgramme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("support programme"),
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default="matched")
     matched_on = models.DateField(_("matched on"))

@@ -421,7 +421,9 @@ class FollowUp(models.Model):
     title = models.CharField(_("what to do"), max_length=300)
     due = models.DateField(_("due"), null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("person in charge")
+    )
 
     class Meta:
         verbose_name = _("follow-up")
