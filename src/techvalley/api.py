@@ -10,6 +10,7 @@ found (or not visible to the caller), 409 conflict, 413 too large, 422 a field f
 Each app's router is registered with the spine; none is named here.
 """
 
+import datetime as dt
 import json
 
 from django.contrib.auth.models import AnonymousUser
@@ -28,6 +29,8 @@ from techvalley.core.audit import _actor
 from techvalley.core.models import ApiToken
 from techvalley.core.validation import BadInput, has_control_chars
 
+#: How precisely a token's "last used" is kept (a busy client would otherwise write on every call).
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 #: How deep a JSON body may nest (a registry row is 2 levels; 10,000 levels crash the parser).
 MAX_JSON_DEPTH = 32
 
@@ -37,7 +40,9 @@ class BearerToken(HttpBearer):
         found = ApiToken.objects.select_related("user").filter(key=token, user__is_active=True).first()
         if found is None:
             raise AuthenticationError()
-        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        now = timezone.now()
+        if found.last_used is None or now - found.last_used > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)  # not a write per request
         request.user = found.user
         # Changes made with a token are the token's user's (the request middleware resets this).
         _actor.set((found.user, found.user.get_username()))

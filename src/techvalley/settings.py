@@ -139,7 +139,11 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Persistent connections only under a real server: the development server starts a thread
+    # per request, and each would keep its own connection open until PostgreSQL runs out.
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60 if PRODUCTION else 0)
+    }
 else:
     DATABASES = {
         "default": {
@@ -225,3 +229,14 @@ TECHVALLEY_REGISTRY_MAX_UNCOMPRESSED_BYTES = 200_000_000
 TECHVALLEY_REGISTRY_MAX_ROWS = 300_000
 # Demand surveys: how long a company's signed answer link stays valid (days).
 TECHVALLEY_SURVEY_LINK_DAYS = 180
+
+# E-mail (the booking and survey outboxes): SMTP when a host is given, else files in
+# DATA_DIR/mail that an operator can read — district networks often have no mail relay.
+if os.environ.get("TECHVALLEY_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["TECHVALLEY_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("TECHVALLEY_SMTP_PORT", "25"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("TECHVALLEY_MAIL_FROM", "techvalley@localhost")

@@ -38,7 +38,7 @@ def current_actor() -> tuple[object | None, str]:
 
 
 def jsonable(value):
-    if isinstance(value, (dt.date, dt.datetime, decimal.Decimal)):
+    if isinstance(value, (dt.date, dt.datetime, dt.time, decimal.Decimal)):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
