@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import statistics
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,6 +41,40 @@ MIN_PEERS = 5
 
 def lake_for(cx: Complex) -> Lake:
     return Lake(Path(settings.TECHVALLEY_LAKE_DIR) / cx.slug)
+
+
+# Results computed from the lake, remembered until the lake changes: every ingest and compaction
+# publishes a new manifest (an atomic rename), so the manifest file's identity is the key. The
+# dashboards' energy panels and the complex page then cost one computation per ingest, not one
+# per request.
+_LAKE_MEMO: OrderedDict = OrderedDict()
+_LAKE_MEMO_SIZE = 128
+_LAKE_MEMO_LOCK = threading.Lock()
+
+
+def _lake_state(cx: Complex) -> tuple:
+    path = Path(settings.TECHVALLEY_LAKE_DIR) / cx.slug / "_manifest.json"
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return (str(path), None)
+    return (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def lake_memo(kind: str, cx: Complex, args: tuple, compute):
+    """``compute()`` once per state of the complex's lake (a copy is returned each time)."""
+    key = (kind, _lake_state(cx), args)
+    with _LAKE_MEMO_LOCK:
+        found = _LAKE_MEMO.get(key)
+        if found is not None:
+            _LAKE_MEMO.move_to_end(key)
+            return copy.deepcopy(found)
+    value = compute()
+    with _LAKE_MEMO_LOCK:
+        _LAKE_MEMO[key] = copy.deepcopy(value)
+        while len(_LAKE_MEMO) > _LAKE_MEMO_SIZE:
+            _LAKE_MEMO.popitem(last=False)
+    return value
 
 
 def validate_meter_rows(
@@ -189,11 +226,17 @@ def report(
     cx: Complex, year: int, *, engine: str = "duckdb", emission_set: str | None = None, company: Company | None = None
 ) -> dict:
     """Monthly energy and tCO2eq per company and in total (the JSON of docs/energy.md)."""
-    eng = open_engine(cx, year, engine)
-    try:
-        out = analytics.annual_report(eng, year, emission_set, [str(company.pk)] if company else None)
-    finally:
-        eng.close()
+
+    def compute() -> dict:
+        eng = open_engine(cx, year, engine)
+        try:
+            return analytics.annual_report(eng, year, emission_set, [str(company.pk)] if company else None)
+        finally:
+            eng.close()
+
+    # Spark runs are batch jobs: never served from memory.
+    args = (year, engine, emission_set, company.pk if company else None)
+    out = lake_memo("report", cx, args, compute) if engine == "duckdb" else compute()
     names = dict(Company.objects.filter(pk__in=[int(c["company"]) for c in out["companies"]]).values_list("id", "name"))
     for c in out["companies"]:
         c["company_id"] = int(c["company"])
@@ -361,11 +404,15 @@ def recent_anomalies(cx: Complex, as_of: dt.date) -> list[dict]:
     officers' panel."""
     if not lake_for(cx).has_rollups("daily"):
         return []
-    eng = open_engine(cx, as_of.year)
-    try:
-        rows = eng.query(analytics.anomaly_sql(as_of.year, source="daily"))
-    finally:
-        eng.close()
+
+    def compute() -> list[dict]:
+        eng = open_engine(cx, as_of.year)
+        try:
+            return eng.query(analytics.anomaly_sql(as_of.year, source="daily"))
+        finally:
+            eng.close()
+
+    rows = lake_memo("anomalies", cx, (as_of.year,), compute)
     return [r for r in rows if r["day"].month == as_of.month]
 
 
