@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from techvalley.core.audit import audited
+from techvalley.core.choices import FundingSource
 from techvalley.core.models import Complex, Organisation
 from techvalley.registry.models import Company
 
@@ -209,11 +210,7 @@ class Programme(models.Model):
         return (self.starts_on is None or self.starts_on <= today) and (self.ends_on is None or today <= self.ends_on)
 
 
-class BudgetSource(models.TextChoices):
-    NATIONAL = "national", _("National (국비)")
-    CITY = "city", _("City (시비)")
-    DISTRICT = "district", _("District (구비)")
-    PRIVATE = "private", _("Private (민자)")
+BudgetSource = FundingSource  # shared with the other apps that keep budgets by source
 
 
 @audited

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from techvalley.core.audit import audited
+from techvalley.core.choices import FundingSource
 from techvalley.core.models import Complex
 
 
@@ -191,13 +192,6 @@ class FuturePlan(models.Model):
     @property
     def complex_id(self):
         return self.project.complex_id
-
-
-class FundingSource(models.TextChoices):
-    NATIONAL = "national", _("National (국비)")
-    CITY = "city", _("City (시비)")
-    DISTRICT = "district", _("District (구비)")
-    PRIVATE = "private", _("Private (민자)")
 
 
 @audited
