@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from techvalley.core import links
-from techvalley.core.models import Complex, RecordLink
+from techvalley.core.models import RecordLink
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput, int_param
-from techvalley.core.views import render_page
+from techvalley.core.views import current_complex, render_page
 
 
 def _back(request, fallback: str = "/"):
@@ -63,8 +63,8 @@ def link_remove(request, pk: int):
 @require_GET
 def link_candidates(request):
     viewer = viewer_for(request.user)
-    cx = Complex.objects.filter(slug=request.GET.get("complex", "")).first() or Complex.objects.order_by("id").first()
-    if cx is None or not links.can_link_records(viewer, cx.pk):
+    cx = current_complex(request)
+    if not links.can_link_records(viewer, cx.pk):
         raise PermissionDenied(_("Only district officers link records."))
     options = links.candidates(request.GET.get("type", ""), cx, request.GET.get("q", ""))
     return render_page(request, "core/_link_candidates.html", {"options": options})
