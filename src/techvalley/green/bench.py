@@ -224,7 +224,7 @@ def run(meters: int, days: int, workdir: Path | None = None, repeat: int = 3, lo
         "simulate_s": round(sim_s, 2),
         "ingest_s": round(ingested["seconds"], 2),
         "ingest_rows_per_s": round(rate),
-        "floor_s": round(ingested["floor_seconds"], 2),
+        "floor_s": round(ingested["floor_seconds"], 4),
         "floor_rows_per_s": round(floor_rate),
         "ingest_vs_floor": round(ingested["seconds"] / ingested["floor_seconds"], 2),
         "peak_rss_mb": round(ingested["peak_rss_mb"]),
