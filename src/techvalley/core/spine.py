@@ -14,7 +14,15 @@ imports once at start-up (``CoreConfig.ready``):
 - ``access(app, entries)``: the access table — every URL name and API operation of the app,
   with the roles allowed (``tests/core/test_access.py`` walks them all);
 - ``demo_step(...)``: a step of ``techvalley demo``;
-- ``related(...)``: links an app offers on another app's record pages (a company page).
+- ``related(...)``: links an app offers on another app's record pages (a company page);
+- ``metric(...)``: a number one app computes that another shows (the card's 구민소통 count,
+  computed by surveys from its communication records, shown by plan tracking);
+- ``action(...)``: something one app does at another's request (plan tracking creates a
+  sub-project when an officer promotes a survey candidate);
+- ``transition(...)``: what an app knows of a company's change from traditional manufacturing
+  to high-tech — events for its timeline and signals the portal's stage rule reads;
+- ``dataset(...)``: a public dataset for the open-data pages (columns with a dictionary, rows);
+- ``map_layer(...)``: a layer of the complex map (points with categories and colours).
 
 Command-line groups follow a convention instead (the CLI starts without Django): each app's
 ``cli.py`` exposes ``GROUPS`` (name → ``typer.Typer``) and the root command adds them.
@@ -195,6 +203,146 @@ class DemoStep:
     atomic: bool = True
 
 
+@dataclass(frozen=True)
+class Metric:
+    """A number one app computes and another shows, without importing it.
+
+    ``compute(complex, **params)`` returns the value (``params`` are documented by the app
+    that registers it, e.g. ``year=2024, public_only=True``). Readers call
+    ``platform.metric_value(key, complex, ...)``, which answers None when no app registered it.
+    """
+
+    key: str
+    label: Any
+    compute: Callable[..., Any]
+    unit: Any = ""
+    source: Any = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something an app does at another app's request (plan tracking creates a sub-project
+    from a survey candidate). ``run(actor, complex, **payload)`` does it in its own
+    services (audited, validated: it raises ``BadInput``) and returns the record it made;
+    ``visible(viewer)`` says who may ask for it (the button is shown only to them)."""
+
+    key: str
+    label: Any
+    run: Callable[..., Any]
+    visible: Callable[..., bool] = _always  # (viewer) -> bool
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One dated step of a company's transition record (a KSIC change, a certification, a
+    course finished, an agreement signed …). ``kind`` is the contributing key."""
+
+    date: dt.date
+    kind: str
+    label: Any
+    detail: Any = ""
+    url: str = ""
+    source: Any = ""
+
+
+@dataclass(frozen=True)
+class CompanySignal:
+    """One fact about a company that the portal's stage rule reads (``key`` from
+    ``SIGNAL_KEYS``; ``value`` a number, bool or short text), with its source and date."""
+
+    key: str
+    label: Any
+    value: Any
+    as_of: dt.date | None = None
+    source: Any = ""
+
+
+#: The signals the stage rule knows (an app may register others; the rule ignores them).
+SIGNAL_KEYS = (
+    "tech_level",  # registry: "high" | "medium_high" | "medium_low" | "low" | "knowledge" | "other"
+    "rnd_centre",  # bool: 기업부설연구소
+    "certifications",  # int: 벤처 · 이노비즈 · 메인비즈 held
+    "smart_factory_level",  # int 0–5
+    "training_hours",  # number: workers' training hours (facilities)
+    "equipment_hours",  # number: shared-equipment hours used (facilities)
+    "collaborations",  # int: agreements / joint programmes the company takes part in
+    "collaboration_outcomes",  # int: patents, products, tech transfers from them
+    "energy_intensity",  # number: tCO2eq per employee (green)
+    "kic_tenant",  # bool: a tenant of a knowledge-industry centre
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An app's part of each company's transition record.
+
+    ``events(company, viewer)`` returns the company's ``TimelineEvent`` list the viewer may see;
+    ``signals(companies, as_of)`` returns ``{company_id: [CompanySignal, ...]}`` for many
+    companies at once (as of a date, or now when None) — the complex view counts stages from it,
+    so it must not run a query per company.
+    """
+
+    key: str
+    label: Any
+    events: Callable[..., list[TimelineEvent]]
+    signals: Callable[..., dict[int, list[CompanySignal]]] = lambda companies, as_of=None: {}
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a public dataset and its entry in the data dictionary."""
+
+    name: str
+    type: str  # "string" | "integer" | "number" | "date" | "boolean"
+    description: Any
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A public dataset (공공데이터) the portal offers as CSV, Parquet and JSON.
+
+    ``rows(complex)`` yields tuples in ``columns`` order; ``updated(complex)`` is the date
+    the data last changed. Nothing personal may appear (phone, representative, contact,
+    e-mail, business number): the portal's test checks every registered dataset.
+    """
+
+    key: str
+    title: Any
+    description: Any
+    columns: tuple[Column, ...]
+    rows: Callable[..., Iterable[tuple]]
+    updated: Callable[..., dt.date | None]
+    source: Any = ""
+    licence: str = "공공누리 제1유형 (출처표시) / KOGL Type 1 (attribution)"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    lat: float
+    lon: float
+    label: str
+    category: str
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """A layer of the complex map. ``points(viewer, complex)`` returns the points the viewer
+    may see (public fields only for the public); ``categories`` is ``((key, label, colour),
+    ...)`` — the legend, in the colours the points are drawn with."""
+
+    key: str
+    label: Any
+    points: Callable[..., list[MapPoint]]
+    categories: tuple[tuple[str, Any, str], ...]
+    visible: Callable[..., bool] = _always  # (viewer) -> bool
+    order: int = 100
+
+
 @dataclass
 class Contributions:
     """Everything the apps registered. One instance, ``platform``, lives in this module; the
@@ -209,6 +357,11 @@ class Contributions:
     access_tables: dict[str, tuple[Access, ...]] = field(default_factory=dict)
     demo_steps: list[DemoStep] = field(default_factory=list)
     related_links: list[RelatedLink] = field(default_factory=list)
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    actions: dict[str, Action] = field(default_factory=dict)
+    transitions: list[Transition] = field(default_factory=list)
+    datasets: dict[str, Dataset] = field(default_factory=dict)
+    map_layers: list[MapLayer] = field(default_factory=list)
 
     # registration --------------------------------------------------------------------
     def pages(self, prefix: str, urlconf: str) -> None:
@@ -242,7 +395,58 @@ class Contributions:
     def related(self, *links: RelatedLink) -> None:
         self.related_links.extend(links)
 
+    def metric(self, *metrics: Metric) -> None:
+        for m in metrics:
+            _once(self.metrics, m.key, m, "metric")
+
+    def action(self, *actions: Action) -> None:
+        for a in actions:
+            _once(self.actions, a.key, a, "action")
+
+    def transition(self, *parts: Transition) -> None:
+        self.transitions.extend(parts)
+
+    def dataset(self, *datasets: Dataset) -> None:
+        for d in datasets:
+            _once(self.datasets, d.key, d, "dataset")
+
+    def map_layer(self, *layers: MapLayer) -> None:
+        self.map_layers.extend(layers)
+
     # reading ---------------------------------------------------------------------------
+    def metric_value(self, key: str, complex, **params):
+        """The registered metric's value, or None when no installed app provides it."""
+        m = self.metrics.get(key)
+        return None if m is None else m.compute(complex, **params)
+
+    def action_for(self, key: str, viewer=None) -> Action | None:
+        """The registered action, if any app offers it and (given a viewer) the viewer may ask."""
+        a = self.actions.get(key)
+        if a is None or (viewer is not None and not a.visible(viewer)):
+            return None
+        return a
+
+    def timeline(self, company, viewer) -> list[TimelineEvent]:
+        """The company's transition events from every app, oldest first."""
+        parts = sorted(self.transitions, key=lambda t: (t.order, t.key))
+        events = [e for t in parts for e in t.events(company, viewer)]
+        return sorted(events, key=lambda e: (e.date, e.kind))
+
+    def signals(self, companies, as_of=None) -> dict[int, dict[str, CompanySignal]]:
+        """``{company_id: {signal key: CompanySignal}}`` from every app, for many companies."""
+        companies = list(companies)
+        out: dict[int, dict[str, CompanySignal]] = {c.pk: {} for c in companies}
+        for t in sorted(self.transitions, key=lambda t: (t.order, t.key)):
+            for cid, sigs in t.signals(companies, as_of).items():
+                out.setdefault(cid, {}).update({s.key: s for s in sigs})
+        return out
+
+    def layers_for(self, viewer) -> list[MapLayer]:
+        return sorted((la for la in self.map_layers if la.visible(viewer)), key=lambda la: (la.order, la.key))
+
+    def datasets_sorted(self) -> list[Dataset]:
+        return sorted(self.datasets.values(), key=lambda d: (d.order, d.key))
+
     def menu(self, viewer, group: str = "main") -> list[NavEntry]:
         return sorted(
             (e for e in self.nav_entries if e.group == group and e.visible(viewer)), key=lambda e: (e.order, e.key)
@@ -281,6 +485,12 @@ class Contributions:
         return found
 
 
+def _once(registry: dict, key: str, value, what: str) -> None:
+    if key in registry:
+        raise ValueError(f"{what} {key!r} registered twice")
+    registry[key] = value
+
+
 platform = Contributions()
 pages = platform.pages
 api = platform.api
@@ -291,6 +501,11 @@ search = platform.search
 access = platform.access
 demo_step = platform.demo_step
 related = platform.related
+metric = platform.metric
+action = platform.action
+transition = platform.transition
+dataset = platform.dataset
+map_layer = platform.map_layer
 
 
 def autodiscover() -> None:
