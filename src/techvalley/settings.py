@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "techvalley.tenancy",
     "techvalley.surveys",
     "techvalley.portal",
+    "techvalley.ops",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""What operations contribute through the spine (health endpoints, backups)."""
