@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "techvalley.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -112,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "techvalley.core.middleware.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "techvalley.core.middleware.AuditActorMiddleware",
@@ -142,9 +144,7 @@ TEMPLATES = [
 if os.environ.get("DATABASE_URL"):
     # Persistent connections only under a real server: the development server starts a thread
     # per request, and each would keep its own connection open until PostgreSQL runs out.
-    DATABASES = {
-        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60 if PRODUCTION else 0)
-    }
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60 if PRODUCTION else 0)}
 else:
     DATABASES = {
         "default": {
@@ -189,19 +189,54 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True  # serve straight from the package when collectstatic was not run
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Cookies: the session cookie is never readable by scripts; both are sent to this site only
+# (SameSite=Lax keeps links from e-mails working) and, in production, over HTTPS only. The CSRF
+# cookie stays readable: HTMX sends its value in a header (base.html). A session ends when the
+# browser closes or after 8 hours, whichever is first — shared office PCs are common.
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"  # __Host-: HTTPS only, this host only, path /
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_flag("TECHVALLEY_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [
+        f"https://{h}" for h in ALLOWED_HOSTS if h and "*" not in h and not h.startswith((".", "["))
+    ]
+
+# The Content-Security-Policy of every page is core.security.DEFAULT_CSP (no inline script, no
+# eval); an installation may set TECHVALLEY_CSP to a dict of its own.
+
+# Login throttle (core/security.py): failed sign-ins per username and address in a window,
+# failures (or bad API tokens) per address whatever the username; then 429 until it ends.
+TECHVALLEY_LOGIN_MAX_FAILURES = 5
+TECHVALLEY_LOGIN_MAX_FAILURES_PER_IP = 100
+TECHVALLEY_LOGIN_WINDOW_SECONDS = 15 * 60
+# Reverse proxies in front (nginx) whose X-Forwarded-For the throttle trusts: one in production.
+TECHVALLEY_PROXY_HOPS = 1 if PRODUCTION else 0
+# The throttle's counts are shared by every process of the installation: files in the data
+# directory (one machine); point it at a shared cache (e.g. Redis) when several machines serve.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache" / "throttle",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
