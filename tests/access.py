@@ -8,6 +8,13 @@ managers belong to company A) against objects of company A and of company B.
 Objects come from the apps' tests: each ``tests/<app>/access_objects.py`` has
 ``build(world) -> {obj_kind: {"a": params, "b": params}}``, where params fill the URL's
 parameters (``{"pk": 3}``) — for kinds that belong to no company, "a" and "b" may be equal.
+
+Many complexes: every entry is also requested by an officer of *another* complex
+(``other_officer``, a district officer of complex B who switched the site to complex A, where
+both companies are). Without editing any app's table, the harness expects of that role exactly
+what a signed-in visitor without an organisation may do: denied wherever "officer" is allowed on
+complex A's objects and a visitor is not, and no private marker of complex A in what it is
+shown (``world["private_markers"]``: contact phones; apps' builders may add theirs).
 """
 
 from __future__ import annotations
@@ -32,6 +39,10 @@ from tests.factories import (
 )
 
 API_PREFIX = "api:"
+#: Roles the harness adds to ``spine.ROLES``: an officer of another complex (B).
+EXTRA_ROLES = ("other_officer",)
+ALL_ROLES = (*spine.ROLES, *EXTRA_ROLES)
+OTHER_COMPLEX_SLUG = "other-complex"
 
 
 def url_names() -> set[str]:
@@ -100,7 +111,25 @@ def build_world() -> dict:
         if ms is not None:
             MembershipFactory(user=user, organisation=ms[0], role=ms[1])
         users[role] = user
-    world = {"cx": cx, "a": company_a, "b": company_b, "org_a": org_a, "org_b": org_b, "orgs": orgs, "users": users}
+    # Complex B, with its own district office and officer: it must see nothing private of complex A.
+    cx_b = ComplexFactory(
+        slug=OTHER_COMPLEX_SLUG, name="다른산업단지 <script>alert(1)</script>", legal_dongs=["녹산동"]
+    )
+    district_b = OrganisationFactory(complex=cx_b, kind=Organisation.Kind.DISTRICT, name="B구청 <script>")
+    users["other_officer"] = UserFactory(username="access-other_officer")
+    MembershipFactory(user=users["other_officer"], organisation=district_b, role=R.OFFICER)
+    world = {
+        "cx": cx,
+        "cx_b": cx_b,
+        "a": company_a,
+        "b": company_b,
+        "org_a": org_a,
+        "org_b": org_b,
+        "orgs": orgs,
+        "users": users,
+        # Texts only those entitled to complex A's private data may be shown.
+        "private_markers": ["010-1111-2222", "010-3333-4444"],
+    }
     from django.contrib.contenttypes.models import ContentType
 
     from techvalley.core.models import RecordLink
@@ -136,7 +165,7 @@ def access_object_modules():
 def cases() -> list[tuple[spine.Access, str, str]]:
     out = []
     for entry in spine.platform.all_access():
-        for role in spine.ROLES:
+        for role in ALL_ROLES:
             for side in ("a", "b") if entry.obj else ("a",):
                 out.append((entry, role, side))
     return out
@@ -182,6 +211,12 @@ def request(entry: spine.Access, world: dict, role: str, side: str):
         return getattr(client, method.lower())(url, data=body or {}, content_type="application/json", **headers)
     if user is not None:
         client.force_login(user)
+        if role == "other_officer":  # switched the site to complex A (the header's switcher)
+            from techvalley.core.views import SESSION_KEY
+
+            session = client.session
+            session[SESSION_KEY] = world["cx"].slug
+            session.save()
     if entry.method == "GET":
         return client.get(url, query)
     return getattr(client, entry.method.lower())(url, data=body or {})
@@ -203,6 +238,25 @@ def _pattern_keys(name: str) -> set[str]:
         for _fmt, params in possibility:
             keys.update(params)
     return keys
+
+
+def expected(entry: spine.Access, role: str, side: str) -> str:
+    """What the access table says a role may do on side "a" or "b" ("allowed" or "denied").
+    An officer of another complex may do what a signed-in visitor without an organisation may."""
+    if role == "other_officer":
+        return "allowed" if entry.allows("visitor") else "denied"
+    return "allowed" if entry.allows(role, own=(side == "a")) else "denied"
+
+
+def leaked(response, world: dict, role: str) -> list[str]:
+    """Private markers of complex A in a response shown to an officer of another complex."""
+    if role != "other_officer" or response.status_code >= 300:
+        return []
+    content_type = response.get("Content-Type", "")
+    if not content_type.startswith(("text/", "application/json")) or getattr(response, "streaming", False):
+        return []
+    body = response.content.decode("utf-8", "replace")
+    return [m for m in world.get("private_markers", []) if m in body]
 
 
 def verdict(response, entry: spine.Access) -> str:

@@ -38,8 +38,10 @@ def test_access_table(world, case, settings):
     entry, role, side = case
     response = access.request(entry, world, role, side)
     got = access.verdict(response, entry)
-    expected = "allowed" if entry.allows(role, own=(side == "a")) else "denied"
+    expected = access.expected(entry, role, side)
     assert got == expected, f"{access.case_id(case)}: {response.status_code} {response.content[:300]!r}"
+    leaks = access.leaked(response, world, role)
+    assert not leaks, f"{access.case_id(case)}: shows complex A's private data {leaks} to an officer of complex B"
 
 
 def _links(html: str) -> list[str]:
@@ -51,7 +53,7 @@ def _links(html: str) -> list[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", spine.ROLES)
+@pytest.mark.parametrize("role", access.ALL_ROLES)
 def test_no_link_or_menu_entry_leads_to_a_403(world, role, settings):
     """Crawl from the front page and the dashboard as each role: every link shown opens."""
     from django.test import Client

@@ -26,6 +26,8 @@ class Viewer:
     manager_org_ids: frozenset[int] = field(default_factory=frozenset)
     #: Organisations of each kind the viewer belongs to: {"company": {…}, "university": {…}, …}.
     org_kinds: tuple[tuple[str, frozenset[int]], ...] = ()
+    #: The complexes of all the viewer's organisations (a person may belong to several).
+    complex_ids: frozenset[int] = field(default_factory=frozenset)
 
     def orgs_of_kind(self, kind: str) -> frozenset[int]:
         return dict(self.org_kinds).get(kind, frozenset())
@@ -109,6 +111,7 @@ def viewer_for(user) -> Viewer:
         org_kinds=tuple(
             (k, frozenset(o for o, _, kind, _ in rows if kind == k)) for k in sorted({kind for _, _, kind, _ in rows})
         ),
+        complex_ids=frozenset(c for *_, c in rows),
     )
     user._techvalley_viewer = viewer
     return viewer

@@ -11,19 +11,61 @@ from django.utils.translation import gettext as _
 from techvalley.core import selectors
 from techvalley.core.models import Complex
 from techvalley.core.scoping import viewer_for
-from techvalley.core.validation import page_param
+from techvalley.core.validation import clean_text, page_param
+
+#: The session key that remembers the complex a person chose (the header's switcher, ?complex=).
+SESSION_KEY = "techvalley_complex"
 
 
 def current_complex(request: HttpRequest) -> Complex:
-    """The complex a page is about: ?complex=slug, else the installation's default."""
+    """The complex a page is about, the same for every page of a request:
+
+    ``?complex=slug`` (remembered in the session, so the next pages stay on it); else the complex
+    remembered in the session; else the person's own complex when they belong to one only and
+    not to the installation's default; else the installation's default (``complex_for``); else
+    the oldest. An unknown slug is a 404 with the site's page, never a 500.
+    """
+    cached = getattr(request, "_techvalley_complex", None)
+    if cached is not None:
+        return cached
     slug = request.GET.get("complex")
-    cx = (slug and selectors.complex_for(slug)) or selectors.complex_for(None) or Complex.objects.order_by("id").first()
+    session = getattr(request, "session", None)
+    cx = None
+    if slug:
+        slug = clean_text(slug, "complex", max_length=50).strip()
+        cx = selectors.complex_for(slug)
+        if cx is None:
+            raise Http404(
+                _("There is no industrial complex “%(slug)s”. Choose one from the list of complexes.") % {"slug": slug}
+            )
+        if session is not None and session.get(SESSION_KEY) != cx.slug:
+            session[SESSION_KEY] = cx.slug
+    elif session is not None and session.get(SESSION_KEY):
+        cx = selectors.complex_for(session[SESSION_KEY])
+        if cx is None:  # the complex was renamed or removed since: forget it
+            del session[SESSION_KEY]
+    if cx is None:
+        cx = _home_complex(request) or selectors.complex_for(None) or Complex.objects.order_by("id").first()
     if cx is None:
         raise Http404(
             "산업단지가 아직 없습니다. `techvalley setup` 또는 `techvalley complex add`로 추가하세요. "
             "/ No complex yet: add one with `techvalley setup` or `techvalley complex add`."
         )
+    request._techvalley_complex = cx
     return cx
+
+
+def _home_complex(request: HttpRequest) -> Complex | None:
+    """The signed-in person's own complex, when they belong to exactly one complex and it is not
+    the installation's default (an officer of another complex lands on theirs)."""
+    viewer = viewer_for(getattr(request, "user", None))
+    if len(viewer.complex_ids) != 1:
+        return None
+    (only,) = viewer.complex_ids
+    default = selectors.complex_for(None)
+    if default is not None and default.pk == only:
+        return default
+    return Complex.objects.filter(pk=only).first()
 
 
 def render_page(request: HttpRequest, template: str, context: dict, partial: str | None = None):

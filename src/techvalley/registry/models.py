@@ -246,3 +246,43 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.started_at:%Y-%m-%d})"
+
+
+@audited
+class AddressRule(models.Model):
+    """Which registry rows belong to a complex, by their address: kept as data an officer edits
+    (``techvalley registry rules``, the admin), so one import of a whole city's registry assigns
+    each row to its complex.
+
+    A rule names a 시군구, optionally a 법정동 in it, optionally a text the address must contain (a
+    road name such as "녹산산단", a building). The most specific matching rule wins (text, then
+    법정동, then 시군구 alone); a row two complexes claim equally is reported, never imported
+    twice. One rule (its 시도, 시군구, 법정동 and text) belongs to one complex only.
+    """
+
+    complex = models.ForeignKey(
+        Complex, on_delete=models.CASCADE, related_name="address_rules", verbose_name=_("complex")
+    )
+    sido = models.CharField(_("province or city (시도)"), max_length=20, blank=True)
+    sigungu = models.CharField(_("district (시군구)"), max_length=50)
+    legal_dong = models.CharField(_("legal dong (법정동)"), max_length=50, blank=True)
+    address_contains = models.CharField(_("address contains"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("address rule")
+        verbose_name_plural = _("address rules")
+        ordering = ["complex", "sigungu", "legal_dong", "address_contains"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sido", "sigungu", "legal_dong", "address_contains"], name="address_rule_one_complex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = " ".join(p for p in (self.sido, self.sigungu, self.legal_dong) if p)
+        return f"{where} «{self.address_contains}»" if self.address_contains else where
+
+    @property
+    def specificity(self) -> int:
+        return 3 if self.address_contains else 2 if self.legal_dong else 1

@@ -152,8 +152,31 @@ _KSIC_FIELDS = (
 )
 
 
+def in_complex(cx: Complex) -> Callable[[RegistryRow], bool]:
+    """Whether a row is in the complex: it names the complex (KICOX), else by its 시군구 and 법정동."""
+    complex_key = company_key(cx.name).replace("일반", "")
+    want_sigungu, dongs = cx.sigungu, frozenset(cx.legal_dongs or ())
+
+    def inside(row: RegistryRow) -> bool:
+        if row.complex_name:
+            return company_key(row.complex_name).replace("일반", "") == complex_key
+        sigungu, dong = split_address(row.address)
+        return not (want_sigungu and sigungu != want_sigungu) and (not dongs or dong in dongs)
+
+    return inside
+
+
 def plan_rows(parsed: ParsedFile, cx: Complex, source: str) -> tuple[dict[str, tuple], dict[str, int]]:
-    """Wanted state by business key, rows of other areas left out, repeated registrations merged.
+    """Wanted state by business key, rows of other areas left out, repeated registrations merged."""
+    inside = in_complex(cx)
+    rows = [row for row in parsed.rows if inside(row)]
+    wanted, counts = plan_assigned(rows, source)
+    counts["outside"] = len(parsed.rows) - len(rows)
+    return wanted, counts
+
+
+def plan_assigned(rows: list[RegistryRow], source: str) -> tuple[dict[str, tuple], dict[str, int]]:
+    """Wanted state by business key of rows that belong to one complex, repeated registrations merged.
 
     Each planned company is a tuple of the IMPORTED_FIELDS values (in that order), so that an
     unchanged company is recognised by one tuple comparison with its stored row.
@@ -162,18 +185,8 @@ def plan_rows(parsed: ParsedFile, cx: Complex, source: str) -> tuple[dict[str, t
     counts = {"outside": 0, "merged": 0}
     classified: dict[tuple[str, str], tuple] = {}  # a registry repeats few industries: classify each once
     code_at, other_at = AT["ksic_code"], AT["other_ksic"]
-    # A row is in the complex when it names it (KICOX), else by its 시군구 and 법정동.
-    complex_key = company_key(cx.name).replace("일반", "")
-    want_sigungu, dongs = cx.sigungu, frozenset(cx.legal_dongs or ())
-    for row in parsed.rows:
-        sigungu, dong = split_address(row.address)
-        if row.complex_name:
-            inside = company_key(row.complex_name).replace("일반", "") == complex_key
-        else:
-            inside = not (want_sigungu and sigungu != want_sigungu) and (not dongs or dong in dongs)
-        if not inside:
-            counts["outside"] += 1
-            continue
+    for row in rows:
+        _sigungu, dong = split_address(row.address)
         name_key = company_key(row.name)
         key = business_key(row, name_key)[:300]
         industry = (row.industry_code, row.industry_name)
@@ -269,9 +282,21 @@ def _import_registry(path, cx, dry_run, skip_invalid, snapshot, allow_removals, 
     parsed = read_registry(path, max_rows=limit("MAX_ROWS", DEFAULT_MAX_ROWS))
     source = parsed.fmt.split("-")[0]
     wanted, counts = plan_rows(parsed, cx, source)
+    result = _new_result(parsed, wanted, counts, dry_run, len(parsed.rows) + len(parsed.errors))
+    if (parsed.errors and not skip_invalid) or not parsed.rows:
+        raise ImportRejected(result)
+    with transaction.atomic():
+        _apply(result, path, _sha256(path), parsed, cx, wanted, source, snapshot, allow_removals, note)
+        if dry_run:
+            transaction.set_rollback(True)
+    note("done", 1, 1)
+    return result
+
+
+def _new_result(parsed: ParsedFile, wanted: dict, counts: dict, dry_run: bool, rows: int) -> ImportResult:
     result = ImportResult(parsed.fmt, parsed.encoding, dry_run, errors=parsed.errors)
     result.counts = {
-        "rows": len(parsed.rows) + len(parsed.errors),
+        "rows": rows,
         "created": 0,
         "updated": 0,
         "unchanged": 0,
@@ -282,92 +307,237 @@ def _import_registry(path, cx, dry_run, skip_invalid, snapshot, allow_removals, 
         "review": sum(1 for w in wanted.values() if w[AT["ksic_status"]] == "review"),
         **counts,
     }
-    if (parsed.errors and not skip_invalid) or not parsed.rows:
-        raise ImportRejected(result)
+    return result
 
+
+def _apply(result, path, sha256, parsed, cx, wanted, source, snapshot, allow_removals, note) -> None:
+    """Compare the wanted companies of one complex with the stored ones and write the difference
+    (in the caller's transaction; nothing when ``result.dry_run``). Raises RemovalsNotConfirmed."""
     today = timezone.localdate()
     names = ("id", "registry_key", *IMPORTED_FIELDS)
-    with transaction.atomic():
-        Complex.objects.select_for_update().filter(pk=cx.pk).first()  # one import per complex at a time
-        existing = {row[1]: row for row in _existing_rows(cx, names)}
-        to_create: list[tuple[str, tuple]] = []
-        to_update: list[tuple[int, tuple, dict]] = []  # id, planned values, changes
-        total = len(wanted)
-        position = {f: i for i, f in enumerate(names)}
-        for i, (key, planned) in enumerate(wanted.items(), start=1):
-            if i % 20000 == 0:
-                note("compare", i, total)
-            row = existing.get(key)
-            if row is None:
-                to_create.append((key, planned))
+    Complex.objects.select_for_update().filter(pk=cx.pk).first()  # one import per complex at a time
+    existing = {row[1]: row for row in _existing_rows(cx, names)}
+    to_create: list[tuple[str, tuple]] = []
+    to_update: list[tuple[int, tuple, dict]] = []  # id, planned values, changes
+    total = len(wanted)
+    position = {f: i for i, f in enumerate(names)}
+    for i, (key, planned) in enumerate(wanted.items(), start=1):
+        if i % 20000 == 0:
+            note("compare", i, total)
+        row = existing.get(key)
+        if row is None:
+            to_create.append((key, planned))
+            continue
+        if row[2:-1] == planned[:-1] and _same_json(row[-1], planned[-1]):
+            result.counts["unchanged"] += 1
+            continue
+        stored = (*row[2:-1], _json(row[-1]))
+        changes = {
+            f: [_audit_value(f, old), audit.jsonable(new)]
+            for f, old, new in zip(IMPORTED_FIELDS, stored, planned, strict=True)
+            if old != new
+        }
+        if "in_registry" in changes:
+            result.counts["returned"] += 1
+        to_update.append((row[0], planned, changes))
+    gone: list[tuple] = []
+    if snapshot:
+        skipped_names, skipped_addresses = _skipped_identities(parsed.errors)
+        for key in existing.keys() - wanted.keys():
+            row = existing[key]
+            if not row[position["in_registry"]] or row[position["source"]] != source:
                 continue
-            if row[2:-1] == planned[:-1] and _same_json(row[-1], planned[-1]):
-                result.counts["unchanged"] += 1
+            if row[position["name_key"]] in skipped_names or address_key(row[position["address"]]) in skipped_addresses:
+                result.counts["kept"] += 1  # its row was skipped as invalid: not evidence it left
                 continue
-            stored = (*row[2:-1], _json(row[-1]))
-            changes = {
-                f: [_audit_value(f, old), audit.jsonable(new)]
-                for f, old, new in zip(IMPORTED_FIELDS, stored, planned, strict=True)
-                if old != new
-            }
-            if "in_registry" in changes:
-                result.counts["returned"] += 1
-            to_update.append((row[0], planned, changes))
-        gone: list[tuple] = []
-        if snapshot:
-            skipped_names, skipped_addresses = _skipped_identities(parsed.errors)
-            for key in existing.keys() - wanted.keys():
-                row = existing[key]
-                if not row[position["in_registry"]] or row[position["source"]] != source:
-                    continue
-                if (
-                    row[position["name_key"]] in skipped_names
-                    or address_key(row[position["address"]]) in skipped_addresses
-                ):
-                    result.counts["kept"] += 1  # its row was skipped as invalid: not evidence it left
-                    continue
-                gone.append(row)
-            gone.sort(key=lambda r: (r[position["name"]], r[0]))
-        listed = (
-            sum(1 for r in existing.values() if r[position["in_registry"]] and r[position["source"]] == source)
-            if gone
-            else 0
-        )
-        result.gone = [
-            {"id": r[0], "name": r[position["name"]], "address": r[position["address"]]} for r in gone[:MAX_LISTED_GONE]
-        ]
-        result.counts.update(
-            created=len(to_create),
-            updated=len(to_update),
-            missing=len(gone),
-            imported=len(to_create) + len(to_update) + len(gone),
-        )
-        if gone and not allow_removals and removals_exceed_limits(len(gone), listed):
-            result.needs_confirmation = True
-            if not dry_run:
-                raise RemovalsNotConfirmed(result)
-        if dry_run:
-            transaction.set_rollback(True)
-            return result
-        note("write", 0, 1)
-        _write_changes(cx, source, path.name, today, to_create, to_update, gone, position)
-        from techvalley.registry.selectors import structure
+            gone.append(row)
+        gone.sort(key=lambda r: (r[position["name"]], r[0]))
+    listed = (
+        sum(1 for r in existing.values() if r[position["in_registry"]] and r[position["source"]] == source)
+        if gone
+        else 0
+    )
+    result.gone = [
+        {"id": r[0], "name": r[position["name"]], "address": r[position["address"]]} for r in gone[:MAX_LISTED_GONE]
+    ]
+    result.counts.update(
+        created=len(to_create),
+        updated=len(to_update),
+        missing=len(gone),
+        imported=len(to_create) + len(to_update) + len(gone),
+    )
+    if gone and not allow_removals and removals_exceed_limits(len(gone), listed):
+        result.needs_confirmation = True
+        if not result.dry_run:
+            raise RemovalsNotConfirmed(result)
+    if result.dry_run:
+        return
+    note("write", 0, 1)
+    _write_changes(cx, source, path.name, today, to_create, to_update, gone, position)
+    from techvalley.registry.selectors import structure
 
-        run = ImportRun.objects.create(
-            complex=cx,
-            filename=path.name,
-            sha256=_sha256(path),
-            fmt=parsed.fmt,
-            dry_run=False,
-            ok=True,
-            counts=result.counts,
-            errors=[e.as_dict() for e in parsed.errors[:MAX_REPORTED_ERRORS]],
-            structure=structure(cx),
-            actor_label=audit.current_actor()[1],
-        )
-        result.run_id = run.pk
-    note("done", 1, 1)
-    return result
+    run = ImportRun.objects.create(
+        complex=cx,
+        filename=path.name,
+        sha256=sha256,
+        fmt=parsed.fmt,
+        dry_run=False,
+        ok=True,
+        counts=result.counts,
+        errors=[e.as_dict() for e in parsed.errors[:MAX_REPORTED_ERRORS]],
+        structure=structure(cx),
+        actor_label=audit.current_actor()[1],
+    )
+    result.run_id = run.pk
+
+
+# --- one registry file, many complexes ---------------------------------------------------------
+
+#: Rows matching no complex (or several) listed in a result, at most; all are counted.
+MAX_LISTED_UNASSIGNED = 500
+
+
+@dataclass
+class CityImportResult:
+    """The import of a whole city's (or country's) registry into the complexes its rows belong to."""
+
+    fmt: str
+    encoding: str
+    dry_run: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    #: Each complex's own result, by slug.
+    by_complex: dict[str, ImportResult] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # slug → complex name
+    #: Rows no rule claims, and rows two complexes claim equally: {line, name, address[, complexes]}.
+    unmatched: list[dict] = field(default_factory=list)
+    ambiguous: list[dict] = field(default_factory=list)
+    needs_confirmation: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.counts.get("invalid") or self.counts.get("imported", 0) > 0
+
+    def as_dict(self) -> dict:
+        return {
+            "format": self.fmt,
+            "encoding": self.encoding,
+            "dry_run": self.dry_run,
+            **self.counts,
+            "errors": [e.as_dict() for e in self.errors[:MAX_REPORTED_ERRORS]],
+            "unmatched_rows": self.unmatched[:MAX_LISTED_UNASSIGNED],
+            "ambiguous_rows": self.ambiguous[:MAX_LISTED_UNASSIGNED],
+            "complexes": {
+                slug: {"name": self.names.get(slug, slug), **r.as_dict()} for slug, r in self.by_complex.items()
+            },
+            "needs_confirmation": self.needs_confirmation,
+        }
+
+
+class CityImportStopped(Exception):
+    """A city import wrote nothing: bad rows (``rejected``) or too many removals in a complex
+    (``confirm``). ``result`` says which."""
+
+    def __init__(self, result: CityImportResult, reason: str):
+        super().__init__(reason)
+        self.result = result
+        self.reason = reason
+
+
+def import_by_rules(
+    path: str | Path,
+    *,
+    complexes: list[Complex] | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    snapshot: bool = True,
+    allow_removals: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> CityImportResult:
+    """Import a registry that covers many complexes: each row goes to the complex its address
+    rules (``rules.RuleSet``) assign; rows of no complex, or claimed equally by two, are counted
+    and listed, never imported. Validated whole, all-or-nothing across every complex (one
+    transaction), idempotent.
+
+    The complexes imported are those given (all with rules when None) that receive at least one
+    row, so a file of another city marks nothing gone. Raises CityImportStopped (nothing written)
+    for invalid rows without ``skip_invalid``, no row at all, or removals over the limits in a
+    complex without ``allow_removals``; BadInput and RegistryFileError as ``import_registry``.
+    """
+    from techvalley.registry.rules import AMBIGUOUS, MATCHED, RuleSet
+
+    with bulk.no_gc():
+        path = Path(path)
+        note = progress or (lambda *_: None)
+        note("read", 0, 1)
+        check_registry_file(path)
+        parsed = read_registry(path, max_rows=limit("MAX_ROWS", DEFAULT_MAX_ROWS))
+        source = parsed.fmt.split("-")[0]
+        ruleset = RuleSet.from_db(complexes)
+        cxs = {c.pk: c for c in Complex.objects.filter(pk__in=ruleset.complex_ids)}
+        assigned: dict[int, list[RegistryRow]] = {pk: [] for pk in cxs}
+        result = CityImportResult(parsed.fmt, parsed.encoding, dry_run, errors=parsed.errors)
+        unmatched = ambiguous = 0
+        for row in parsed.rows:
+            found = ruleset.assign(row.address, row.complex_name)
+            if found.status == MATCHED:
+                assigned[found.complex_id].append(row)
+                continue
+            item = {"line": row.line, "name": row.name, "address": row.address or row.complex_name}
+            if found.status == AMBIGUOUS:
+                ambiguous += 1
+                if len(result.ambiguous) < MAX_LISTED_UNASSIGNED:
+                    item["complexes"] = [cxs[c].slug for c in found.claimants if c in cxs]
+                    result.ambiguous.append(item)
+            else:
+                unmatched += 1
+                if len(result.unmatched) < MAX_LISTED_UNASSIGNED:
+                    result.unmatched.append(item)
+        chosen = sorted((pk for pk, rows in assigned.items() if rows), key=lambda pk: cxs[pk].slug)
+        result.counts = {
+            "rows": len(parsed.rows) + len(parsed.errors),
+            "invalid": len(parsed.errors),
+            "assigned": sum(len(assigned[pk]) for pk in chosen),
+            "unmatched": unmatched,
+            "ambiguous": ambiguous,
+            "complexes": len(chosen),
+            "created": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "missing": 0,
+            "imported": 0,
+        }
+        planned = {}
+        for pk in chosen:
+            cx = cxs[pk]
+            wanted, counts = plan_assigned(assigned[pk], source)
+            planned[pk] = wanted
+            result.names[cx.slug] = cx.name
+            result.by_complex[cx.slug] = _new_result(parsed, wanted, counts, dry_run, len(assigned[pk]))
+        if (parsed.errors and not skip_invalid) or not parsed.rows:
+            raise CityImportStopped(result, "rejected")
+        if not chosen:
+            raise CityImportStopped(result, "nothing_assigned")
+        sha256 = _sha256(path)
+        with transaction.atomic():
+            for n, pk in enumerate(chosen, start=1):
+                cx = cxs[pk]
+                note(f"{cx.slug} ({n}/{len(chosen)})", n - 1, len(chosen))
+                one = result.by_complex[cx.slug]
+                try:
+                    _apply(one, path, sha256, parsed, cx, planned[pk], source, snapshot, allow_removals, note)
+                except RemovalsNotConfirmed:
+                    result.needs_confirmation = True  # go on: the report names every such complex
+                result.needs_confirmation |= one.needs_confirmation
+                for key in ("created", "updated", "unchanged", "missing", "imported"):
+                    result.counts[key] += one.counts.get(key, 0)
+            if result.needs_confirmation and not dry_run:
+                transaction.set_rollback(True)
+                raise CityImportStopped(result, "confirm")
+            if dry_run:
+                transaction.set_rollback(True)
+        note("done", 1, 1)
+        return result
 
 
 def _audit_value(field: str, value):
@@ -558,3 +728,245 @@ def update_company_profile(company: Company, **values) -> Company:
     company.full_clean(exclude=["complex", "organisation"])
     company.save()
     return company
+
+
+# --- address rules (which rows belong to which complex) ----------------------------------------
+
+#: The columns of a rules file (CSV, UTF-8 or CP949): one rule a line.
+RULE_COLUMNS = ("complex", "complex_name", "sido", "sigungu", "legal_dong", "address_contains", "note")
+MAX_RULES = 20_000  # 1,300 complexes × a dozen 법정동 each, with room
+
+
+def _rule_values(values: dict, where: str) -> dict:
+    """A rule's fields checked and normalised; BadInput names the field (and the line)."""
+    from techvalley.core.validation import BadInput, clean_text
+    from techvalley.registry.parsers import DONG_TOKEN, SIGUNGU_ENDINGS
+
+    def text(name: str, max_length: int) -> str:
+        return " ".join(clean_text(values.get(name) or "", name, max_length=max_length).split())
+
+    out = {
+        "sido": text("sido", 20),
+        "sigungu": text("sigungu", 50),
+        "legal_dong": text("legal_dong", 50),
+        "address_contains": text("address_contains", 100),
+        "note": text("note", 300),
+    }
+    if not out["sigungu"] or not out["sigungu"].endswith(SIGUNGU_ENDINGS) or " " in out["sigungu"]:
+        raise BadInput(
+            f"{where}sigungu: '{out['sigungu']}'은(는) 시군구가 아닙니다 (예: 사하구, 기장군). "
+            "/ not a 시군구 (e.g. 사하구).",
+            field="sigungu",
+        )
+    if out["legal_dong"] and not DONG_TOKEN.match(out["legal_dong"]):
+        raise BadInput(
+            f"{where}legal_dong: '{out['legal_dong']}'은(는) 법정동이 아닙니다 (예: 장림동, 정관읍). "
+            "읍·면은 address_contains로 쓰세요. / not a legal dong (e.g. 장림동); write 읍/면 as address_contains.",
+            field="legal_dong",
+        )
+    if out["address_contains"] and len(out["address_contains"]) < 2:
+        raise BadInput(
+            f"{where}address_contains: 두 글자 이상이어야 합니다. / at least two characters.", field="address_contains"
+        )
+    if out["sido"]:
+        from techvalley.registry.rules import SIDO_SHORT
+
+        if out["sido"] not in SIDO_SHORT and out["sido"] not in SIDO_SHORT.values():
+            raise BadInput(
+                f"{where}sido: '{out['sido']}'은(는) 시도가 아닙니다 (예: 부산광역시). / not a province or city.",
+                field="sido",
+            )
+    return out
+
+
+def _check_conflicts(rules) -> None:
+    from techvalley.core.validation import BadInput
+    from techvalley.registry.rules import conflicts
+
+    found = conflicts(rules)
+    if found:
+        slugs = dict(Complex.objects.values_list("id", "slug"))
+        lines = [
+            f"{slugs.get(a.complex_id, a.complex_id)}: {_rule_text(a)} ↔ {slugs.get(b.complex_id, b.complex_id)}: "
+            f"{_rule_text(b)}"
+            for a, b in found[:20]
+        ]
+        raise BadInput(
+            "두 산업단지의 규칙이 같은 주소를 똑같이 가리킵니다 (한 행이 두 단지에 들어갈 수 없습니다): "
+            + "; ".join(lines)
+            + " / rules of two complexes claim the same addresses equally.",
+            field="rules",
+        )
+
+
+def _rule_text(r) -> str:
+    where = " ".join(p for p in (r.sido, r.sigungu, r.legal_dong) if p)
+    return f"{where} «{r.address_contains}»" if r.address_contains else where
+
+
+def _stored_rules():
+    from techvalley.registry.models import AddressRule
+    from techvalley.registry.rules import Rule
+
+    return [
+        Rule(r.complex_id, r.sigungu, r.legal_dong, r.address_contains, r.sido, rule_id=r.pk)
+        for r in AddressRule.objects.all()
+    ]
+
+
+def add_rule(cx: Complex, **values):
+    """Add an address rule to a complex (validated against every other complex's rules)."""
+    from techvalley.core.validation import BadInput
+    from techvalley.registry.models import AddressRule
+    from techvalley.registry.rules import Rule
+
+    clean = _rule_values(values, "")
+    new = Rule(cx.pk, clean["sigungu"], clean["legal_dong"], clean["address_contains"], clean["sido"])
+    with transaction.atomic():
+        stored = _stored_rules()
+        if any(r.scope() == new.scope() for r in stored):
+            raise BadInput("같은 규칙이 이미 있습니다. / This rule exists already.", field="rules")
+        _check_conflicts([*stored, new])
+        return AddressRule.objects.create(complex=cx, **clean)
+
+
+def remove_rule(rule_id: int) -> None:
+    from techvalley.core.validation import BadInput
+    from techvalley.registry.models import AddressRule
+
+    rule = AddressRule.objects.filter(pk=rule_id).first()
+    if rule is None:
+        raise BadInput(f"규칙 {rule_id}이(가) 없습니다. / No rule {rule_id}.", field="rule")
+    rule.delete()
+
+
+def read_rules_file(path: Path, *, add_complexes: bool = False) -> list[dict]:
+    """The rules of a CSV file (columns ``RULE_COLUMNS``; UTF-8 or CP949), checked whole: every
+    bad line is named in one BadInput. ``add_complexes``: a complex the file names (slug and
+    ``complex_name``) that does not exist yet is added (in the caller's transaction)."""
+    import csv
+    import io
+
+    from techvalley.core.validation import BadInput
+    from techvalley.registry.parsers import decode
+
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"파일이 없습니다. / No such file: {path}", field="file")
+    check_size(path.stat().st_size, 5_000_000, path.name)
+    text, _encoding = decode(path.read_bytes())
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [(h or "").strip().lstrip("\ufeff") for h in (reader.fieldnames or [])]
+    missing = {"complex", "sigungu"} - set(headers)
+    if missing:
+        raise BadInput(
+            f"열이 없습니다: {', '.join(sorted(missing))} (필요한 열: {', '.join(RULE_COLUMNS)}). "
+            f"/ missing columns: {', '.join(sorted(missing))}.",
+            field="file",
+        )
+    reader.fieldnames = headers
+    slugs = dict(Complex.objects.values_list("slug", "id"))
+    rows, problems = [], []
+    for line, raw in enumerate(reader, start=2):
+        if len(rows) >= MAX_RULES:
+            raise BadInput(f"규칙이 너무 많습니다 (최대 {MAX_RULES:,}). / Too many rules.", field="file")
+        values = {k: (v or "") for k, v in raw.items() if k}
+        if not any(v.strip() for v in values.values()):
+            continue
+        slug = values.get("complex", "").strip()
+        name = " ".join((values.get("complex_name") or "").split())
+        if slug not in slugs and add_complexes and name:
+            from techvalley.core import services as core_services
+
+            try:
+                slugs[slug] = core_services.add_complex(
+                    slug, name, sigungu=" ".join((values.get("sigungu") or "").split())
+                ).pk
+            except BadInput as exc:
+                problems.append(f"{line}행 {exc.message}")
+                continue
+        if slug not in slugs:
+            problems.append(f"{line}행 complex: '{slug}' 산업단지가 없습니다 / no complex '{slug}'")
+            continue
+        try:
+            rows.append({"complex_id": slugs[slug], **_rule_values(values, f"{line}행 ")})
+        except BadInput as exc:
+            problems.append(exc.message)
+    if problems:
+        raise BadInput(
+            f"규칙 {len(problems)}줄이 잘못되어 아무것도 바꾸지 않았습니다: "
+            + "; ".join(problems[:20])
+            + (" …" if len(problems) > 20 else "")
+            + " / bad rules; nothing changed.",
+            field="file",
+        )
+    return rows
+
+
+def replace_rules(rows: list[dict], *, dry_run: bool = False) -> dict[str, int]:
+    """Make the stored rules exactly ``rows`` (a rules file): validated whole (no two complexes
+    claiming the same addresses), all-or-nothing, idempotent — unchanged rules are kept as they
+    are, so the audit trail shows only what changed."""
+    from techvalley.core.validation import BadInput
+    from techvalley.registry.models import AddressRule
+    from techvalley.registry.rules import Rule
+
+    wanted: dict[tuple, dict] = {}
+    for r in rows:
+        rule = Rule(r["complex_id"], r["sigungu"], r["legal_dong"], r["address_contains"], r["sido"])
+        if rule.scope() in wanted and wanted[rule.scope()]["complex_id"] != r["complex_id"]:
+            raise BadInput(
+                f"같은 규칙이 두 산업단지에 있습니다: {_rule_text(rule)} / one rule in two complexes.", field="file"
+            )
+        wanted[rule.scope()] = r
+    _check_conflicts(
+        [
+            Rule(r["complex_id"], r["sigungu"], r["legal_dong"], r["address_contains"], r["sido"])
+            for r in wanted.values()
+        ]
+    )
+    counts = {"rules": len(wanted), "created": 0, "changed": 0, "removed": 0, "unchanged": 0}
+    with transaction.atomic():
+        stored = {
+            Rule(r.complex_id, r.sigungu, r.legal_dong, r.address_contains, r.sido).scope(): r
+            for r in AddressRule.objects.select_for_update().all()
+        }
+        for scope, rule in stored.items():
+            if scope not in wanted:
+                rule.delete()
+                counts["removed"] += 1
+        for scope, r in wanted.items():
+            rule = stored.get(scope)
+            if rule is None:
+                AddressRule.objects.create(**r)
+                counts["created"] += 1
+            elif (rule.complex_id, rule.note, rule.sido) != (r["complex_id"], r["note"], r["sido"]):
+                rule.complex_id, rule.note, rule.sido = r["complex_id"], r["note"], r["sido"]
+                rule.save()
+                counts["changed"] += 1
+            else:
+                counts["unchanged"] += 1
+        if dry_run:
+            transaction.set_rollback(True)
+    return counts
+
+
+def rules_rows() -> list[tuple]:
+    """The stored rules as the rows of a rules file (``RULE_COLUMNS``), by complex."""
+    from techvalley.registry.models import AddressRule
+
+    return list(
+        AddressRule.objects.order_by("complex__slug", "sigungu", "legal_dong", "address_contains").values_list(
+            "complex__slug", "complex__name", "sido", "sigungu", "legal_dong", "address_contains", "note"
+        )
+    )
+
+
+def load_rules(path: Path, *, dry_run: bool = False, add_complexes: bool = False) -> dict[str, int]:
+    """A rules file read, checked and made the stored rules, in one transaction (complexes it
+    adds with ``add_complexes`` are rolled back with the rest when anything is wrong)."""
+    with transaction.atomic():
+        counts = replace_rules(read_rules_file(path, add_complexes=add_complexes))
+        if dry_run:
+            transaction.set_rollback(True)
+    return counts
