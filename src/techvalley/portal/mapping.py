@@ -65,3 +65,61 @@ def svg_map(points: list[tuple[float, float, str, str]], outline: dict | None = 
         ),
         "note": outline.get("properties", {}).get("note", ""),
     }
+
+
+def svg_layers(layers: list[dict], outline: dict | None = None) -> dict:
+    """The map of several layers: each point a circle in its category's colour, inside a link to
+    its record, tagged with its layer and category so the page's toggles can hide it.
+
+    ``layers``: ``[{"layer": MapLayer, "points": [MapPoint], "on": bool, "legend": [{"key",
+    "colour", "on"}]}]``. Points of a layer or category switched off are drawn hidden (the
+    toggles show them again without a reload).
+    """
+    outline = outline if outline is not None else zone_outline()
+    rings = _rings(outline.get("geometry", {}))
+    xs = [p[0] for r in rings for p in r] + [pt.lon for la in layers for pt in la["points"]]
+    ys = [p[1] for r in rings for p in r] + [pt.lat for la in layers for pt in la["points"]]
+    if not xs:
+        return {"width": WIDTH, "height": 400, "paths": [], "points_svg": "", "note": ""}
+    min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
+    kx = math.cos(math.radians((min_y + max_y) / 2))
+    scale = (WIDTH - 20) / max((max_x - min_x) * kx, 1e-6)
+    height = int(max(max_y - min_y, 1e-6) * scale) + 20
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return round(10 + (lon - min_x) * kx * scale, 1), round(10 + (max_y - lat) * scale, 1)
+
+    paths = ["M" + " L".join(f"{x},{y}" for x, y in (project(*p[:2]) for p in ring)) + " Z" for ring in rings]
+    rows = []
+    for i, la in enumerate(layers):
+        colours = {c["key"]: c["colour"] for c in la["legend"]}
+        shown = {c["key"] for c in la["legend"] if c["on"]} if la["on"] else set()
+        radius = 3 if i == 0 else 5
+        for pt in la["points"]:
+            x, y = project(pt.lon, pt.lat)
+            title = f"{pt.label} — {pt.detail}" if pt.detail else pt.label
+            rows.append(
+                (
+                    pt.url or "#",
+                    la["layer"].key,
+                    pt.category,
+                    "" if pt.category in shown else " off",
+                    x,
+                    y,
+                    radius,
+                    colours.get(pt.category, "#888888"),
+                    title,
+                )
+            )
+    return {
+        "width": WIDTH,
+        "height": height,
+        "paths": paths,
+        "points_svg": format_html_join(
+            "",
+            '<a href="{}" data-layer="{}" data-cat="{}" class="pt{}"><circle cx="{}" cy="{}" r="{}" fill="{}">'
+            "<title>{}</title></circle></a>",
+            rows,
+        ),
+        "note": outline.get("properties", {}).get("note", ""),
+    }

@@ -236,3 +236,4 @@ def _demo(summary: dict, options: dict) -> dict:
 
 
 spine.demo_step(spine.DemoStep("registry", "registry, coordinates, estimates, people", _demo, order=10))
+from techvalley.registry import portal_parts  # noqa: E402, F401 — the transition record, open data and map layer

@@ -31,3 +31,13 @@ def as_of(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     return value or ""
+
+
+@register.filter
+def signal_value(value):
+    """A company signal's value in words: yes / no for facts, numbers as figures."""
+    from django.utils.translation import gettext
+
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return figure(value)
