@@ -12,4 +12,6 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("imports/", views.import_list, name="import_list"),
     path("structure/", views.structure, name="structure"),
+    path("complexes/", views.complexes, name="complexes"),
+    path("complexes/export.xlsx", views.complexes_export, name="complexes_export"),
 ]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -19,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techvalley.core import spine
+from techvalley.core.models import Complex
 from techvalley.core.scoping import viewer_for
 from techvalley.core.selectors import actor_label
-from techvalley.core.validation import BadInput, check_size, clean_text, page_param
+from techvalley.core.validation import BadInput, check_size, clean_text, page_param, year_param
 from techvalley.core.views import current_complex, render_page
 from techvalley.registry import exports, ksic, labels, permissions, selectors, services
 from techvalley.registry.forms import ImportForm, IndustryForm, ProfileForm
@@ -236,3 +238,80 @@ def structure(request):
         "as_of": selectors.registry_as_of(cx),
     }
     return render_page(request, "registry/structure.html", context)
+
+
+# --- the complexes side by side -------------------------------------------------------------------
+
+#: Complexes on a page of the comparison (a country has over 1,300).
+COMPARE_PAGE_SIZE = 50
+#: Bar chart geometry (SVG user units).
+CHART_WIDTH, CHART_BAR, CHART_LABEL = 640, 18, 220
+
+
+def _compare_year(request) -> int:
+    return year_param(request.GET.get("year"), default=timezone.localdate().year - 1)
+
+
+def complexes(request):
+    """Every complex of the installation side by side: public aggregates, a chart, Excel."""
+    from techvalley.registry import compare
+
+    viewer = viewer_for(request.user)
+    sort = compare.sort_param(request.GET.get("sort"))
+    year = _compare_year(request)
+    q = clean_text(request.GET.get("q", ""), "q", max_length=100).strip()
+    qs = Complex.objects.all()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(sigungu__icontains=q))
+    items = compare.rows(viewer, sort, qs)
+    page = Paginator(items, COMPARE_PAGE_SIZE).get_page(page_param(request.GET.get("page")))
+    compare.add_metrics(page.object_list, year)
+    top = max((r.companies for r in page.object_list), default=0) or 1
+    chart = [
+        {
+            "row": r,
+            "y": i * (CHART_BAR + 6),
+            "ty": i * (CHART_BAR + 6) + CHART_BAR - 5,
+            "high_w": round((CHART_WIDTH - CHART_LABEL - 60) * (r.high_tech_pct or 0) / 100, 1),
+            "companies_w": round((CHART_WIDTH - CHART_LABEL - 60) * r.companies / top, 1),
+        }
+        for i, r in enumerate(page.object_list)
+    ]
+    totals = {
+        "complexes": len(items),
+        "companies": sum(r.companies for r in items),
+        "high_tech": sum(r.high_tech for r in items),
+        "employees": sum(r.employees for r in items),
+    }
+    totals["high_tech_pct"] = round(100 * totals["high_tech"] / totals["companies"], 1) if totals["companies"] else None
+    context = {
+        "page": page,
+        "chart": chart,
+        "chart_width": CHART_WIDTH,
+        "chart_label": CHART_LABEL,
+        "chart_height": len(chart) * (CHART_BAR + 6),
+        "chart_bar": CHART_BAR,
+        "totals": totals,
+        "sort": sort,
+        "sorts": compare.SORTS,
+        "year": year,
+        "q": q,
+        "metrics": compare.metric_info(),
+        "intensity_source": ksic.intensity_source(get_language()),
+        "officer_of": viewer.officer_complex_ids,
+    }
+    return render_page(request, "registry/complexes.html", context)
+
+
+def complexes_export(request):
+    """The comparison of every complex as an Excel file (public aggregates)."""
+    from techvalley.registry import compare
+
+    viewer = viewer_for(request.user)
+    year = _compare_year(request)
+    items = compare.rows(viewer, compare.sort_param(request.GET.get("sort")))
+    compare.add_metrics(items, year)
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="complexes-{year}-{timezone.localdate():%Y%m%d}.xlsx"'
+    compare.write_xlsx(items, year, response)
+    return response
