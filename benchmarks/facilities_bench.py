@@ -100,39 +100,70 @@ def build(clients: int, resources: int):
     return cx, centre, rooms, tokens
 
 
-#: Django's WSGI handler in a threaded server (as ``techvalley serve`` runs it) with a listen
-#: backlog for 32 clients connecting at once, the database connection closed when each request's
-#: thread ends, and SO_REUSEPORT so several worker processes share the port (as gunicorn's
-#: workers would): one Python process is bound by its interpreter lock.
+#: Django's WSGI handler served the way a production WSGI server serves it: SO_REUSEPORT so
+#: several worker processes share the port (one Python process is bound by its interpreter lock),
+#: a listen backlog for 32 clients connecting at once, and either
+#:
+#: - ``pool`` (the default): a fixed pool of threads per process, each keeping its database
+#:   connection between requests (``CONN_MAX_AGE`` 60 s, as the settings give production) — what
+#:   gunicorn's threaded workers do;
+#: - ``threaded``: a thread per request that closes its connection when it ends (``techvalley
+#:   serve``, the development server) — every request opens a new database connection.
 SERVER = """
-import os, socket, socketserver, sys
+import os, queue, socket, socketserver, sys, threading
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "techvalley.settings")
 import django
 django.setup()
 from django.core.servers.basehttp import WSGIServer, run
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
-class Server(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+mode, threads = sys.argv[2], int(sys.argv[3])
+class Reuse(WSGIServer):
     request_queue_size = 256
     def server_bind(self):
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         super().server_bind()
+class Threaded(socketserver.ThreadingMixIn, Reuse):
+    daemon_threads = True
     def process_request_thread(self, request, client_address):
         try:
             super().process_request_thread(request, client_address)
         finally:
             connections.close_all()
-run("127.0.0.1", int(sys.argv[1]), get_wsgi_application(), threading=False, server_cls=Server)
+class Pool(Reuse):
+    def server_activate(self):
+        super().server_activate()
+        self.jobs = queue.Queue()
+        for _ in range(threads):
+            threading.Thread(target=self.work, daemon=True).start()
+    def process_request(self, request, client_address):
+        self.jobs.put((request, client_address))
+    def work(self):
+        while True:
+            request, client_address = self.jobs.get()
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+if mode == "pool":
+    connections.settings["default"]["CONN_MAX_AGE"] = 60
+server_cls = Pool if mode == "pool" else Threaded
+run("127.0.0.1", int(sys.argv[1]), get_wsgi_application(), threading=False, server_cls=server_cls)
 """
 
 
-def serve(port: int, workers: int) -> list[subprocess.Popen]:
+def serve(port: int, workers: int, mode: str = "pool", threads: int = 8) -> list[subprocess.Popen]:
     env = dict(os.environ, TECHVALLEY_DEBUG="0")
     log = open(Path(os.environ["TECHVALLEY_DATA_DIR"]) / "bench-server.log", "wb")  # noqa: SIM115 - the servers'
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT
+            [sys.executable, "-c", SERVER, str(port), mode, str(threads)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            cwd=ROOT,
         )
         for _ in range(workers)
     ]
@@ -309,18 +340,31 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--race-rounds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server processes")
+    parser.add_argument(
+        "--server",
+        choices=("pool", "threaded"),
+        default="pool",
+        help="pool: threads keeping their database connection (production); threaded: one per request",
+    )
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process (pool)")
+    parser.add_argument("--port", type=int, default=0, help="the servers' port (0: the first free one from 8200)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0, interactive=False)
     vendor = connection.vendor
     cx, centre, rooms, tokens = build(args.clients, args.resources)
     connection.close()
-    port = free_port()
-    servers = serve(port, args.workers)
+    port = args.port or free_port()
+    servers = serve(port, args.workers, args.server, args.threads)
     base = f"http://127.0.0.1:{port}"
     try:
         print(
-            f"== facilities on {vendor}: {args.clients} clients over HTTP ({args.workers} threaded Django server "
-            f"processes on port {port}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})"
+            f"== facilities on {vendor}: {args.clients} clients over HTTP ({args.workers} Django server processes, "
+            + (
+                f"{args.threads} threads each keeping its database connection"
+                if args.server == "pool"
+                else "a thread and a new database connection per request"
+            )
+            + f", on port {port}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})"
         )
         t = throughput(base, rooms, tokens, args.seconds)
         print(

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.http import Http404
 from django.utils import timezone
 
 from techvalley.core.models import Organisation
@@ -137,7 +138,7 @@ def tier_of(organisation: Organisation, resource: Resource) -> str:
         return Tier.OUTSIDE
     if organisation.kind != Organisation.Kind.COMPANY:
         return Tier.TENANT
-    found = getattr(organisation, "in_registry", None)  # annotated by _org_for
+    found = getattr(organisation, "in_registry", None)  # annotated by booking_facts
     if found is None:
         from techvalley.registry.models import Company
 
@@ -161,10 +162,82 @@ def strikes(organisation_id: int, centre_id: int, now: dt.datetime) -> int:
     )
 
 
+def _count(qs) -> Subquery:
+    """``SELECT COUNT(*) FROM … WHERE …`` as a scalar subquery (no GROUP BY)."""
+    return Subquery(
+        qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1], output_field=IntegerField()
+    )
+
+
+def booking_facts(resource_id: int, organisation_id: int, user, start: dt.datetime, now: dt.datetime) -> Resource:
+    """Everything the rules and the fee need about a request, in ONE query: the resource and its
+    centre, the booking organisation (kind, complex, name, in the complex's registry), the
+    closure that day, the user's qualification, the organisation's quotas used (day, month,
+    future), its strikes at the centre (90 days) and the resource's lapsed waitlist offers.
+
+    Returns the resource annotated with them (``Http404`` when there is none)."""
+    from techvalley.registry.models import Company
+
+    if not 0 < resource_id < 2**31:  # an id no row can have (and no integer overflow in SQL)
+        raise Http404("자원을 찾을 수 없습니다. / No such resource.")
+    day = local(start).date()
+    day_start = timezone.make_aware(dt.datetime.combine(day, dt.time()), timezone.get_default_timezone())
+    month_start = day_start.replace(day=1)
+    next_month = timezone.make_aware(
+        dt.datetime.combine((month_start + dt.timedelta(days=32)).replace(day=1), dt.time()),
+        timezone.get_default_timezone(),
+    )
+    org = Organisation.objects.filter(pk=organisation_id)
+    own_live_here = Booking.objects.filter(organisation_id=organisation_id, resource_id=OuterRef("pk"), status__in=LIVE)
+    user_id = getattr(user, "pk", None)
+    found = (
+        Resource.objects.select_related("centre")
+        .filter(pk=resource_id)
+        .annotate(
+            org_kind=Subquery(org.values("kind")[:1]),
+            org_complex_id=Subquery(org.values("complex_id")[:1]),
+            org_name=Subquery(org.values("name")[:1]),
+            in_registry=Exists(
+                Company.objects.filter(organisation_id=organisation_id, complex_id=OuterRef("complex_id"))
+            ),
+            closure_reason=Subquery(
+                Closure.objects.filter(centre_id=OuterRef("centre_id"), first_day__lte=day, last_day__gte=day)
+                .filter(Q(resource__isnull=True) | Q(resource_id=OuterRef("pk")))
+                .values("reason")[:1]
+            ),
+            qualified=Exists(Qualification.objects.filter(resource_id=OuterRef("pk"), user_id=user_id))
+            if user_id is not None
+            else Value(False),
+            used_day=_count(own_live_here.filter(start__gte=day_start, start__lt=day_start + dt.timedelta(days=1))),
+            used_month=_count(own_live_here.filter(start__gte=month_start, start__lt=next_month)),
+            used_future=_count(own_live_here.filter(start__gte=now)),
+            strikes=_count(
+                Booking.objects.filter(
+                    organisation_id=organisation_id,
+                    resource__centre_id=OuterRef("centre_id"),
+                    start__gte=now - STRIKE_WINDOW,
+                ).filter(Q(late_cancel=True) | Q(no_show=True))
+            ),
+            lapsed=_count(
+                Booking.objects.filter(resource_id=OuterRef("pk"), status=Status.OFFERED, offer_expires_at__lt=now)
+            ),
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404("자원을 찾을 수 없습니다. / No such resource.")
+    return found
+
+
 def check_rules(resource: Resource, organisation_id: int, user, start: dt.datetime, end: dt.datetime, now=None) -> dict:
     """Raise the first booking rule the request breaks (each with its own code); else return
-    what the organisation used (and ``lapsed``: waitlist offers of the resource to expire)."""
+    what the organisation used (and ``lapsed``: waitlist offers of the resource to expire).
+
+    ``resource`` may come from ``booking_facts`` (for this organisation, user, day and ``now``);
+    otherwise the facts are read here, in one query."""
     now = now or timezone.now()
+    if getattr(resource, "used_day", None) is None:
+        resource = booking_facts(resource.pk, organisation_id, user, start, now)
     s, e = local(start), local(end)
     minutes = (end - start).total_seconds() / 60
     if not resource.active:
@@ -219,55 +292,40 @@ def check_rules(resource: Resource, organisation_id: int, user, start: dt.dateti
         raise rule(
             "holiday", f"공휴일({holiday})에는 운영하지 않습니다.", f"closed on public holidays ({holiday}).", "start"
         )
-    closure = closure_on(resource, day)
-    if closure is not None:
-        raise rule("closed", f"휴관일입니다: {closure.reason}", f"closed that day: {closure.reason}", "start")
-    if resource.qualification_required and not (
-        user is not None and Qualification.objects.filter(resource=resource, user=user).exists()
-    ):
+    if resource.closure_reason is not None:
+        reason = resource.closure_reason
+        raise rule("closed", f"휴관일입니다: {reason}", f"closed that day: {reason}", "start")
+    if resource.qualification_required and not (user is not None and resource.qualified):
         raise rule(
             "not_qualified",
             "이 장비는 사용 교육을 받은 사람만 예약할 수 있습니다.",
             "only people trained on this equipment may book it.",
         )
-    day_start = timezone.make_aware(dt.datetime.combine(day, dt.time()), timezone.get_default_timezone())
-    month_start = day_start.replace(day=1)
-    next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
-    live_here = Q(resource=resource, status__in=LIVE)
-    # The quotas, the strikes and the resource's lapsed waitlist offers in one query.
-    own = Q(organisation_id=organisation_id)
-    lapsed = Q(resource=resource, status=Status.OFFERED, offer_expires_at__lt=now)
-    used = Booking.objects.filter(own | lapsed).aggregate(
-        day=Count("id", filter=own & live_here & Q(start__gte=day_start, start__lt=day_start + dt.timedelta(days=1))),
-        month=Count("id", filter=own & live_here & Q(start__gte=month_start, start__lt=next_month)),
-        future=Count("id", filter=own & live_here & Q(start__gte=now)),
-        strikes=Count(
-            "id",
-            filter=own
-            & Q(resource__centre_id=resource.centre_id, start__gte=now - STRIKE_WINDOW)
-            & (Q(late_cancel=True) | Q(no_show=True)),
-        ),
-        lapsed=Count("id", filter=lapsed),
-    )
-    if used["strikes"] >= resource.strike_limit:
+    if resource.strikes >= resource.strike_limit:
         raise rule(
             "too_many_strikes",
             f"최근 90일 늦은 취소·불참이 {resource.strike_limit}회에 이르러 새 예약이 제한됩니다.",
             f"{resource.strike_limit} late cancellations or no-shows in 90 days: new bookings are paused.",
         )
-    if used["day"] >= resource.max_per_day:
+    if resource.used_day >= resource.max_per_day:
         raise rule("quota_day", f"하루 {resource.max_per_day}건까지입니다.", f"at most {resource.max_per_day} a day.")
-    if used["month"] >= resource.max_per_month:
+    if resource.used_month >= resource.max_per_month:
         raise rule(
             "quota_month", f"한 달 {resource.max_per_month}건까지입니다.", f"at most {resource.max_per_month} a month."
         )
-    if used["future"] >= resource.max_future:
+    if resource.used_future >= resource.max_future:
         raise rule(
             "quota_future",
             f"앞으로의 예약은 {resource.max_future}건까지입니다.",
             f"at most {resource.max_future} future bookings.",
         )
-    return used
+    return {
+        "day": resource.used_day,
+        "month": resource.used_month,
+        "future": resource.used_future,
+        "strikes": resource.strikes,
+        "lapsed": resource.lapsed,
+    }
 
 
 # --- the guarantee ------------------------------------------------------------------------
@@ -285,11 +343,12 @@ def overlapping(resource_id: int, start: dt.datetime, end: dt.datetime):
 
 
 def _insert(booking: Booking) -> Booking:
-    """Check for an overlap and insert under the database's guarantee (see the module's text)."""
+    """Insert under the database's guarantee (see the module's text).
+
+    On PostgreSQL the INSERT alone: the exclusion constraint is the check, so no overlap query
+    repeats it. Elsewhere the check runs under the write lock BEGIN IMMEDIATE took."""
     try:
         with transaction.atomic():
-            # PostgreSQL's exclusion constraint refuses an overlap by itself; elsewhere the check
-            # runs under the write lock BEGIN IMMEDIATE took.
             if (
                 connection.vendor != "postgresql"
                 and overlapping(booking.resource_id, booking.start, booking.end).exists()
@@ -307,29 +366,26 @@ def _insert(booking: Booking) -> Booking:
 
 
 def _org_for(viewer, organisation_id: int | None, resource: Resource) -> Organisation:
+    """The booking organisation, checked against the viewer. ``resource`` comes from
+    ``booking_facts`` (the organisation's fields are annotated on it)."""
     if organisation_id is None:
         organisation_id = permissions.booking_org_id(viewer)
     if organisation_id is None:
         raise PermissionDenied("예약하려면 기관에 소속되어야 합니다. / Only members of an organisation book.")
     if organisation_id not in viewer.org_ids and not permissions.is_operator(viewer, resource.centre):
         raise PermissionDenied("소속 기관으로만 예약할 수 있습니다. / You book for your own organisation only.")
-    from techvalley.registry.models import Company
-
-    org = (
-        Organisation.objects.filter(pk=organisation_id)
-        .annotate(
-            in_registry=Exists(Company.objects.filter(organisation=OuterRef("pk"), complex_id=resource.complex_id))
-        )
-        .first()
-    )
-    if org is None:
+    if resource.org_kind is None:
         raise BadInput("organisation: 없는 기관입니다. / no such organisation.", field="organisation", status=422)
+    org = Organisation(
+        pk=organisation_id, kind=resource.org_kind, complex_id=resource.org_complex_id, name=resource.org_name
+    )
+    org.in_registry = resource.in_registry
     return org
 
 
 def book(
     user,
-    resource: Resource,
+    resource: Resource | int,
     start,
     end,
     purpose: str,
@@ -339,10 +395,15 @@ def book(
     series: str = "",
     now: dt.datetime | None = None,
 ) -> Booking:
-    """Book a resource for the user's organisation: the rules, then the slot under the guarantee.
+    """Book a resource (or a resource's id) for the user's organisation: the rules, then the slot
+    under the guarantee.
 
     Operators may override the rules (not the overlap) with a reason; their bookings need no
-    approval. Answers ``SlotTaken`` (409) when another live booking overlaps."""
+    approval. Answers ``SlotTaken`` (409) when another live booking overlaps.
+
+    Queries: one for the resource and every fact the rules need (``booking_facts``), then the
+    INSERT with its audit entry (and, on SQLite, the overlap check under the write lock), and
+    one INSERT of the notifications."""
     viewer = viewer_for(user)
     if not permissions.can_book(viewer, resource):
         raise PermissionDenied("예약하려면 기관에 소속되어야 합니다. / Only members of an organisation book.")
@@ -350,14 +411,18 @@ def book(
     start, end = parse_time(start, "start"), parse_time(end, "end")
     purpose = clean_text(purpose, "purpose", max_length=300, required=True)
     override_reason = clean_text(override_reason, "override_reason", max_length=300)
-    org = _org_for(viewer, organisation_id, resource)
+    wanted = organisation_id if organisation_id is not None else permissions.booking_org_id(viewer)
+    if wanted is None:
+        raise PermissionDenied("예약하려면 기관에 소속되어야 합니다. / Only members of an organisation book.")
+    resource = booking_facts(resource if isinstance(resource, int) else resource.pk, wanted, user, start, now)
+    org = _org_for(viewer, wanted, resource)
     operator = permissions.can_override(viewer, resource)
     if override_reason and not operator:
         raise PermissionDenied("규칙 예외는 운영자만 둘 수 있습니다. / Only operators override the rules.")
     if end <= start:
         raise rule("bad_range", "끝나는 시간이 시작 시간보다 뒤여야 합니다.", "end must be after start.", "end")
-    used = check_rules(resource, org.pk, user, start, end, now) if not override_reason else {"lapsed": 1}
-    if used["lapsed"]:
+    lapsed = resource.lapsed if override_reason else check_rules(resource, org.pk, user, start, end, now)["lapsed"]
+    if lapsed:
         expire_offers(now, resource=resource)
     tier = tier_of(org, resource)
     booking = Booking(
@@ -400,22 +465,31 @@ def book_series(user, resource: Resource, start, end, purpose: str, *, weeks: in
 
 
 def _notify_booking(booking: Booking) -> None:
+    """The booker's confirmation and, when it awaits approval, the centre's request: one INSERT."""
     user = booking.booked_by
+    centre = booking.resource.centre
     when = f"{local(booking.start):%Y-%m-%d %H:%M}–{local(booking.end):%H:%M}"
+    messages = []
     if user is not None and user.email:
-        notify(
-            booking.complex_id,
-            user.email,
-            f"[{booking.resource.centre}] {booking.get_status_display()}: {booking.resource} {when}",
-            f"{booking.resource} · {when}\n{booking.purpose}\n상태 / status: {booking.get_status_display()}",
+        messages.append(
+            _message(
+                booking.complex_id,
+                user.email,
+                f"[{centre}] {booking.get_status_display()}: {booking.resource} {when}",
+                f"{booking.resource} · {when}\n{booking.purpose}\n상태 / status: {booking.get_status_display()}",
+            )
         )
-    if booking.status == Status.PENDING and booking.resource.centre.email:
-        notify(
-            booking.complex_id,
-            booking.resource.centre.email,
-            f"[승인 요청 / approval] {booking.resource} {when}",
-            f"{booking.organisation} · {booking.purpose}",
+    if booking.status == Status.PENDING and centre.email:
+        messages.append(
+            _message(
+                booking.complex_id,
+                centre.email,
+                f"[승인 요청 / approval] {booking.resource} {when}",
+                f"{booking.organisation} · {booking.purpose}",
+            )
         )
+    if messages:
+        OutboxMessage.objects.bulk_create(messages)
 
 
 def cancel(user, booking: Booking, now: dt.datetime | None = None) -> Booking:
@@ -490,7 +564,11 @@ def join_waitlist(user, resource: Resource, start, end, purpose: str, now=None) 
     now = now or timezone.now()
     start, end = parse_time(start, "start"), parse_time(end, "end")
     purpose = clean_text(purpose, "purpose", max_length=300, required=True)
-    org = _org_for(viewer, None, resource)
+    wanted = permissions.booking_org_id(viewer)
+    if wanted is None:
+        raise PermissionDenied("예약하려면 기관에 소속되어야 합니다. / Only members of an organisation book.")
+    resource = booking_facts(resource.pk, wanted, user, start, now)
+    org = _org_for(viewer, wanted, resource)
     check_rules(resource, org.pk, user, start, end, now)
     if not overlapping(resource.pk, start, end).exists():
         raise BadInput(
@@ -644,8 +722,14 @@ def issue_invoices(user, centre: Centre, month: dt.date) -> list[Invoice]:
 # --- outbox -----------------------------------------------------------------------------------
 
 
+def _message(complex_id, to: str, subject: str, body: str) -> OutboxMessage:
+    return OutboxMessage(complex_id=complex_id, to=to, subject=subject[:200], body=body)
+
+
 def notify(complex_id, to: str, subject: str, body: str) -> OutboxMessage:
-    return OutboxMessage.objects.create(complex_id=complex_id, to=to, subject=subject[:200], body=body)
+    msg = _message(complex_id, to, subject, body)
+    msg.save()
+    return msg
 
 
 def mail_connection():
