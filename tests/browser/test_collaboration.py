@@ -94,3 +94,45 @@ def test_anyone_matches_a_need_and_sees_refusals_apart(page, live_server, demo):
     assert "예시" in page.content()
     shot(page, "collaboration-catalogue")
     assert page.external_requests == []
+
+
+def test_officer_records_a_programme_budget_kpi_and_partner(page, live_server, demo):
+    login(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/collaboration/programmes/")
+    with page.expect_navigation():
+        page.click("text=새 공동사업")
+    page.fill("input[name=title]", "부산 스마트 제조 인력양성 사업")
+    page.fill("input[name=funder]", "부산광역시")
+    page.fill("input[name=starts_on]", "2026-03-01")
+    page.fill("input[name=ends_on]", "2025-12-31")
+    with page.expect_navigation():
+        page.click("main form button")
+    assert "사업 종료일이 시작일보다 앞섭니다" in page.content()  # the service's message, on the form
+    page.fill("input[name=ends_on]", "2028-02-29")
+    with page.expect_navigation():
+        page.click("main form button")
+    page.wait_for_url(re.compile(r"/collaboration/programmes/\d+/"))
+    page.click("#budget summary")
+    page.select_option("#budget-add select[name=source]", "city")
+    page.fill("#budget-add input[name=year]", "2026")
+    page.fill("#budget-add input[name=amount_krw]", "3억 5천만")
+    page.fill("#budget-add input[name=executed_krw]", "1억")
+    with page.expect_navigation():
+        page.click("#budget-add button")
+    assert "350,000,000" in page.locator("#budget").inner_text()
+    page.click("#kpis summary")
+    page.fill("#kpi-add input[name=name]", "재직자 교육 이수")
+    page.fill("#kpi-add input[name=unit]", "명")
+    page.fill("#kpi-add input[name=target]", "200")
+    page.fill("#kpi-add input[name=result]", "50")
+    with page.expect_navigation():
+        page.click("#kpi-add button")
+    row = page.locator("#kpis tr", has_text="재직자 교육 이수").inner_text()
+    assert "200" in row and "50" in row and "25" in row
+    page.click("text=참여 기관 추가")
+    page.fill("#participant-add input[name=name]", "동아대학교")
+    with page.expect_navigation():
+        page.click("#participant-add button")
+    assert "동아대학교" in page.locator("#participants").inner_text()
+    shot(page, "collaboration-programme-edit")
+    assert page.external_requests == []

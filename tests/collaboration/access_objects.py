@@ -27,6 +27,12 @@ def build(world) -> dict:
     programme = services.record_programme(
         cx, title=f"공동사업 {XSS}", funder="교육부", budget=[("national", 2024, 1000)], kpis=[("교육", "명", 10, 5)]
     )
+    hidden_programme = services.record_programme(cx, title=f"비공개 사업 {XSS}", funder="부산시")
+    hidden_programme.is_public = False
+    hidden_programme.save()
+    line = programme.budget.get()
+    kpi = programme.kpis.get()
+    partner = services.add_participant(programme, f"동아대 {XSS}", "university")
     expert = Expert.objects.create(
         complex=cx,
         ref="ACC-PUBLIC",
@@ -45,6 +51,11 @@ def build(world) -> dict:
         "private_agreement": {s: {"pk": private.pk, "agreement_id": private.pk} for s in "ab"},
         "follow_up": {s: {"pk": follow_up.pk, "follow_up_id": follow_up.pk} for s in "ab"},
         "programme": {s: {"pk": programme.pk} for s in "ab"},
+        "private_programme": {s: {"pk": hidden_programme.pk} for s in "ab"},
+        "budget_line": {s: {"pk": line.pk} for s in "ab"},
+        "kpi": {s: {"pk": kpi.pk} for s in "ab"},
+        "participant": {s: {"pk": programme.pk, "partner_pk": partner.pk} for s in "ab"},
+        "partner": {s: {"pk": partner.pk} for s in "ab"},
         "expert": {s: {"pk": expert.pk} for s in "ab"},
         "private_expert": {s: {"pk": hidden.pk} for s in "ab"},
         "support": {s: {"pk": support.pk} for s in "ab"},

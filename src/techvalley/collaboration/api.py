@@ -383,6 +383,9 @@ class NeedOut(Schema):
     title: str
     text: str
     status: str
+    urgency: str
+    budget_krw: int | None
+    needed_by: dt.date | None
     created_at: dt.datetime
 
 
@@ -391,6 +394,9 @@ class NeedIn(Schema):
     kind: str
     title: str = Field(..., max_length=200)
     text: str = Field(..., max_length=10_000)
+    urgency: str = "normal"
+    budget_krw: int | None = Field(None, ge=0, le=10**15)
+    needed_by: dt.date | None = None
 
 
 @router.get("/needs", response=list[NeedOut])
@@ -421,7 +427,14 @@ def create_need(request, body: NeedIn):
     if not permissions.can_enter_needs(v, company):
         raise HttpError(403, "권한이 없습니다. / Not allowed.")
     need = services.record_need(
-        company, kind=body.kind, title=body.title, text=body.text, by_officer=permissions.is_officer(v, company.complex)
+        company,
+        kind=body.kind,
+        title=body.title,
+        text=body.text,
+        by_officer=permissions.is_officer(v, company.complex),
+        urgency=body.urgency,
+        budget_krw=body.budget_krw,
+        needed_by=body.needed_by,
     )
     return Status(201, need)
 

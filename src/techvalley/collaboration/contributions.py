@@ -76,7 +76,10 @@ COMPANY_USERS = OFFICERS | {"member", "manager"}
 AGREEMENT_FORM = {"title": "협약", "signed_on": "2025-01-02", "parties": "사하구 | government\n동아대학교 | university"}
 FOLLOW_UP_FORM = {"action": "회의", "owner": "담당", "due_on": "2026-01-31"}
 SUPPORT_FORM = {"ref": "ACCESS-NEW", "title": "지원사업", "eligibility": '{"employees_max": 49}'}
-NEED_FORM = {"kind": "technology", "title": "도금", "text": "도금 공정 개선"}
+NEED_FORM = {"kind": "technology", "title": "도금", "text": "도금 공정 개선", "urgency": "high"}
+PROGRAMME_FORM = {"title": "공동사업 수정", "funder": "교육부", "status": "selected", "is_public": "on"}
+BUDGET_FORM = {"source": "city", "year": "2025", "amount_krw": "3억 5천만", "executed_krw": "1억"}
+KPI_FORM = {"name": "취업자", "unit": "명", "target": "30", "result": "12"}
 NEED_JSON = {"kind": "technology", "title": "도금", "text": "도금 공정 개선"}
 
 
@@ -110,6 +113,39 @@ spine.access(
         Access("collaboration:follow_up_status", OFFICERS, obj="follow_up", method="POST", body={"status": "done"}),
         Access("collaboration:programme_list", ANYONE),
         Access("collaboration:programme_detail", ANYONE, obj="programme"),
+        Access("collaboration:programme_detail", OFFICERS, obj="private_programme"),
+        Access("collaboration:programme_new", OFFICERS),
+        Access("collaboration:programme_new", OFFICERS, method="POST", body=PROGRAMME_FORM),
+        Access("collaboration:programme_edit", OFFICERS, obj="programme"),
+        Access("collaboration:programme_edit", OFFICERS, obj="programme", method="POST", body=PROGRAMME_FORM),
+        Access("collaboration:budget_add", OFFICERS, obj="programme"),
+        Access("collaboration:budget_add", OFFICERS, obj="programme", method="POST", body=BUDGET_FORM),
+        Access("collaboration:budget_edit", OFFICERS, obj="budget_line"),
+        Access("collaboration:budget_edit", OFFICERS, obj="budget_line", method="POST", body=BUDGET_FORM),
+        Access("collaboration:budget_delete", OFFICERS, obj="budget_line", method="POST"),
+        Access("collaboration:kpi_add", OFFICERS, obj="programme"),
+        Access("collaboration:kpi_add", OFFICERS, obj="programme", method="POST", body=KPI_FORM),
+        Access("collaboration:kpi_edit", OFFICERS, obj="kpi"),
+        Access("collaboration:kpi_edit", OFFICERS, obj="kpi", method="POST", body=KPI_FORM),
+        Access("collaboration:kpi_delete", OFFICERS, obj="kpi", method="POST"),
+        Access("collaboration:participant_add", OFFICERS, obj="programme"),
+        Access(
+            "collaboration:participant_add",
+            OFFICERS,
+            obj="programme",
+            method="POST",
+            body={"name": "동아대학교", "kind": "university"},
+        ),
+        Access("collaboration:participant_remove", OFFICERS, obj="participant", method="POST"),
+        Access("collaboration:partner_list", OFFICERS),
+        Access("collaboration:partner_edit", OFFICERS, obj="partner"),
+        Access(
+            "collaboration:partner_edit",
+            OFFICERS,
+            obj="partner",
+            method="POST",
+            body={"name": "동아대학교 산학협력단", "kind": "university"},
+        ),
         Access("collaboration:catalogue_list", ANYONE),
         Access("collaboration:catalogue_detail", ANYONE, obj="support"),
         Access("collaboration:catalogue_export_json", ANYONE),

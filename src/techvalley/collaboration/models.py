@@ -223,6 +223,7 @@ class BudgetLine(models.Model):
     source = models.CharField(_("source of funds"), max_length=20, choices=BudgetSource.choices)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     amount_krw = models.PositiveBigIntegerField(_("amount (KRW)"))
+    executed_krw = models.PositiveBigIntegerField(_("spent so far (KRW)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("budget line")
@@ -338,6 +339,12 @@ class NeedKind(models.TextChoices):
     MARKET = "market", _("Markets (판로)")
 
 
+class NeedUrgency(models.TextChoices):
+    LOW = "low", _("Can wait")
+    NORMAL = "normal", _("Within months")
+    HIGH = "high", _("Urgent")
+
+
 class NeedStatus(models.TextChoices):
     OPEN = "open", _("Open")
     IN_PROGRESS = "in_progress", _("Being worked on")
@@ -355,6 +362,9 @@ class Need(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("description"))
     status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default="open")
+    urgency = models.CharField(_("urgency"), max_length=10, choices=NeedUrgency.choices, default="normal")
+    budget_krw = models.PositiveBigIntegerField(_("budget the company can put in (KRW)"), null=True, blank=True)
+    needed_by = models.DateField(_("wanted by"), null=True, blank=True)
     entered_by_officer = models.BooleanField(_("entered by an officer after a visit"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

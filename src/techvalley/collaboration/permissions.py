@@ -34,9 +34,16 @@ def can_view_programme(viewer: Viewer, programme) -> bool:
 
 
 def can_see_all_expertise(viewer: Viewer, complex) -> bool:
-    """Entries without a public profile: members of the complex's organisations and officers."""
+    """Entries without a public profile: members of the complex's organisations and its officers
+    (an organisation of another complex does not count)."""
     cid = complex.pk if hasattr(complex, "pk") else complex
-    return is_officer(viewer, cid) or bool(viewer.org_ids)
+    if is_officer(viewer, cid):
+        return True
+    if not viewer.org_ids:
+        return False
+    from techvalley.core.models import Organisation
+
+    return Organisation.objects.filter(pk__in=viewer.org_ids, complex_id=cid).exists()
 
 
 def can_view_expert(viewer: Viewer, expert) -> bool:
@@ -73,6 +80,11 @@ def own_company(viewer: Viewer, complex=None):
 def can_open_needs(viewer: Viewer) -> bool:
     """The "Needs" menu: officers (every company's), company users with a registry entry (their own)."""
     return viewer.is_officer or own_company(viewer) is not None
+
+
+def can_open_needs_in(viewer: Viewer, complex) -> bool:
+    """The needs of this complex: its officers (all), its companies' people (their own)."""
+    return is_officer(viewer, complex) or own_company(viewer, complex) is not None
 
 
 def can_open_cooperation(viewer: Viewer) -> bool:

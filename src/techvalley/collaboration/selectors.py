@@ -23,6 +23,7 @@ from techvalley.collaboration.models import (
     FollowUp,
     FollowUpStatus,
     Need,
+    Partner,
     Programme,
     SupportProgramme,
 )
@@ -88,6 +89,20 @@ def programme(viewer: Viewer, pk: int) -> Programme:
     if found is None or not permissions.can_view_programme(viewer, found):
         raise Http404
     return found
+
+
+def partners(viewer: Viewer, cx: Complex) -> QuerySet[Partner]:
+    """The complex's partners with how many agreements and programmes each is in (officers)."""
+    if not permissions.can_manage_cooperation(viewer, cx):
+        raise PermissionDenied(_("District officers only."))
+    return (
+        Partner.objects.filter(complex=cx)
+        .annotate(
+            agreement_count=Count("agreement_parties", distinct=True),
+            programme_count=Count("programmes", distinct=True),
+        )
+        .order_by("name")
+    )
 
 
 # --- expertise and catalogue --------------------------------------------------------------

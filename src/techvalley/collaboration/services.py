@@ -35,17 +35,27 @@ from techvalley.collaboration.models import (
     Need,
     NeedKind,
     NeedStatus,
+    NeedUrgency,
     Outcome,
     OutcomeKind,
     Partner,
     PartnerKind,
     Programme,
+    ProgrammeStatus,
     Stage,
     SupportProgramme,
 )
 from techvalley.core import audit
 from techvalley.core.models import Complex
-from techvalley.core.validation import BadInput, check_size, clean_text, has_control_chars, safe_row
+from techvalley.core.validation import (
+    BadInput,
+    check_size,
+    clean_text,
+    has_control_chars,
+    int_param,
+    safe_row,
+    year_param,
+)
 from techvalley.registry.models import Company
 
 MAX_IMPORT_BYTES = 50_000_000
@@ -642,6 +652,7 @@ def record_programme(
 
 
 def set_budget_line(programme: Programme, source: str, year: int | None, amount) -> BudgetLine:
+    """The programme's budget from one source in one year (replaced if it exists): seeding, the demo."""
     if source not in BudgetSource.values:
         raise BadInput(
             "source: 국비/시비/구비/민자 (national/city/district/private) 중 하나. / unknown source.", field="source"
@@ -666,6 +677,180 @@ def set_kpi(programme: Programme, *, name: str, unit: str = "", target, result=N
     return kpi
 
 
+def _flag(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "on", "yes", "예")
+    return bool(value)
+
+
+@transaction.atomic
+def save_programme(cx: Complex, values: Mapping, instance: Programme | None = None) -> Programme:
+    """Create or change a joint programme from an officer's form: every field checked, the title
+    unique in the complex (409), the period in order, the agreement of the same complex."""
+    title = clean_text(values.get("title"), "title", max_length=300, required=True).strip()
+    if not title:
+        raise BadInput("사업명이 필요합니다. / a title is required.", field="title")
+    starts_on = parse_date(values.get("starts_on"), "starts_on")
+    ends_on = parse_date(values.get("ends_on"), "ends_on")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise BadInput("사업 종료일이 시작일보다 앞섭니다. / the programme ends before it starts.", field="ends_on")
+    status = values.get("status") or ProgrammeStatus.SELECTED
+    if status not in ProgrammeStatus.values:
+        raise BadInput(f"status: 알 수 없는 상태 '{str(status)[:30]}'. / unknown status.", field="status")
+    agreement = values.get("agreement")
+    if agreement is not None and not isinstance(agreement, Agreement):
+        agreement_id = int_param(agreement, "agreement", lo=1)
+        agreement = Agreement.objects.filter(pk=agreement_id).first() if agreement_id else None
+        if agreement_id and agreement is None:
+            raise BadInput("협약을 찾을 수 없습니다. / no such agreement.", field="agreement")
+    if agreement is not None and agreement.complex_id != cx.pk:
+        raise BadInput("다른 산업단지의 협약입니다. / the agreement belongs to another complex.", field="agreement")
+    clash = Programme.objects.filter(complex=cx, title=title)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise BadInput(
+            f"같은 이름의 사업 '{title[:60]}'이(가) 이미 있습니다. / a programme of that title exists.",
+            field="title",
+            code="conflict",
+            status=409,
+        )
+    obj = instance or Programme(complex=cx)
+    obj.title = title
+    obj.funder = clean_text(values.get("funder") or "", "funder", max_length=200).strip()
+    obj.starts_on, obj.ends_on, obj.status, obj.agreement = starts_on, ends_on, status, agreement
+    obj.description = clean_text(values.get("description") or "", "description", max_length=20_000).strip()
+    obj.source = clean_text(values.get("source") or "", "source", max_length=300).strip()
+    obj.is_public = _flag(values.get("is_public", True))
+    obj.estimated = _flag(values.get("estimated", False))
+    obj.save()
+    return obj
+
+
+def save_budget_line(programme: Programme, values: Mapping, instance: BudgetLine | None = None) -> BudgetLine:
+    """Add or change one budget line (source, year, amount, spent so far) of a programme.
+
+    One line per source and year (409 otherwise); the amount is won, written as digits or in
+    Korean units ("3억 5천만"); spent may not exceed the amount."""
+    source = values.get("source") or ""
+    if source not in BudgetSource.values:
+        raise BadInput(
+            "재원은 국비/시비/구비/민자 중 하나여야 합니다. / source: national, city, district or private.",
+            field="source",
+        )
+    year = year_param(values.get("year"), "year") if values.get("year") not in (None, "") else None
+    amount = values.get("amount_krw")
+    if amount in (None, ""):
+        raise BadInput("금액이 필요합니다. / an amount is required.", field="amount_krw")
+    amount = _amount(amount, "amount_krw")
+    executed = values.get("executed_krw")
+    executed = None if executed in (None, "") else _amount(executed, "executed_krw")
+    if executed is not None and executed > amount:
+        raise BadInput(
+            f"집행액({executed:,}원)이 예산({amount:,}원)보다 큽니다. / spent more than the budget.",
+            field="executed_krw",
+        )
+    clash = BudgetLine.objects.filter(programme=programme, source=source, year=year)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        label = dict(BudgetSource.choices)[source]
+        raise BadInput(
+            f"{year or '연도 없음'} {label} 예산이 이미 있습니다: 그 줄을 고치세요. / that source and year has a line.",
+            field="source",
+            code="conflict",
+            status=409,
+        )
+    line = instance or BudgetLine(programme=programme)
+    line.source, line.year, line.amount_krw, line.executed_krw = source, year, amount, executed
+    line.save()
+    return line
+
+
+def delete_budget_line(line: BudgetLine) -> None:
+    line.delete()
+
+
+def save_kpi(programme: Programme, values: Mapping, instance: Kpi | None = None) -> Kpi:
+    """Add or change a KPI: its name (unique in the programme), unit, target and result so far."""
+    name = clean_text(values.get("name"), "name", max_length=200, required=True).strip()
+    if not name:
+        raise BadInput("지표명이 필요합니다. / a name is required.", field="name")
+    if values.get("target") in (None, ""):
+        raise BadInput("목표값이 필요합니다. / a target is required.", field="target")
+    target = _decimal(values.get("target"), "target")
+    result = values.get("result")
+    result = None if result in (None, "") else _decimal(result, "result")
+    for key, number in (("target", target), ("result", result)):
+        if number is not None and (number < 0 or number.as_tuple().exponent < -2):
+            raise BadInput(f"{key}: 0 이상, 소수 둘째 자리까지 / zero or more, at most two decimals.", field=key)
+    clash = Kpi.objects.filter(programme=programme, name=name)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise BadInput(
+            f"지표 '{name[:60]}'이(가) 이미 있습니다. / that indicator exists.",
+            field="name",
+            code="conflict",
+            status=409,
+        )
+    kpi = instance or Kpi(programme=programme)
+    kpi.name, kpi.target, kpi.result = name, target, result
+    kpi.unit = clean_text(values.get("unit") or "", "unit", max_length=30).strip()
+    kpi.save()
+    return kpi
+
+
+def delete_kpi(kpi: Kpi) -> None:
+    kpi.delete()
+
+
+def _audit_participants(programme: Programme, before: list[str]) -> None:
+    after = sorted(programme.participants.values_list("name", flat=True))
+    if after != before:
+        audit.record_bulk([audit.entry(programme, "update", {"participants": [before, after]})])
+
+
+@transaction.atomic
+def add_participant(programme: Programme, name: str, kind: str = PartnerKind.OTHER) -> Partner:
+    """A partner (found by name in the complex, or new) takes part in the programme (audited)."""
+    if not isinstance(name, str) or not name.strip():
+        raise BadInput("참여기관 이름이 필요합니다. / a partner's name is required.", field="name")
+    before = sorted(programme.participants.values_list("name", flat=True))
+    found = partner(programme.complex, name, kind or PartnerKind.OTHER)
+    programme.participants.add(found)
+    _audit_participants(programme, before)
+    return found
+
+
+@transaction.atomic
+def remove_participant(programme: Programme, partner_obj: Partner) -> None:
+    before = sorted(programme.participants.values_list("name", flat=True))
+    programme.participants.remove(partner_obj)
+    _audit_participants(programme, before)
+
+
+def save_partner(partner_obj: Partner, values: Mapping) -> Partner:
+    """Change a partner's name, kind or note (the name stays unique in the complex)."""
+    name = clean_text(values.get("name"), "name", max_length=200, required=True).strip()
+    if not name:
+        raise BadInput("이름이 필요합니다. / a name is required.", field="name")
+    kind = values.get("kind") or ""
+    if kind not in PartnerKind.values:
+        raise BadInput(f"kind: 알 수 없는 종류 '{str(kind)[:30]}'. / unknown kind.", field="kind")
+    if Partner.objects.filter(complex_id=partner_obj.complex_id, name=name).exclude(pk=partner_obj.pk).exists():
+        raise BadInput(
+            f"'{name[:60]}'은(는) 이미 있는 협력기관입니다. / that partner exists.",
+            field="name",
+            code="conflict",
+            status=409,
+        )
+    partner_obj.name, partner_obj.kind = name, kind
+    partner_obj.note = clean_text(values.get("note") or "", "note", max_length=5000).strip()
+    partner_obj.save()
+    return partner_obj
+
+
 def budget_by_source(programme: Programme) -> dict[str, int]:
     totals = {s: 0 for s in BudgetSource.values}
     for line in programme.budget.all():
@@ -676,9 +861,29 @@ def budget_by_source(programme: Programme) -> dict[str, int]:
 # --- needs and the pipeline -----------------------------------------------------------------
 
 
-def record_need(company: Company, *, kind: str, title: str, text: str, by_officer: bool = False) -> Need:
+def _need_structured(values: Mapping) -> dict:
+    """The structured fields of a need: urgency, the budget the company can put in, wanted by."""
+    out = {}
+    if "urgency" in values:
+        urgency = values["urgency"] or NeedUrgency.NORMAL
+        if urgency not in NeedUrgency.values:
+            raise BadInput(f"urgency: 알 수 없는 긴급도 '{str(urgency)[:30]}'. / unknown urgency.", field="urgency")
+        out["urgency"] = urgency
+    if "budget_krw" in values:
+        budget = values["budget_krw"]
+        out["budget_krw"] = None if budget in (None, "") else _amount(budget, "budget_krw")
+    if "needed_by" in values:
+        out["needed_by"] = parse_date(values["needed_by"], "needed_by")
+    return out
+
+
+def record_need(company: Company, *, kind: str, title: str, text: str, by_officer: bool = False, **structured) -> Need:
+    """A company's need in its own words, with optional ``urgency``, ``budget_krw``, ``needed_by``."""
     if kind not in NeedKind.values:
         raise BadInput(f"kind: 알 수 없는 종류 '{str(kind)[:30]}'. / unknown kind.", field="kind")
+    unknown = set(structured) - {"urgency", "budget_krw", "needed_by"}
+    if unknown:
+        raise BadInput(f"{sorted(unknown)[0]}: 알 수 없는 항목. / unknown field.", field=sorted(unknown)[0])
     return Need.objects.create(
         complex_id=company.complex_id,
         company=company,
@@ -686,6 +891,7 @@ def record_need(company: Company, *, kind: str, title: str, text: str, by_office
         title=clean_text(title, "title", max_length=200, required=True).strip(),
         text=clean_text(text, "text", max_length=10_000, required=True).strip(),
         entered_by_officer=by_officer,
+        **_need_structured(structured),
     )
 
 
@@ -701,6 +907,8 @@ def update_need(need: Need, **values) -> Need:
         if values["status"] not in NeedStatus.values:
             raise BadInput("status: 알 수 없는 상태. / unknown status.", field="status")
         need.status = values["status"]
+    for key, value in _need_structured(values).items():
+        setattr(need, key, value)
     need.save()
     return need
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from techvalley.collaboration import views
+from techvalley.collaboration import programme_views, views
 
 app_name = "collaboration"
 urlpatterns = [
@@ -13,7 +13,23 @@ urlpatterns = [
     path("agreements/<int:pk>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("follow-ups/<int:pk>/status/", views.follow_up_status, name="follow_up_status"),
     path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/new/", programme_views.programme_new, name="programme_new"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/edit/", programme_views.programme_edit, name="programme_edit"),
+    path("programmes/<int:pk>/budget/", programme_views.budget_add, name="budget_add"),
+    path("budget-lines/<int:pk>/edit/", programme_views.budget_edit, name="budget_edit"),
+    path("budget-lines/<int:pk>/delete/", programme_views.budget_delete, name="budget_delete"),
+    path("programmes/<int:pk>/kpis/", programme_views.kpi_add, name="kpi_add"),
+    path("kpis/<int:pk>/edit/", programme_views.kpi_edit, name="kpi_edit"),
+    path("kpis/<int:pk>/delete/", programme_views.kpi_delete, name="kpi_delete"),
+    path("programmes/<int:pk>/participants/", programme_views.participant_add, name="participant_add"),
+    path(
+        "programmes/<int:pk>/participants/<int:partner_pk>/remove/",
+        programme_views.participant_remove,
+        name="participant_remove",
+    ),
+    path("partners/", programme_views.partner_list, name="partner_list"),
+    path("partners/<int:pk>/edit/", programme_views.partner_edit, name="partner_edit"),
     path("catalogue/", views.catalogue_list, name="catalogue_list"),
     path("catalogue/new/", views.catalogue_new, name="catalogue_new"),
     path("catalogue/import/", views.catalogue_import, name="catalogue_import"),

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from techvalley.collaboration import eligibility, permissions, selectors, services
+from techvalley.collaboration.forms import NeedForm, show_error
 from techvalley.collaboration.models import (
     FollowUpStatus,
-    NeedKind,
     OutcomeKind,
     PartnerKind,
     Stage,
@@ -62,7 +62,7 @@ def index(request):
         "expert_count": selectors.experts(viewer, cx).count(),
         "overdue": list(selectors.overdue_follow_ups(viewer, cx, today)[:10]),
         "own_company": permissions.own_company(viewer, cx),
-        "can_open_needs": permissions.can_open_needs(viewer),
+        "can_open_needs": permissions.can_open_needs_in(viewer, cx),
         "is_officer": permissions.is_officer(viewer, cx),
         "today": today,
     }
@@ -253,21 +253,32 @@ def programme_list(request):
     ]
     for r in rows:
         r["total"] = sum(r["budget"].values())
-    return render_page(request, "collaboration/programme_list.html", {"complex": cx, "rows": rows})
+    context = {"complex": cx, "rows": rows, "can_manage": permissions.can_manage_cooperation(viewer, cx)}
+    return render_page(request, "collaboration/programme_list.html", context)
 
 
 def programme_detail(request, pk: int):
+    from techvalley.collaboration.forms import BudgetLineForm, KpiForm, ParticipantForm
+
     viewer = viewer_for(request.user)
     programme = selectors.programme(viewer, pk)
     budget = services.budget_by_source(programme)
+    lines = list(programme.budget.all())
+    can_manage = permissions.can_manage_cooperation(viewer, programme.complex_id)
+    executed = [line.executed_krw for line in lines if line.executed_krw is not None]
     context = {
         "programme": programme,
         "budget": [(label, budget[key]) for key, label in services.BudgetSource.choices],
-        "budget_lines": programme.budget.all(),
+        "budget_lines": lines,
         "total": sum(budget.values()),
+        "executed": sum(executed) if executed else None,
         "kpis": programme.kpis.all(),
         "participants": programme.participants.all(),
         "active": programme.is_active(dt.date.today()),
+        "can_manage": can_manage,
+        "budget_form": BudgetLineForm(auto_id="budget_%s") if can_manage else None,
+        "kpi_form": KpiForm(auto_id="kpi_%s") if can_manage else None,
+        "participant_form": ParticipantForm(auto_id="participant_%s") if can_manage else None,
     }
     return render_page(request, "collaboration/programme_detail.html", context)
 
@@ -482,7 +493,7 @@ def match(request):
 def need_list(request):
     cx = current_complex(request)
     viewer = viewer_for(request.user)
-    if not permissions.can_open_needs(viewer):
+    if not permissions.can_open_needs_in(viewer, cx):
         raise PermissionDenied(_("A company's needs are private: its own people and the officers only."))
     page = page_of(request, selectors.needs(viewer, cx))
     context = {
@@ -494,31 +505,29 @@ def need_list(request):
     return render_page(request, "collaboration/need_list.html", context)
 
 
-class NeedForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=NeedKind.choices)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    text = forms.CharField(
-        label=gettext_lazy("Description"),
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy("In your own words: the problem, the process, the material, what you tried."),
-    )
-
-
 def need_new(request, pk: int):
     viewer = viewer_for(request.user)
     company = selectors.company(viewer, pk)
     if not permissions.can_enter_needs(viewer, company):
         raise PermissionDenied(_("A company's needs are private: its own people and the officers only."))
     form = NeedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        need = services.record_need(
-            company, **form.cleaned_data, by_officer=permissions.is_officer(viewer, company.complex_id)
-        )
-        return redirect(need.get_absolute_url())
-    return render_page(
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                need = services.record_need(
+                    company, **form.cleaned_data, by_officer=permissions.is_officer(viewer, company.complex_id)
+                )
+                return redirect(need.get_absolute_url())
+            except BadInput as exc:
+                show_error(form, exc)
+                status = exc.status
+    response = render_page(
         request, "collaboration/form.html", {"form": form, "title": _("New need"), "subtitle": company.name}
     )
+    response.status_code = status
+    return response
 
 
 def need_detail(request, pk: int):
@@ -613,9 +622,10 @@ def company(request, pk: int):
 def my_company(request):
     """A company user's own cooperation page; officers go to the needs of the complex."""
     viewer = viewer_for(request.user)
-    own = permissions.own_company(viewer, current_complex(request)) or permissions.own_company(viewer)
+    cx = current_complex(request)
+    own = permissions.own_company(viewer, cx) or permissions.own_company(viewer)
     if own is not None:
         return redirect("collaboration:company", pk=own.pk)
-    if viewer.is_officer:
+    if permissions.is_officer(viewer, cx):
         return redirect("collaboration:need_list")
     raise PermissionDenied(_("A company's needs are private: its own people and the officers only."))
