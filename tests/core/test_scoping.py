@@ -101,3 +101,85 @@ def test_session_writes_need_the_csrf_token(world):
         f"/api/registry/companies/{world['a'].pk}/profile", data={"employees": 7}, content_type="application/json"
     )
     assert r.status_code in (401, 403)
+
+
+# --- many complexes: the complex a page is about ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_complex_chosen_with_query_is_remembered_for_the_next_pages(world):
+    other = world["users"]["other_officer"]
+    c = Client()
+    c.force_login(other)
+    # The installation's default first: an officer of another complex is no officer here.
+    assert c.get(reverse("registry:review_queue")).status_code == 403
+    page = c.get(reverse("registry:review_queue"), {"complex": "noksan"})
+    assert page.status_code == 200 and "녹산국가산업단지" in page.content.decode()
+    again = c.get(reverse("registry:review_queue"))  # no parameter: the session remembers noksan
+    assert again.status_code == 200 and "녹산국가산업단지" in again.content.decode()
+    assert c.get(reverse("registry:structure")).context["complex"].slug == "noksan"
+    # Switching back to complex A: the officer of noksan sees none of its officer pages.
+    assert c.get(reverse("registry:review_queue"), {"complex": world["cx"].slug}).status_code == 403
+    assert c.get(reverse("core:audit_list")).status_code == 403  # still on A, from the session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["no-such-complex", "<script>alert(1)</script>", "x" * 40])
+def test_unknown_complex_is_a_404_with_the_sites_page(world, slug):
+    response = Client().get(reverse("registry:company_list"), {"complex": slug})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'class="error-page"' in html and "<script>alert(1)</script>" not in html
+    assert "no-such-complex" in html if slug == "no-such-complex" else True
+
+
+@pytest.mark.django_db
+def test_too_long_or_control_character_slug_is_a_400(world):
+    assert Client().get(reverse("registry:company_list"), {"complex": "x" * 51}).status_code == 400
+    assert Client().get(reverse("registry:company_list"), {"complex": "a\x00b"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_removed_complex_in_the_session_is_forgotten(world):
+    from techvalley.core.views import SESSION_KEY
+
+    c = Client()
+    session = c.session
+    session[SESSION_KEY] = "gone-since"
+    session.save()
+    assert c.get(reverse("registry:company_list")).context["complex"] == world["cx"]
+    assert SESSION_KEY not in c.session
+
+
+@pytest.mark.django_db
+def test_switcher_lists_own_complexes_first_and_only_when_there_are_several(cx):
+    from tests.factories import ComplexFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+    html = Client().get(reverse("registry:company_list")).content.decode()
+    assert 'class="complex-switch"' not in html  # one complex: no switcher
+    noksan = ComplexFactory(slug="noksan", name="녹산국가산업단지")
+    ComplexFactory(slug="hwajeon", name="화전일반산업단지")
+    html = Client().get(reverse("registry:company_list")).content.decode()
+    assert 'class="complex-switch"' in html and 'value="hwajeon"' in html
+    assert f'href="{reverse("registry:complexes")}"' in html  # the list of all complexes
+    person = UserFactory(username="two-complexes")
+    MembershipFactory(user=person, organisation=OrganisationFactory(complex=noksan, kind="district"), role="officer")
+    c = Client()
+    c.force_login(person)
+    html = c.get(reverse("registry:company_list"), {"complex": "hwajeon"}).content.decode()
+    own, others = html.split('<optgroup label="', 2)[1:3]
+    assert 'value="noksan"' in own and 'value="hwajeon"' not in own
+    assert 'value="hwajeon" selected' in others
+
+
+@pytest.mark.django_db
+def test_switcher_stays_small_with_a_thousand_complexes(cx, settings):
+    from techvalley.core import context
+    from techvalley.core.models import Complex
+
+    Complex.objects.bulk_create(Complex(slug=f"cx-{i:04d}", name=f"단지 {i:04d}") for i in range(1000))
+    html = Client().get(reverse("registry:company_list"), {"complex": "cx-0999"}).content.decode()
+    switcher = html.split('id="complex-switch"', 1)[1].split("</select>", 1)[0]
+    assert switcher.count("<option ") <= context.SWITCHER_MAX + 1
+    assert 'value="cx-0999" selected' in switcher  # the complex of the page is always listed
+    assert "1001" in html  # "All 1001 complexes"

@@ -21,9 +21,10 @@ def current_complex(request: HttpRequest) -> Complex:
     """The complex a page is about, the same for every page of a request:
 
     ``?complex=slug`` (remembered in the session, so the next pages stay on it); else the complex
-    remembered in the session; else the person's own complex when they belong to one only and
-    not to the installation's default; else the installation's default (``complex_for``); else
-    the oldest. An unknown slug is a 404 with the site's page, never a 500.
+    remembered in the session; else the installation's default (``complex_for``); else the
+    oldest. An unknown slug is a 404 with the site's page, never a 500. (A person's own complexes
+    head the header's switcher; the page does not move to them by itself, so a link means the
+    same complex for everyone who follows it.)
     """
     cached = getattr(request, "_techvalley_complex", None)
     if cached is not None:
@@ -45,7 +46,7 @@ def current_complex(request: HttpRequest) -> Complex:
         if cx is None:  # the complex was renamed or removed since: forget it
             del session[SESSION_KEY]
     if cx is None:
-        cx = _home_complex(request) or selectors.complex_for(None) or Complex.objects.order_by("id").first()
+        cx = selectors.complex_for(None) or Complex.objects.order_by("id").first()
     if cx is None:
         raise Http404(
             "산업단지가 아직 없습니다. `techvalley setup` 또는 `techvalley complex add`로 추가하세요. "
@@ -53,19 +54,6 @@ def current_complex(request: HttpRequest) -> Complex:
         )
     request._techvalley_complex = cx
     return cx
-
-
-def _home_complex(request: HttpRequest) -> Complex | None:
-    """The signed-in person's own complex, when they belong to exactly one complex and it is not
-    the installation's default (an officer of another complex lands on theirs)."""
-    viewer = viewer_for(getattr(request, "user", None))
-    if len(viewer.complex_ids) != 1:
-        return None
-    (only,) = viewer.complex_ids
-    default = selectors.complex_for(None)
-    if default is not None and default.pk == only:
-        return default
-    return Complex.objects.filter(pk=only).first()
 
 
 def render_page(request: HttpRequest, template: str, context: dict, partial: str | None = None):

@@ -109,10 +109,24 @@ class RuleSet:
         # Rows of one (시도, 시군구, 법정동) go the same way unless a rule there has a text: remembered.
         self._plain = {s for s, rs in self.by_sigungu.items() if not any(r.address_contains for r in rs)}
         self._cache: dict[tuple[str, str, str], Assignment] = {}
+        #: The (시도, 시군구) of the addresses assigned so far: where the file has rows.
+        self.seen: set[tuple[str, str]] = set()
 
     @property
     def complex_ids(self) -> set[int]:
         return {r.complex_id for r in self.rules} | set(self.named.values())
+
+    def covers(self, complex_id: int) -> bool:
+        """Whether the rows assigned so far include the area of one of the complex's rules (its
+        시군구, in its 시도): then a complex that got no row has lost its companies, rather than
+        being of another city than the file."""
+        for r in self.rules:
+            if r.complex_id != complex_id:
+                continue
+            want = sido_key(r.sido) if r.sido else ""
+            if any(sg == r.sigungu and (not want or not sd or sd == want) for sd, sg in self.seen):
+                return True
+        return False
 
     @classmethod
     def from_db(cls, complexes=None) -> RuleSet:
@@ -143,6 +157,7 @@ class RuleSet:
             return Assignment(UNMATCHED)
         first = address.split(maxsplit=1)[0] if address else ""
         sido = sido_key(first) if first and first != sigungu else ""
+        self.seen.add((sido, sigungu))
         key = (sido, sigungu, dong)
         if sigungu in self._plain:
             hit = self._cache.get(key)

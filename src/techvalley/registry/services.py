@@ -460,7 +460,8 @@ def import_by_rules(
     transaction), idempotent.
 
     The complexes imported are those given (all with rules when None) that receive at least one
-    row, so a file of another city marks nothing gone. Raises CityImportStopped (nothing written)
+    row, or whose rules' 시군구 the file covers (their companies now elsewhere are marked gone),
+    so a file of another city marks nothing gone. Raises CityImportStopped (nothing written)
     for invalid rows without ``skip_invalid``, no row at all, or removals over the limits in a
     complex without ``allow_removals``; BadInput and RegistryFileError as ``import_registry``.
     """
@@ -493,7 +494,18 @@ def import_by_rules(
                 unmatched += 1
                 if len(result.unmatched) < MAX_LISTED_UNASSIGNED:
                     result.unmatched.append(item)
-        chosen = sorted((pk for pk, rows in assigned.items() if rows), key=lambda pk: cxs[pk].slug)
+        # A complex that got no row but whose area the file covers has lost its companies (to
+        # another complex, when the rules changed): it is imported too, so that they are marked
+        # gone and no company stays in two complexes. Complexes of other areas are left alone.
+        empty = [pk for pk, rows in assigned.items() if not rows and ruleset.covers(pk)]
+        with_companies = set(
+            Company.objects.filter(complex_id__in=empty, in_registry=True, source=source)
+            .values_list("complex_id", flat=True)
+            .distinct()
+        )
+        chosen = sorted(
+            (pk for pk, rows in assigned.items() if rows or pk in with_companies), key=lambda pk: cxs[pk].slug
+        )
         result.counts = {
             "rows": len(parsed.rows) + len(parsed.errors),
             "invalid": len(parsed.errors),
