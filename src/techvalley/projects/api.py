@@ -8,7 +8,7 @@ from ninja.errors import HttpError
 
 from techvalley.core.api import get_complex, viewer
 from techvalley.core.validation import check_size
-from techvalley.projects import permissions, selectors, services
+from techvalley.projects import communication, permissions, selectors, services
 from techvalley.projects.card import CardParseError, parse_card
 from techvalley.projects.models import ProgressReport, Project
 
@@ -112,12 +112,16 @@ def pledges(request, complex: str | None = None):
 
 @router.get("/pledges/{project_id}/card")
 def card(request, project_id: int):
-    """The card as JSON (docs/card-format.md); without internal contacts unless you are an officer."""
+    """The card as JSON (docs/card-format.md); without internal contacts unless you are an officer.
+    ``communication`` holds the counts shown (from the communication records, or as written on the
+    card); ``communication_source`` says which, as of when, and the card's own figures."""
     project = get_object_or_404(Project, pk=project_id)
     v = viewer(request)
     if not permissions.can_view_pledge(v, project):
         raise HttpError(404, "공약을 찾을 수 없습니다. / No such pledge.")
-    return services.card_of(project, public=not permissions.can_view_internal_card(v, project))
+    public = not permissions.can_view_internal_card(v, project)
+    card, shown = communication.card_as_shown(project, public=public)
+    return {**card, "communication_source": communication.describe(shown)}
 
 
 @router.post("/cards/parse", auth=None)

@@ -106,23 +106,27 @@ def card_render(
         raise typer.Exit(2)
     django_setup()
     from techvalley.core.scoping import Viewer
-    from techvalley.projects import documents, selectors
+    from techvalley.projects import communication, documents, selectors
     from techvalley.projects.models import Project
-    from techvalley.projects.services import card_of
 
     cx = complex_or_exit(complex)
     if fmt == "xlsx":
         output = output or Path(f"pledges-{cx.slug}.xlsx")
         # The operator at the command line sees every pledge, as an officer would.
         operator = Viewer(is_superuser=True, username="cli")
-        documents.render_xlsx_summary(selectors.pledge_rows(operator, cx, public_only=public), output)
+        rows = selectors.pledge_rows(operator, cx, public_only=public)
+        shown = communication.shown_for_many([r.project for r in rows], cx, public=public)
+        documents.render_xlsx_summary(rows, output, shown)
     else:
         project = Project.objects.filter(complex=cx, management_no=management_no).first()
         if project is None:
             console.print(f"[red]No pledge {management_no} in {cx.slug}.")
             raise typer.Exit(2)
         output = output or Path(f"{management_no}{'-public' if public else ''}.{FORMATS[fmt]}")
-        documents.write(card_of(project, public=public), fmt, output, public=public)
+        # 【구민소통 실적】 as the card page shows it: counted from the communication records when
+        # an installed app provides them (unless the officer keeps the card's own figures).
+        card, shown = communication.card_as_shown(project, public=public)
+        documents.write(card, fmt, output, public=public, communication=shown)
     console.print(f"[green]{output}")
 
 

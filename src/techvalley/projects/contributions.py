@@ -87,6 +87,7 @@ spine.access(
             body={"percent": "50", "reason": "접근 점검 / access test"},
         ),
         Access("projects:project_publish", OWN_OFFICERS, obj="pledge", method="POST", body={"public": "1"}),
+        Access("projects:communication_source", OWN_OFFICERS, obj="pledge", method="POST", body={"source": "card"}),
         Access(
             "projects:budget_add",
             OWN_OFFICERS,

@@ -17,7 +17,9 @@ from techvalley.core.validation import safe_row
 from techvalley.projects.card import CHANNEL_HEADERS, CHANNELS, _months
 
 
-def card_context(card: dict, *, public: bool = False) -> dict:
+def card_context(card: dict, *, public: bool = False, communication=None) -> dict:
+    """What the card templates read. ``communication``: where 【구민소통 실적】 comes from
+    (``projects.communication.Shown``), printed under the table; None prints nothing."""
     headings: list[dict] = []
     for a in card["achievements"]:
         if not headings or headings[-1]["heading"] != a["heading"]:
@@ -37,21 +39,22 @@ def card_context(card: dict, *, public: bool = False) -> dict:
             (CHANNEL_HEADERS[CHANNELS.index(ch)] if ch in CHANNELS else ch, card["communication"].get(ch, 0))
             for ch in channels
         ],
+        "communication_note": communication.note if communication is not None else "",
     }
 
 
-def render_html(card: dict, *, public: bool = False, standalone: bool = True) -> str:
+def render_html(card: dict, *, public: bool = False, standalone: bool = True, communication=None) -> str:
     template = "projects/card_document.html" if standalone else "projects/_card.html"
-    return render_to_string(template, card_context(card, public=public))
+    return render_to_string(template, card_context(card, public=public, communication=communication))
 
 
-def render_pdf(card: dict, *, public: bool = False) -> bytes:
+def render_pdf(card: dict, *, public: bool = False, communication=None) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=render_html(card, public=public)).write_pdf()
+    return HTML(string=render_html(card, public=public, communication=communication)).write_pdf()
 
 
-def render_hwpx(card: dict, *, public: bool = False) -> bytes:
+def render_hwpx(card: dict, *, public: bool = False, communication=None) -> bytes:
     from hwpx import HwpxDocument
 
     c = card
@@ -123,6 +126,11 @@ def render_hwpx(card: dict, *, public: bool = False) -> bytes:
     for k, (label, count) in enumerate(comm):
         ct.cell(0, k).text = label
         ct.cell(1, k).text = f"{count}회" if count else "-"
+    if communication is not None:
+        from django.utils import translation
+
+        with translation.override("ko"):
+            doc.add_paragraph(f"※ {communication.note}")
     doc.add_paragraph("【기대효과】")
     for x in c["expected_effects"]:
         doc.add_paragraph(f"- {x}")
@@ -131,18 +139,19 @@ def render_hwpx(card: dict, *, public: bool = False) -> bytes:
     return buf.getvalue()
 
 
-def render_xlsx_summary(rows, target) -> None:
-    """All pledges on one sheet: planned vs actual, status, budget execution, next steps.
+def render_xlsx_summary(rows, target, communication: dict | None = None) -> None:
+    """All pledges on one sheet: planned vs actual, status, budget execution, next steps and the
+    구민소통 count with where it comes from (``communication``: {project id: Shown}).
 
     The sheet is in Korean whatever the page's language (it is the district's working file),
     and text that a spreadsheet would take for a formula is neutralised (``safe_row``)."""
     from django.utils import translation
 
     with translation.override("ko"):
-        _xlsx_summary(rows, target)
+        _xlsx_summary(rows, target, communication or {})
 
 
-def _xlsx_summary(rows, target) -> None:
+def _xlsx_summary(rows, target, communication: dict) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "공약 추진현황"
@@ -161,6 +170,8 @@ def _xlsx_summary(rows, target) -> None:
         "집행률(%)",
         "기한 지난 금후계획",
         "다가오는 금후계획",
+        "구민소통(회)",
+        "구민소통 출처",
     ]
     ws.append(headers)
     fill = PatternFill("solid", fgColor="DDE7F0")
@@ -186,25 +197,34 @@ def _xlsx_summary(rows, target) -> None:
                     r.budget.execution_rate,
                     "; ".join(f"{f.text} ({f.due})" for f in r.overdue),
                     "; ".join(f"{f.text} ({f.due})" for f in r.upcoming),
+                    *_communication_cells(p, communication.get(p.pk)),
                 ]
             )
         )
-    for col, width in zip("ABCDEFGHIJKLMN", (9, 40, 12, 16, 14, 9, 9, 6, 16, 16, 16, 9, 40, 40), strict=True):
+    widths = (9, 40, 12, 16, 14, 9, 9, 6, 16, 16, 16, 9, 40, 40, 10, 50)
+    for col, width in zip("ABCDEFGHIJKLMNOP", widths, strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "C2"
     wb.save(target)
 
 
-def write(card: dict, fmt: str, output: Path, *, public: bool = False) -> None:
+def _communication_cells(project, shown) -> tuple[int, str]:
+    """The 구민소통 total and where it comes from, for the summary sheet."""
+    if shown is None:
+        return sum(int(n or 0) for n in project.communication.values()), "관리카드 기재값"
+    return shown.total, shown.note
+
+
+def write(card: dict, fmt: str, output: Path, *, public: bool = False, communication=None) -> None:
     from techvalley.projects.card import render_text
 
     if fmt == "text":
         output.write_text(render_text(card), encoding="utf-8")
     elif fmt == "html":
-        output.write_text(render_html(card, public=public), encoding="utf-8")
+        output.write_text(render_html(card, public=public, communication=communication), encoding="utf-8")
     elif fmt == "pdf":
-        output.write_bytes(render_pdf(card, public=public))
+        output.write_bytes(render_pdf(card, public=public, communication=communication))
     elif fmt == "hwpx":
-        output.write_bytes(render_hwpx(card, public=public))
+        output.write_bytes(render_hwpx(card, public=public, communication=communication))
     else:
         raise ValueError(f"unknown format {fmt}")

@@ -71,3 +71,12 @@ class EvidenceForm(forms.Form):
 
 class CardUploadForm(forms.Form):
     file = forms.FileField(label=_("card (text layout; UTF-8 or CP949/EUC-KR)"))
+
+
+class CommunicationSourceForm(forms.Form):
+    """Where the card's 구민소통 counts come from."""
+
+    source = forms.ChoiceField(
+        label=_("resident communication shown"),
+        choices=Project._meta.get_field("communication_source").choices,
+    )

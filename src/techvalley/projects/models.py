@@ -85,6 +85,17 @@ class Project(models.Model):
     detailed_plans = models.JSONField(_("detailed plans (세부추진계획)"), default=list, blank=True)
     yearly_plan_task = models.CharField(_("yearly plan: work item"), max_length=300, blank=True)
     communication = models.JSONField(_("resident communication (구민소통 실적)"), default=dict, blank=True)
+    #: Where the card's 구민소통 counts come from: the communication records (the
+    #: ``surveys.communications`` metric, when an app provides it) or the figures written on the card.
+    communication_source = models.CharField(
+        _("resident communication shown"),
+        max_length=10,
+        choices=[
+            ("records", _("Counted from the communication records")),
+            ("card", _("As written on the card")),
+        ],
+        default="records",
+    )
     expected_effects = models.JSONField(_("expected effects (기대효과)"), default=list, blank=True)
     public = models.BooleanField(_("shown on the public pages"), default=True)
     updated_at = models.DateTimeField(auto_now=True)

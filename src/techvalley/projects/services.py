@@ -409,6 +409,25 @@ def update_project(project: Project, changes: dict, *, reason: str = "") -> Proj
     return project
 
 
+def set_communication_source(project: Project, source: str) -> Project:
+    """The card's 구민소통 counts: "records" (counted from the communication records, when an app
+    provides them) or "card" (the figures written on the card, kept by the officer)."""
+    if source not in ("records", "card"):
+        raise BadInput(
+            f"모르는 출처입니다: {str(source)[:30]} (records 또는 card). / unknown source (records or card).",
+            field="source",
+        )
+    if project.communication_source != source:
+        project.communication_source = source
+        project._audit_reason = (
+            "구민소통 실적: 기록에서 집계 / communication counted from the records"
+            if source == "records"
+            else "구민소통 실적: 카드 기재값 유지 / communication as written on the card"
+        )
+        project.save()
+    return project
+
+
 def publish_project(project: Project, public: bool) -> Project:
     """Show the pledge on the public pages (without internal contacts), or take it off them."""
     if project.public != public:

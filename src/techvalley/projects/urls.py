@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit_project, name="project_edit"),
     path("<int:pk>/override/", views.set_override, name="project_override"),
     path("<int:pk>/publish/", views.publish, name="project_publish"),
+    path("<int:pk>/communication/", views.set_communication_source, name="communication_source"),
     path("<int:pk>/budget/", views.add_budget_line, name="budget_add"),
     path("<int:pk>/subprojects/", views.add_subproject, name="subproject_add"),
     path("<int:pk>/reports/new/", views.report_form, name="report_new"),

@@ -18,12 +18,13 @@ from django.views.decorators.http import require_POST
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput, page_param
 from techvalley.core.views import current_complex, render_page
-from techvalley.projects import documents, permissions, selectors, services
+from techvalley.projects import communication, documents, permissions, selectors, services
 from techvalley.projects.card import CardParseError, render_text
 from techvalley.projects.forms import (
     AchievementFormSet,
     BudgetLineForm,
     CardUploadForm,
+    CommunicationSourceForm,
     EvidenceForm,
     OverrideForm,
     ProjectForm,
@@ -89,7 +90,7 @@ def pledge_list(request):
 def pledge_public(request, pk: int):
     project = _public_pledge(pk)
     viewer = viewer_for(request.user)
-    card = services.card_of(project, public=True)
+    card, shown = communication.card_as_shown(project, public=True)
     row = next(r for r in selectors.pledge_rows(viewer, project.complex, public_only=True) if r.project.pk == pk)
     context = {
         "project": project,
@@ -97,6 +98,7 @@ def pledge_public(request, pk: int):
         "card": card,
         "timeline": documents.card_context(card)["achievement_groups"],
         "linked": selectors.achievement_links(viewer, project, public_only=True),
+        "communication": documents.card_context(card, communication=shown),
     }
     return render_page(request, "projects/pledge_public.html", context)
 
@@ -110,15 +112,16 @@ def card_download(request, pk: int, fmt: str):
     internal = permissions.can_view_internal_card(viewer, project) and request.GET.get("public") != "1"
     if not internal and not project.public:
         raise Http404(_("No such pledge."))
-    card = services.card_of(project, public=not internal)
+    public = not internal
+    card, shown = communication.card_as_shown(project, public=public)
     if fmt == "pdf":
-        body = documents.render_pdf(card, public=not internal)
+        body = documents.render_pdf(card, public=public, communication=shown)
     elif fmt == "hwpx":
-        body = documents.render_hwpx(card, public=not internal)
+        body = documents.render_hwpx(card, public=public, communication=shown)
     elif fmt == "txt":
         body = render_text(card).encode("utf-8")
     else:
-        body = documents.render_html(card, public=not internal).encode("utf-8")
+        body = documents.render_html(card, public=public, communication=shown).encode("utf-8")
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     filename = f"card-{project.management_no or project.pk}{'' if internal else '-public'}.{fmt}"
     response["Content-Disposition"] = f'{"inline" if fmt in ("pdf", "html") else "attachment"}; filename="{filename}"'
@@ -144,19 +147,23 @@ def export_xlsx(request):
     cx, viewer = _plan_complex(request)
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="pledges-{cx.slug}-{timezone.localdate():%Y%m%d}.xlsx"'
-    documents.render_xlsx_summary(selectors.pledge_rows(viewer, cx), response)
+    rows = selectors.pledge_rows(viewer, cx)
+    shown = communication.shown_for_many([r.project for r in rows], cx)
+    documents.render_xlsx_summary(rows, response, shown)
     return response
 
 
 def card_page(request, pk: int):
     project, viewer = _project(request, pk, permissions.can_view_internal_card)
-    card = services.card_of(project)
+    card, shown = communication.card_as_shown(project)
     rows = [r for r in selectors.pledge_rows(viewer, project.complex) if r.project.pk == project.pk]
     ledger = selectors.budget_ledger(viewer, project)
     context = {
         "project": project,
         "row": rows[0] if rows else None,
-        "card_html": documents.render_html(card, standalone=False),
+        "card_html": documents.render_html(card, standalone=False, communication=shown),
+        "communication": shown,
+        "communication_form": CommunicationSourceForm(initial={"source": project.communication_source}),
         "tree": selectors.project_tree(viewer, project),
         "ledger": ledger,
         "reconciliation": selectors.budget_reconciliation(project, ledger),
@@ -201,6 +208,21 @@ def set_override(request, pk: int):
             messages.error(request, str(exc))
     else:
         messages.error(request, _("Check the values."))
+    return redirect("projects:card_page", pk=pk)
+
+
+@require_POST
+def set_communication_source(request, pk: int):
+    """Show the counts of the communication records on the card, or keep the card's own figures."""
+    project, _viewer = _project(request, pk, permissions.can_edit_project)
+    form = CommunicationSourceForm(request.POST)
+    if not form.is_valid():
+        raise BadInput(
+            "구민소통 실적의 출처를 고르세요 (기록 또는 카드 기재값). / choose where the counts come from.",
+            field="source",
+        )
+    services.set_communication_source(project, form.cleaned_data["source"])
+    messages.success(request, _("Saved."))
     return redirect("projects:card_page", pk=pk)
 
 

@@ -104,6 +104,45 @@ spine.linkable(
         title=str,
     ),
 )
+
+
+def _communications(complex, *, years=None, public_only: bool = False) -> dict:
+    """Metric ``surveys.communications``: the complex's resident communication (구민소통 실적),
+    counted from the communication records — what the plan card shows in its 【구민소통 실적】 table.
+
+    Parameters: ``years`` — an iterable of years (the pledge's period, e.g. ``range(2022, 2028)``),
+    or None for every year; ``public_only`` — count only records marked "may be shown publicly"
+    (public pages and public documents pass True).
+
+    Returns ``{"by_kind": {kind: {year: n}}, "by_year": {year: n}, "total": n, "kinds": {kind: label},
+    "as_of": "YYYY-MM-DD", "latest": "YYYY-MM-DD" | None}``, where ``kind`` is one of briefing,
+    report (설명회·보고회), satisfaction, resident_survey (만족도·설문조사), expert (민간전문가 자문),
+    press (언론·방송 보도), other (기타); ``as_of`` is the day counted and ``latest`` the date of the
+    last record counted. Counts only: no record's title, place or attendees. A bad ``years``
+    value raises ``BadInput``.
+    """
+    from techvalley.core.validation import BadInput
+    from techvalley.surveys import selectors
+
+    if years is not None:
+        try:
+            years = [int(y) for y in years]
+        except (TypeError, ValueError):
+            raise BadInput("연도 목록이 올바르지 않습니다. / years must be a list of years.", field="years") from None
+    return selectors.communication_counts(complex, years=years, public_only=bool(public_only))
+
+
+spine.metric(
+    spine.Metric(
+        "surveys.communications",
+        _("Resident communication"),
+        _communications,
+        unit=_("times"),
+        source=_("Communication records of the district"),
+    )
+)
+
+
 spine.search(spine.SearchProvider("surveys", _("Surveys"), panels.search, order=70))
 
 COMPANY_USERS = frozenset({"member", "manager"})

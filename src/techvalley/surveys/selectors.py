@@ -7,12 +7,12 @@ counts are public. Anything else is a ``PermissionDenied`` (or a 404 for what do
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from techvalley.core.scoping import Viewer
 from techvalley.surveys import analysis, permissions
@@ -183,24 +183,32 @@ def communication_record(viewer: Viewer, pk: int) -> CommunicationRecord:
 
 
 def communication_counts(complex, *, years: range | list[int] | None = None, public_only: bool = False) -> dict:
-    """Resident communication (구민소통 실적) counted by kind and year, for the plan card:
-    ``{"by_kind": {kind: {year: n}}, "by_year": {year: n}, "total": n, "kinds": {kind: label}}``.
-    Not private (a count reveals no one); ``public_only`` counts only records marked public."""
+    """Resident communication (구민소통 실적) counted by kind and year, for the plan card.
+
+    ``{"by_kind": {kind: {year: n}}, "by_year": {year: n}, "total": n, "kinds": {kind: label},
+    "as_of": "YYYY-MM-DD" (the day counted), "latest": "YYYY-MM-DD" | None (the last record's date),
+    "records": n}``. ``kind`` is a ``CommunicationKind`` value (briefing, report, satisfaction,
+    resident_survey, expert, press, other). ``years``: only records held in these years (None: all);
+    ``public_only``: only records marked public. Not private (a count reveals no one)."""
     qs = CommunicationRecord.objects.filter(complex=complex)
     if public_only:
         qs = qs.filter(public=True)
     if years is not None:
-        years = list(years)
+        years = [int(y) for y in years]
         qs = qs.filter(held_on__year__in=years)
     by_kind: dict[str, Counter] = defaultdict(Counter)
     by_year: Counter = Counter()
+    latest = None
     for kind, held_on in qs.values_list("kind", "held_on"):
         by_kind[kind][held_on.year] += 1
         by_year[held_on.year] += 1
+        latest = held_on if latest is None or held_on > latest else latest
+    total = sum(by_year.values())
     return {
         "by_kind": {k: dict(sorted(by_kind[k].items())) for k in CommunicationKind.values if k in by_kind},
         "by_year": dict(sorted(by_year.items())),
-        "total": sum(by_year.values()),
+        "total": total,
         "kinds": {k: str(label) for k, label in CommunicationKind.choices},
-        "as_of": dt.date.today().isoformat(),
+        "as_of": timezone.localdate().isoformat(),
+        "latest": latest.isoformat() if latest else None,
     }
