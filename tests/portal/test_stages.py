@@ -54,12 +54,22 @@ def test_every_stage_states_its_rule():
 def test_counts_read_the_registry_and_another_apps_signals_in_bulk(world, django_assert_max_num_queries):
     cx = world["cx"]
     # world: A and B, medium-low plating, nothing else: traditional
-    assert stages.count_stages(cx, cached=False) == {"high_tech": 0, "innovating": 0, "digitalising": 0, "traditional": 2}
+    assert stages.count_stages(cx, cached=False) == {
+        "high_tech": 0,
+        "innovating": 0,
+        "digitalising": 0,
+        "traditional": 2,
+    }
     c = CompanyFactory(complex=cx, ksic_code="26110", tech_intensity="high")
     services.update_company_profile(c, rd_centre=True)
     d = CompanyFactory(complex=cx)
     services.update_company_profile(d, smart_factory_level="basic")
-    assert stages.count_stages(cx, cached=False) == {"high_tech": 1, "innovating": 0, "digitalising": 1, "traditional": 2}
+    assert stages.count_stages(cx, cached=False) == {
+        "high_tech": 1,
+        "innovating": 0,
+        "digitalising": 1,
+        "traditional": 2,
+    }
 
     calls = []
 
