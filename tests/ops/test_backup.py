@@ -31,29 +31,31 @@ COUNTS_SCRIPT = textwrap.dedent(
 )
 
 
-def environment(data_dir: Path) -> dict:
+def environment(data_dir: Path, database_url: str = "") -> dict:
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE") and not k.startswith("TECHVALLEY_")
     }
     env.update(TECHVALLEY_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="techvalley.settings")
+    if database_url:
+        env["DATABASE_URL"] = database_url
     return env
 
 
-def run(data_dir: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+def run(data_dir: Path, *args: str, database_url: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, *args],
-        env=environment(data_dir),
+        env=environment(data_dir, database_url),
         cwd=data_dir,
         capture_output=True,
         text=True,
-        timeout=timeout,
+        timeout=300,
     )
 
 
-def techvalley(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return run(data_dir, "-m", "techvalley", *args)
+def techvalley(data_dir: Path, *args: str, database_url: str = "") -> subprocess.CompletedProcess:
+    return run(data_dir, "-m", "techvalley", *args, database_url=database_url)
 
 
 def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -62,8 +64,8 @@ def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     return result
 
 
-def counts(data_dir: Path) -> dict[str, int]:
-    return json.loads(ok(run(data_dir, "-c", COUNTS_SCRIPT)).stdout)
+def counts(data_dir: Path, database_url: str = "") -> dict[str, int]:
+    return json.loads(ok(run(data_dir, "-c", COUNTS_SCRIPT, database_url=database_url)).stdout)
 
 
 def energy_report(data_dir: Path) -> dict:

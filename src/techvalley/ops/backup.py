@@ -358,7 +358,8 @@ PG_CLEAR = """
 SET client_min_messages = warning;
 DO $$DECLARE r record; BEGIN
   FOR r IN SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') LOOP
+           WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+           ORDER BY c.relkind = 'S', c.relname LOOP  -- tables first: they take their identity sequences
     EXECUTE format(CASE r.relkind WHEN 'v' THEN 'DROP VIEW IF EXISTS %I CASCADE'
                                   WHEN 'm' THEN 'DROP MATERIALIZED VIEW IF EXISTS %I CASCADE'
                                   WHEN 'S' THEN 'DROP SEQUENCE IF EXISTS %I CASCADE'
