@@ -7,7 +7,17 @@ import datetime as dt
 from django.utils import timezone
 
 from techvalley.facilities import services
-from techvalley.facilities.models import Booking, Centre, Course, CourseSession, Enrolment, Invoice, Resource
+from techvalley.facilities.models import (
+    Booking,
+    Centre,
+    Closure,
+    Course,
+    CourseSession,
+    Enrolment,
+    Invoice,
+    Qualification,
+    Resource,
+)
 
 XSS = "<script>alert(1)</script>"
 
@@ -33,6 +43,8 @@ def build(world) -> dict:
             "fac_session",
             "fac_enrolment",
             "fac_centre",
+            "fac_closure",
+            "fac_qualification",
         )
     }
     for i, side in enumerate(("a", "b")):
@@ -73,4 +85,10 @@ def build(world) -> dict:
         out["fac_session"][side] = {"pk": session.pk}
         out["fac_enrolment"][side] = {"pk": enrolment.pk, "enrolment_id": enrolment.pk}
         out["fac_centre"][side] = {"pk": centre.pk}
+        closure = Closure.objects.create(
+            centre=centre, first_day=dt.date(2030, 1, 1 + i), last_day=dt.date(2030, 1, 1 + i), reason=f"점검 {XSS}"
+        )
+        out["fac_closure"][side] = {"pk": closure.pk}
+        person = world["users"]["member" if side == "a" else "university"]
+        out["fac_qualification"][side] = {"pk": Qualification.objects.create(resource=room, user=person).pk}
     return out

@@ -134,6 +134,63 @@ def _enrol_json(objects, side):
 
 SATISFACTION = {"content": 4, "instructor": 5, "facility": 4, "overall": 5}
 
+
+def _centre_form(objects, side):
+    return {"name": "신평장림 혁신지원센터", "address": "부산 사하구 신평동", "floors": "5", "area_m2": "2844"}
+
+
+def _resource_form(objects, side):
+    return {
+        "kind": "meeting",
+        "name": "세미나실 2",
+        "active": "on",
+        "opens_at": "09:00",
+        "closes_at": "18:00",
+        **{k: str(v) for k, v in RESOURCE_DEFAULTS.items()},
+    }
+
+
+#: The rules a resource form sends when nobody changes them (the models' defaults).
+RESOURCE_DEFAULTS = {
+    "slot_minutes": 30,
+    "min_minutes": 30,
+    "max_minutes": 240,
+    "horizon_days": 60,
+    "lead_hours": 0,
+    "max_per_day": 2,
+    "max_per_month": 20,
+    "max_future": 10,
+    "fee_tenant": 0,
+    "fee_university": 0,
+    "fee_outside": 0,
+    "cancel_hours": 24,
+    "strike_limit": 3,
+    "offer_hours": 12,
+}
+
+
+def _closure_form(objects, side):
+    day = _workday(20)
+    return {"first_day": day.isoformat(), "last_day": day.isoformat(), "reason": "정기 점검"}
+
+
+def _course_form(objects, side):
+    return {
+        "title": "스마트공장 기초",
+        "centre": objects["fac_centre"][side]["pk"],
+        "audience": "employees",
+        "capacity": "20",
+        "fee_krw": "0",
+        "pass_share": "0.8",
+        "published": "on",
+    }
+
+
+def _session_form(objects, side):
+    day = _workday(10)
+    return {"start": f"{day}T14:00", "end": f"{day}T17:00", "topic": "실습"}
+
+
 spine.access(
     "facilities",
     [
@@ -162,6 +219,36 @@ spine.access(
         Access("facilities:satisfaction", OWN_OR_OPERATORS, obj="fac_enrolment", method="POST", body=SATISFACTION),
         Access("facilities:certificate_pdf", OWN_OR_OPERATORS, obj="fac_enrolment"),
         Access("facilities:verify", ANYONE, params={"query": {"code": "ABCDEFGHJKMN"}}),
+        # the operators' forms (GET shows the form, POST saves through the services)
+        Access("facilities:centre_new", OFFICERS),
+        Access("facilities:centre_new", OFFICERS, method="POST", body=_centre_form),
+        Access("facilities:centre_edit", OPERATORS, obj="fac_centre"),
+        Access("facilities:centre_edit", OPERATORS, obj="fac_centre", method="POST", body=_centre_form),
+        Access("facilities:resource_new", OPERATORS, obj="fac_centre"),
+        Access("facilities:resource_new", OPERATORS, obj="fac_centre", method="POST", body=_resource_form),
+        Access("facilities:resource_edit", OPERATORS, obj="fac_resource"),
+        Access("facilities:resource_edit", OPERATORS, obj="fac_resource", method="POST", body=_resource_form),
+        Access("facilities:closure_new", OPERATORS, obj="fac_centre"),
+        Access("facilities:closure_new", OPERATORS, obj="fac_centre", method="POST", body=_closure_form),
+        Access("facilities:closure_edit", OPERATORS, obj="fac_closure"),
+        Access("facilities:closure_edit", OPERATORS, obj="fac_closure", method="POST", body=_closure_form),
+        Access("facilities:qualification_list", OPERATORS, obj="fac_resource"),
+        Access(
+            "facilities:qualification_list",
+            OPERATORS,
+            obj="fac_resource",
+            method="POST",
+            body={"person": "visitor", "note": "교육 이수"},
+        ),
+        Access("facilities:qualification_revoke", OPERATORS, obj="fac_qualification", method="POST"),
+        Access("facilities:course_new", OPERATORS),
+        Access("facilities:course_new", OPERATORS, method="POST", body=_course_form),
+        Access("facilities:course_edit", OPERATORS, obj="fac_course"),
+        Access("facilities:course_edit", OPERATORS, obj="fac_course", method="POST", body=_course_form),
+        Access("facilities:session_new", OPERATORS, obj="fac_course"),
+        Access("facilities:session_new", OPERATORS, obj="fac_course", method="POST", body=_session_form),
+        Access("facilities:session_edit", OPERATORS, obj="fac_session"),
+        Access("facilities:session_edit", OPERATORS, obj="fac_session", method="POST", body=_session_form),
         Access("api:GET /facilities/resources", ANYONE),
         Access(
             "api:GET /facilities/resources/{resource_id}/slots",

@@ -57,6 +57,9 @@ class Centre(models.Model):
     description = models.TextField(_("description"), blank=True)
     source_note = models.TextField(_("source of the figures"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    location_estimated = models.BooleanField(_("location is an estimate"), default=False)
 
     class Meta:
         verbose_name = _("support centre")

@@ -85,3 +85,29 @@ def can_run_course(viewer: Viewer, course) -> bool:
 
 def can_see_enrolment(viewer: Viewer, enrolment) -> bool:
     return enrolment.organisation_id in viewer.org_ids or can_run_course(viewer, enrolment.course)
+
+
+# --- managing centres, resources and courses ---------------------------------------------------
+#
+# The district officers of the complex add support centres and choose who operates them; a
+# centre's operators (its operating organisation and the officers) edit the centre, its rooms and
+# equipment, closures and qualifications. Courses: whoever runs them (their centre's operators, or
+# the officers for a course without a centre).
+
+
+def can_add_centre(viewer: Viewer, complex) -> bool:
+    return complex is not None and viewer.is_officer_of(complex.pk)
+
+
+def can_edit_centre(viewer: Viewer, centre) -> bool:
+    return is_operator(viewer, centre)
+
+
+def can_choose_operator(viewer: Viewer, centre_or_complex_id) -> bool:
+    """Who operates a centre is the district's choice."""
+    complex_id = getattr(centre_or_complex_id, "complex_id", centre_or_complex_id)
+    return viewer.is_officer_of(complex_id)
+
+
+def can_add_course(viewer: Viewer, complex) -> bool:
+    return complex is not None and operates_any(viewer, complex)

@@ -28,8 +28,11 @@ def day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()), _tz())
 
 
-def resources(complex, kind: str = "", query: str = ""):
-    qs = Resource.objects.filter(complex=complex, active=True).select_related("centre")
+def resources(complex, kind: str = "", query: str = "", include_inactive: bool = False):
+    """The complex's bookable resources (and, for its operators, those not bookable now)."""
+    qs = Resource.objects.filter(complex=complex).select_related("centre")
+    if not include_inactive:
+        qs = qs.filter(active=True)
     if kind:
         qs = qs.filter(kind=kind)
     if query:

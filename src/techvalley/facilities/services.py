@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from techvalley.core.models import Organisation
 from techvalley.core.scoping import viewer_for
-from techvalley.core.validation import BadInput, clean_text
+from techvalley.core.validation import BadInput, clean_text, finite, int_param
 from techvalley.facilities import permissions
 from techvalley.facilities.models import (
     LIVE,
@@ -717,6 +717,331 @@ def issue_invoices(user, centre: Centre, month: dt.date) -> list[Invoice]:
             invoice.save(update_fields=["total_krw"])
             out.append(invoice)
     return out
+
+
+# --- centres, resources, closures, qualifications and courses (the operators' forms) ---------------
+
+
+def _operator_only(ok: bool) -> None:
+    if not ok:
+        raise PermissionDenied("운영자만 바꿀 수 있습니다. / Operators only.")
+
+
+def _int_in(data: dict, name: str, lo: int, hi: int, *, default=None, label: str = "") -> int | None:
+    value = data.get(name, default)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"{label or name}: 정수를 적으세요. / a whole number.", field=name, status=422) from None
+    if not lo <= number <= hi:
+        raise BadInput(
+            f"{label or name}: {lo:,}–{hi:,} 사이여야 합니다. / must be within {lo:,}–{hi:,}.", field=name, status=422
+        )
+    return number
+
+
+def _text(data: dict, name: str, max_length: int, required: bool = False) -> str:
+    return clean_text(data.get(name) or "", name, max_length=max_length, required=required).strip()
+
+
+def _apply(obj, values: dict):
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    for k, v in values.items():
+        setattr(obj, k, v)
+    return changed
+
+
+def save_centre(user, complex, data: dict, centre: Centre | None = None) -> Centre:
+    """Add a support centre (the complex's officers) or change one (its operators). Only the
+    officers choose the operating organisation (one of the complex's organisations)."""
+    viewer = viewer_for(user)
+    if centre is None:
+        _operator_only(permissions.can_add_centre(viewer, complex))
+    else:
+        _operator_only(permissions.can_edit_centre(viewer, centre))
+    complex_id = centre.complex_id if centre is not None else complex.pk
+    values = {
+        "name": _text(data, "name", 200, required=True),
+        "address": _text(data, "address", 300),
+        "floors": _int_in(data, "floors", 1, 200, label="층수 / floors"),
+        "area_m2": _int_in(data, "area_m2", 1, 10_000_000, label="연면적 / floor area"),
+        "office_rooms": _int_in(data, "office_rooms", 0, 10_000, label="사무실 / office rooms"),
+        "description": _text(data, "description", 5000),
+        "source_note": _text(data, "source_note", 2000),
+        "email": _text(data, "email", 254),
+        "location_estimated": bool(data.get("location_estimated")),
+    }
+    lat, lon = data.get("latitude"), data.get("longitude")
+    if (lat in (None, "")) != (lon in (None, "")):
+        raise BadInput(
+            "위도와 경도를 함께 적거나 둘 다 비우세요. / give both latitude and longitude, or neither.",
+            field="latitude" if lat in (None, "") else "longitude",
+            status=422,
+        )
+    if lat not in (None, ""):
+        lat, lon = finite(lat, "latitude"), finite(lon, "longitude")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise BadInput("위도 −90–90, 경도 −180–180. / latitude −90–90, longitude −180–180.", field="latitude")
+    values["latitude"], values["longitude"] = (lat, lon) if lat not in (None, "") else (None, None)
+    if "operator" in data and permissions.can_choose_operator(viewer, complex_id):
+        op = data.get("operator")
+        op_id = getattr(op, "pk", op)
+        if op_id in (None, ""):
+            values["operator_id"] = None
+        else:
+            op_id = int_param(op_id, "operator", lo=1)
+            if not Organisation.objects.filter(pk=op_id, complex_id=complex_id).exists():
+                raise BadInput(
+                    "operator: 이 산업단지의 기관이 아닙니다. / not an organisation of this complex.",
+                    field="operator",
+                    status=422,
+                )
+            values["operator_id"] = op_id
+    if centre is None:
+        return Centre.objects.create(complex_id=complex_id, **values)
+    if _apply(centre, values):
+        centre.save()
+    return centre
+
+
+#: The resource's rules a form sets, with their bounds.
+RESOURCE_LIMITS = {
+    "slot_minutes": (5, 240),
+    "min_minutes": (5, 1440),
+    "max_minutes": (5, 1440),
+    "horizon_days": (1, 730),
+    "lead_hours": (0, 720),
+    "max_per_day": (1, 1000),
+    "max_per_month": (1, 10_000),
+    "max_future": (1, 10_000),
+    "fee_tenant": (0, 100_000_000),
+    "fee_university": (0, 100_000_000),
+    "fee_outside": (0, 100_000_000),
+    "cancel_hours": (0, 720),
+    "strike_limit": (1, 100),
+    "offer_hours": (1, 168),
+}
+RESOURCE_FLAGS = (
+    "operator_required",
+    "estimated",
+    "active",
+    "open_weekends",
+    "open_holidays",
+    "approval_required",
+    "qualification_required",
+)
+
+
+def save_resource(user, centre: Centre, data: dict, resource: Resource | None = None) -> Resource:
+    """Add or change a room or piece of equipment of a centre with its booking rules (the
+    centre's operators). Opening hours are minutes after midnight (``opens_minute`` <
+    ``closes_minute`` ≤ 1440); the slot grid divides the minimum and maximum durations."""
+    from techvalley.facilities.models import ResourceKind
+
+    _operator_only(permissions.is_operator(viewer_for(user), centre))
+    if resource is not None and resource.centre_id != centre.pk:
+        raise BadInput("centre: 다른 센터의 자원입니다. / the resource belongs to another centre.", field="centre")
+    kind = data.get("kind")
+    if kind not in ResourceKind.values:
+        raise BadInput("kind: 종류를 고르세요. / choose a kind.", field="kind", status=422)
+    values = {
+        "kind": kind,
+        "name": _text(data, "name", 200, required=True),
+        "floor": _int_in(data, "floor", -10, 200, label="층 / floor"),
+        "capacity": _int_in(data, "capacity", 1, 10_000, label="수용 인원 / capacity"),
+        "area_m2": _int_in(data, "area_m2", 1, 1_000_000, label="면적 / area"),
+        "description": _text(data, "description", 5000),
+        "consumables": _text(data, "consumables", 300),
+        "opens_minute": _int_in(data, "opens_minute", 0, 1439, default=9 * 60),
+        "closes_minute": _int_in(data, "closes_minute", 1, 1440, default=18 * 60),
+    }
+    for name, (lo, hi) in RESOURCE_LIMITS.items():
+        values[name] = _int_in(data, name, lo, hi, default=Resource._meta.get_field(name).default)
+    for name in RESOURCE_FLAGS:
+        values[name] = bool(data.get(name, False))
+    if values["closes_minute"] <= values["opens_minute"]:
+        raise BadInput(
+            "문 닫는 시간이 여는 시간보다 뒤여야 합니다. / closing must come after opening.",
+            field="closes_at",
+            status=422,
+        )
+    if values["min_minutes"] > values["max_minutes"]:
+        raise BadInput(
+            "최소 이용 시간이 최대보다 깁니다. / the minimum duration exceeds the maximum.",
+            field="min_minutes",
+            status=422,
+        )
+    step = values["slot_minutes"]
+    for name in ("min_minutes", "max_minutes"):
+        if values[name] % step:
+            raise BadInput(
+                f"{name}: 예약 단위({step}분)의 배수여야 합니다. / must be a multiple of the slot ({step} minutes).",
+                field=name,
+                status=422,
+            )
+    if values["min_minutes"] > values["closes_minute"] - values["opens_minute"]:
+        raise BadInput(
+            "최소 이용 시간이 운영 시간보다 깁니다. / the minimum duration is longer than the opening hours.",
+            field="min_minutes",
+            status=422,
+        )
+    specs = data.get("specs", resource.specs if resource is not None else {})
+    if not isinstance(specs, dict) or len(specs) > 50:
+        raise BadInput("specs: 50개까지의 항목 / at most 50 entries.", field="specs", status=422)
+    values["specs"] = {
+        clean_text(str(k), "specs", max_length=100, required=True): clean_text(str(v), "specs", max_length=300)
+        for k, v in specs.items()
+    }
+    if resource is None:
+        return Resource.objects.create(complex_id=centre.complex_id, centre=centre, **values)
+    if _apply(resource, values):
+        resource.save()
+    return resource
+
+
+def save_closure(user, centre: Centre, data: dict, closure: Closure | None = None) -> Closure:
+    """Add or change the days a centre (or one of its resources) is closed (its operators)."""
+    _operator_only(permissions.is_operator(viewer_for(user), centre))
+    first, last = data.get("first_day"), data.get("last_day")
+    if not isinstance(first, dt.date) or not isinstance(last, dt.date):
+        raise BadInput("날짜를 적으세요. / give both days.", field="first_day", status=422)
+    if last < first:
+        raise BadInput("끝 날짜가 시작 날짜보다 앞입니다. / last day before first day.", field="last_day", status=422)
+    if (last - first).days > 366:
+        raise BadInput("휴관은 1년까지입니다. / a closure lasts at most a year.", field="last_day", status=422)
+    res = data.get("resource")
+    res_id = getattr(res, "pk", res) or None
+    if res_id is not None and not Resource.objects.filter(pk=res_id, centre=centre).exists():
+        raise BadInput("resource: 이 센터의 자원이 아닙니다. / not a resource of this centre.", field="resource")
+    values = {
+        "resource_id": res_id,
+        "first_day": first,
+        "last_day": last,
+        "reason": _text(data, "reason", 200, required=True),
+    }
+    if closure is None:
+        return Closure.objects.create(centre=centre, **values)
+    if closure.centre_id != centre.pk:
+        raise BadInput("centre: 다른 센터의 휴관일입니다. / a closure of another centre.", field="centre")
+    if _apply(closure, values):
+        closure.save()
+    return closure
+
+
+def grant_qualification_to(user, resource: Resource, person: str, note: str = "") -> Qualification:
+    """Grant the qualification to book a piece of equipment to a person named by user name or
+    e-mail (its operators), or change the note of one granted before."""
+    from django.contrib.auth import get_user_model
+
+    _operator_only(permissions.is_operator(viewer_for(user), resource.centre))
+    who = clean_text(person, "person", max_length=254, required=True).strip()
+    note = clean_text(note, "note", max_length=200).strip()
+    people = list(get_user_model().objects.filter(Q(username=who) | Q(email__iexact=who), is_active=True)[:2])
+    if len(people) != 1:
+        raise BadInput(
+            "person: 그런 사용자가 없거나 여럿입니다. 아이디나 이메일을 정확히 적으세요. "
+            "/ no single user with that user name or e-mail.",
+            field="person",
+            status=422,
+        )
+    q, made = Qualification.objects.get_or_create(resource=resource, user=people[0], defaults={"note": note})
+    if not made and note and q.note != note:
+        q.note = note
+        q.save()
+    return q
+
+
+def revoke_qualification(user, qualification: Qualification) -> None:
+    _operator_only(permissions.is_operator(viewer_for(user), qualification.resource.centre))
+    qualification.delete()
+
+
+def save_course(user, complex, data: dict, course: Course | None = None) -> Course:
+    """Add or change a training course (whoever runs it: its centre's operators, or the
+    complex's officers for a course without a centre)."""
+    from techvalley.facilities.models import Audience
+
+    viewer = viewer_for(user)
+    complex_id = course.complex_id if course is not None else complex.pk
+    if course is not None:
+        _operator_only(permissions.can_run_course(viewer, course))
+    centre = data.get("centre")
+    centre_id = getattr(centre, "pk", centre) or None
+    if centre_id is not None:
+        centre = Centre.objects.filter(pk=centre_id, complex_id=complex_id).first()
+        if centre is None:
+            raise BadInput("centre: 이 산업단지의 센터가 아닙니다. / not a centre of this complex.", field="centre")
+        if not permissions.is_operator(viewer, centre):
+            raise BadInput(
+                "centre: 운영하는 센터만 고를 수 있습니다. / choose a centre you operate.", field="centre", status=422
+            )
+    elif not viewer.is_officer_of(complex_id):
+        raise BadInput("centre: 센터를 고르세요. / choose a centre.", field="centre", status=422)
+    audience = data.get("audience") or Audience.EMPLOYEES
+    if audience not in Audience.values:
+        raise BadInput("audience: 대상을 고르세요. / choose an audience.", field="audience", status=422)
+    target = data.get("qualifies_for")
+    target_id = getattr(target, "pk", target) or None
+    if target_id is not None and not Resource.objects.filter(pk=target_id, complex_id=complex_id).exists():
+        raise BadInput(
+            "qualifies_for: 이 산업단지의 장비가 아닙니다. / not equipment of this complex.", field="qualifies_for"
+        )
+    share = finite(data.get("pass_share", 0.8), "pass_share")
+    if not 0.1 <= share <= 1:
+        raise BadInput("pass_share: 0.1–1 (출석 비율) / 0.1 to 1 (share of hours).", field="pass_share", status=422)
+    values = {
+        "centre_id": centre_id,
+        "title": _text(data, "title", 200, required=True),
+        "description": _text(data, "description", 5000),
+        "audience": audience,
+        "capacity": _int_in(data, "capacity", 1, 1000, default=20, label="정원 / capacity"),
+        "fee_krw": _int_in(data, "fee_krw", 0, 100_000_000, default=0, label="수강료 / fee"),
+        "instructors": _text(data, "instructors", 300),
+        "partner": _text(data, "partner", 200),
+        "qualifies_for_id": target_id,
+        "pass_share": share,
+        "published": bool(data.get("published")),
+        "estimated": bool(data.get("estimated")),
+    }
+    if course is None:
+        return Course.objects.create(complex_id=complex_id, **values)
+    grew = values["capacity"] > course.capacity
+    if _apply(course, values):
+        course.save()
+    if grew:
+        with transaction.atomic():
+            Course.objects.select_for_update().get(pk=course.pk)
+            promote_waitlist(course)
+    return course
+
+
+def save_session(user, course: Course, data: dict, session: CourseSession | None = None) -> CourseSession:
+    """Add or change a session of a course (whoever runs the course): within one day, at most
+    12 hours, in a room of the complex."""
+    _operator_only(permissions.can_run_course(viewer_for(user), course))
+    start, end = data.get("start"), data.get("end")
+    start = parse_time(start, "start") if start not in (None, "") else None
+    end = parse_time(end, "end") if end not in (None, "") else None
+    if start is None or end is None:
+        raise BadInput("시작과 끝을 적으세요. / give the start and the end.", field="start", status=422)
+    if end <= start:
+        raise rule("bad_range", "끝나는 시간이 시작 시간보다 뒤여야 합니다.", "end must be after start.", "end")
+    if end - start > dt.timedelta(hours=12):
+        raise rule("too_long", "한 회차는 12시간까지입니다.", "a session lasts at most 12 hours.", "end")
+    room = data.get("room")
+    room_id = getattr(room, "pk", room) or None
+    if room_id is not None and not Resource.objects.filter(pk=room_id, complex_id=course.complex_id).exists():
+        raise BadInput("room: 이 산업단지의 공간이 아닙니다. / not a room of this complex.", field="room")
+    values = {"start": start, "end": end, "topic": _text(data, "topic", 200), "room_id": room_id}
+    if session is None:
+        return CourseSession.objects.create(course=course, **values)
+    if session.course_id != course.pk:
+        raise BadInput("course: 다른 과정의 회차입니다. / a session of another course.", field="course")
+    if _apply(session, values):
+        session.save()
+    return session
 
 
 # --- outbox -----------------------------------------------------------------------------------

@@ -26,4 +26,17 @@ urlpatterns = [
     path("training/enrolments/<int:pk>/satisfaction/", views.satisfaction, name="satisfaction"),
     path("training/enrolments/<int:pk>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("verify/", views.verify, name="verify"),
+    # the operators' forms
+    path("operate/centres/new/", views.centre_new, name="centre_new"),
+    path("operate/centres/<int:pk>/edit/", views.centre_edit, name="centre_edit"),
+    path("operate/centres/<int:pk>/resources/new/", views.resource_new, name="resource_new"),
+    path("operate/centres/<int:pk>/closures/new/", views.closure_new, name="closure_new"),
+    path("operate/closures/<int:pk>/edit/", views.closure_edit, name="closure_edit"),
+    path("resources/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
+    path("resources/<int:pk>/qualifications/", views.qualification_list, name="qualification_list"),
+    path("qualifications/<int:pk>/revoke/", views.qualification_revoke, name="qualification_revoke"),
+    path("training/new/", views.course_new, name="course_new"),
+    path("training/<int:pk>/edit/", views.course_edit, name="course_edit"),
+    path("training/<int:pk>/sessions/new/", views.session_new, name="session_new"),
+    path("training/sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
 ]

@@ -24,8 +24,19 @@ from techvalley.core.models import Organisation
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput, clean_text, int_param
 from techvalley.core.views import current_complex, page_of, render_page
-from techvalley.facilities import documents, permissions, selectors, services
-from techvalley.facilities.models import Booking, Course, CourseSession, FeedToken, Invoice, Resource, ResourceKind
+from techvalley.facilities import documents, forms, permissions, selectors, services
+from techvalley.facilities.models import (
+    Booking,
+    Centre,
+    Closure,
+    Course,
+    CourseSession,
+    FeedToken,
+    Invoice,
+    Qualification,
+    Resource,
+    ResourceKind,
+)
 
 
 def _date(value, default: dt.date | None = None) -> dt.date:
@@ -61,7 +72,8 @@ def resource_list(request):
     if kind not in ResourceKind.values:
         kind = ""
     query = clean_text(request.GET.get("q", ""), "q", max_length=100)
-    rows = list(selectors.resources(cx, kind, query))
+    operator = permissions.operates_any(viewer, cx)
+    rows = list(selectors.resources(cx, kind, query, include_inactive=operator))
     return render_page(
         request,
         "facilities/resource_list.html",
@@ -72,8 +84,10 @@ def resource_list(request):
             "kinds": ResourceKind.choices,
             "kind": kind,
             "q": query,
-            "operator": permissions.operates_any(viewer, cx),
+            "operator": operator,
             "can_book": permissions.can_book(viewer),
+            "can_add_centre": permissions.can_add_centre(viewer, cx),
+            "operated": set(selectors.operated_centres(viewer, cx).values_list("pk", flat=True)) if operator else set(),
         },
     )
 
@@ -258,6 +272,9 @@ def approvals(request):
             "pending": selectors.awaiting_approval(viewer, cx)[:200],
             "today": todays.order_by("start"),
             "centres": selectors.operated_centres(viewer, cx),
+            "closures": Closure.objects.filter(
+                centre__in=selectors.operated_centres(viewer, cx), last_day__gte=today
+            ).select_related("centre", "resource")[:200],
             "month": today.replace(day=1) - dt.timedelta(days=1),
         },
     )
@@ -352,7 +369,11 @@ def course_list(request):
     cx = current_complex(request)
     viewer = viewer_for(request.user)
     rows = selectors.courses(viewer, cx).prefetch_related("sessions")
-    return render_page(request, "facilities/course_list.html", {"complex": cx, "courses": rows})
+    return render_page(
+        request,
+        "facilities/course_list.html",
+        {"complex": cx, "courses": rows, "can_add_course": permissions.can_add_course(viewer, cx)},
+    )
 
 
 def course_detail(request, pk: int):
@@ -475,4 +496,285 @@ def verify(request):
         request,
         "facilities/verify.html",
         {"code": code, "e": found, "masked": selectors.mask_name(found.trainee_name) if found else ""},
+    )
+
+
+# --- the operators' forms: centres, resources, closures, qualifications, courses, sessions ---------
+
+#: Service fields shown on the form under another name.
+_FORM_FIELD = {"opens_minute": "opens_at", "closes_minute": "closes_at", "specs": "specs_text"}
+
+
+def _form_page(request, form, save, *, title, back, intro=""):
+    """Show ``form``; on a valid POST hand its data to ``save`` (a service): a ``BadInput`` goes
+    on the field it names (or above the form), success returns to the record's page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj, url = save(form.cleaned_data)
+        except BadInput as exc:
+            field = _FORM_FIELD.get(exc.field, exc.field)
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(url)
+    response = render_page(
+        request, "facilities/form.html", {"form": form, "title": title, "back": back, "intro": intro}
+    )
+    if form.is_bound and form.errors:
+        response.status_code = 422
+    return response
+
+
+def _operator_of(request, centre):
+    viewer = _signed_in(request)
+    if viewer is None:
+        return None
+    if not permissions.is_operator(viewer, centre):
+        raise PermissionDenied(_("Operators only."))
+    return viewer
+
+
+def centre_new(request):
+    viewer = _signed_in(request)
+    if viewer is None:
+        return redirect_to_login(request.get_full_path())
+    cx = current_complex(request)
+    if not permissions.can_add_centre(viewer, cx):
+        raise PermissionDenied(_("District officers only."))
+    form = forms.CentreForm(request.POST or None, organisations=Organisation.objects.filter(complex=cx))
+
+    def save(data):
+        c = services.save_centre(request.user, cx, data)
+        return c, reverse("facilities:resource_list") + f"#centre-{c.pk}"
+
+    return _form_page(request, form, save, title=_("New support centre"), back=reverse("facilities:resource_list"))
+
+
+def centre_edit(request, pk: int):
+    centre = get_object_or_404(Centre, pk=pk)
+    viewer = _operator_of(request, centre)
+    if viewer is None:
+        return redirect_to_login(request.get_full_path())
+    may_choose = permissions.can_choose_operator(viewer, centre)
+    form = forms.CentreForm(
+        request.POST or None,
+        instance=centre,
+        organisations=Organisation.objects.filter(complex_id=centre.complex_id),
+        may_choose_operator=may_choose,
+    )
+
+    def save(data):
+        c = services.save_centre(request.user, None, data, centre)
+        return c, reverse("facilities:resource_list") + f"#centre-{c.pk}"
+
+    return _form_page(
+        request, form, save, title=_("Edit %(name)s") % {"name": centre.name}, back=reverse("facilities:resource_list")
+    )
+
+
+def resource_new(request, pk: int):
+    centre = get_object_or_404(Centre, pk=pk)
+    if _operator_of(request, centre) is None:
+        return redirect_to_login(request.get_full_path())
+    form = forms.ResourceForm(request.POST or None)
+
+    def save(data):
+        r = services.save_resource(request.user, centre, data)
+        return r, r.get_absolute_url()
+
+    return _form_page(
+        request,
+        form,
+        save,
+        title=_("New room or equipment at %(centre)s") % {"centre": centre.name},
+        back=reverse("facilities:resource_list"),
+    )
+
+
+def resource_edit(request, pk: int):
+    res = get_object_or_404(Resource.objects.select_related("centre"), pk=pk)
+    if _operator_of(request, res.centre) is None:
+        return redirect_to_login(request.get_full_path())
+    form = forms.ResourceForm(request.POST or None, instance=res)
+
+    def save(data):
+        r = services.save_resource(request.user, res.centre, data, res)
+        return r, r.get_absolute_url()
+
+    return _form_page(request, form, save, title=_("Edit %(name)s") % {"name": res.name}, back=res.get_absolute_url())
+
+
+def closure_new(request, pk: int):
+    centre = get_object_or_404(Centre, pk=pk)
+    if _operator_of(request, centre) is None:
+        return redirect_to_login(request.get_full_path())
+    initial = {}
+    if request.GET.get("resource"):
+        initial["resource"] = int_param(request.GET.get("resource"), "resource", lo=1)
+    form = forms.ClosureForm(request.POST or None, centre=centre, initial=initial)
+
+    def save(data):
+        c = services.save_closure(request.user, centre, data)
+        return c, reverse("facilities:approvals") + "#closures"
+
+    return _form_page(
+        request,
+        form,
+        save,
+        title=_("New closure at %(centre)s") % {"centre": centre.name},
+        back=reverse("facilities:approvals"),
+        intro=_("Bookings already made on these days stay; cancel them from the calendar if needed."),
+    )
+
+
+def closure_edit(request, pk: int):
+    closure = get_object_or_404(Closure.objects.select_related("centre"), pk=pk)
+    if _operator_of(request, closure.centre) is None:
+        return redirect_to_login(request.get_full_path())
+    form = forms.ClosureForm(request.POST or None, centre=closure.centre, instance=closure)
+
+    def save(data):
+        c = services.save_closure(request.user, closure.centre, data, closure)
+        return c, reverse("facilities:approvals") + "#closures"
+
+    return _form_page(
+        request,
+        form,
+        save,
+        title=_("Edit closure: %(reason)s") % {"reason": closure.reason},
+        back=reverse("facilities:approvals"),
+    )
+
+
+def qualification_list(request, pk: int):
+    """The people qualified to book a piece of equipment, and the form granting it (operators)."""
+    res = get_object_or_404(Resource.objects.select_related("centre"), pk=pk)
+    if _operator_of(request, res.centre) is None:
+        return redirect_to_login(request.get_full_path())
+    form = forms.QualificationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            q = services.grant_qualification_to(
+                request.user, res, form.cleaned_data["person"], form.cleaned_data["note"]
+            )
+        except BadInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("%(person)s may now book %(resource)s.") % {"person": q.user, "resource": res})
+            return redirect("facilities:qualification_list", pk=res.pk)
+    if form.is_bound and form.errors:
+        status = 422
+    rows = res.qualifications.select_related("user").order_by("user__username")
+    response = render_page(request, "facilities/qualifications.html", {"r": res, "form": form, "rows": rows})
+    response.status_code = status
+    return response
+
+
+def qualification_revoke(request, pk: int):
+    _post_only(request)
+    q = get_object_or_404(Qualification.objects.select_related("resource__centre", "user"), pk=pk)
+    if _operator_of(request, q.resource.centre) is None:
+        return redirect_to_login(reverse("facilities:qualification_list", args=[q.resource_id]))
+    services.revoke_qualification(request.user, q)
+    messages.success(request, _("Qualification withdrawn."))
+    return redirect("facilities:qualification_list", pk=q.resource_id)
+
+
+def _course_choices(viewer, complex_id):
+    centres = Centre.objects.filter(complex_id=complex_id)
+    if not viewer.is_officer_of(complex_id):
+        centres = centres.filter(operator_id__in=viewer.org_ids)
+    equipment = Resource.objects.filter(complex_id=complex_id, kind="equipment").select_related("centre")
+    return {"centres": centres, "equipment": equipment}
+
+
+def course_new(request):
+    viewer = _signed_in(request)
+    if viewer is None:
+        return redirect_to_login(request.get_full_path())
+    cx = current_complex(request)
+    if not permissions.can_add_course(viewer, cx):
+        raise PermissionDenied(_("Operators only."))
+    form = forms.CourseForm(request.POST or None, **_course_choices(viewer, cx.pk))
+
+    def save(data):
+        c = services.save_course(request.user, cx, data)
+        return c, c.get_absolute_url()
+
+    return _form_page(
+        request,
+        form,
+        save,
+        title=_("New training course"),
+        back=reverse("facilities:course_list"),
+        intro=_("Add its sessions on the course's page once it is saved."),
+    )
+
+
+def course_edit(request, pk: int):
+    course = get_object_or_404(Course.objects.select_related("centre"), pk=pk)
+    viewer = _signed_in(request)
+    if viewer is None:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.can_run_course(viewer, course):
+        raise PermissionDenied(_("Operators only."))
+    form = forms.CourseForm(request.POST or None, instance=course, **_course_choices(viewer, course.complex_id))
+
+    def save(data):
+        c = services.save_course(request.user, None, data, course)
+        return c, c.get_absolute_url()
+
+    return _form_page(
+        request, form, save, title=_("Edit %(name)s") % {"name": course.title}, back=course.get_absolute_url()
+    )
+
+
+def _rooms(complex_id):
+    return Resource.objects.filter(complex_id=complex_id).exclude(kind="equipment").select_related("centre")
+
+
+def session_new(request, pk: int):
+    course = get_object_or_404(Course.objects.select_related("centre"), pk=pk)
+    viewer = _signed_in(request)
+    if viewer is None:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.can_run_course(viewer, course):
+        raise PermissionDenied(_("Operators only."))
+    form = forms.SessionForm(request.POST or None, rooms=_rooms(course.complex_id))
+
+    def save(data):
+        s = services.save_session(request.user, course, data)
+        return s, course.get_absolute_url()
+
+    return _form_page(
+        request,
+        form,
+        save,
+        title=_("New session of %(course)s") % {"course": course.title},
+        back=course.get_absolute_url(),
+        intro=_("Times are Korean time (Asia/Seoul)."),
+    )
+
+
+def session_edit(request, pk: int):
+    session = get_object_or_404(CourseSession.objects.select_related("course__centre"), pk=pk)
+    viewer = _signed_in(request)
+    if viewer is None:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.can_run_course(viewer, session.course):
+        raise PermissionDenied(_("Operators only."))
+    form = forms.SessionForm(request.POST or None, instance=session, rooms=_rooms(session.course.complex_id))
+
+    def save(data):
+        s = services.save_session(request.user, session.course, data, session)
+        return s, session.course.get_absolute_url()
+
+    return _form_page(
+        request,
+        form,
+        save,
+        title=_("Edit session of %(course)s") % {"course": session.course.title},
+        back=session.course.get_absolute_url(),
+        intro=_("Times are Korean time (Asia/Seoul)."),
     )
