@@ -13,8 +13,9 @@ Many complexes: every entry is also requested by an officer of *another* complex
 (``other_officer``, a district officer of complex B who switched the site to complex A, where
 both companies are). Without editing any app's table, the harness expects of that role exactly
 what a signed-in visitor without an organisation may do: denied wherever "officer" is allowed on
-complex A's objects and a visitor is not, and no private marker of complex A in what it is
-shown (``world["private_markers"]``: contact phones; apps' builders may add theirs).
+complex A's objects and a visitor is not (what any organisation's members may do aside), and
+no private marker of complex A in what it is shown (``world["private_markers"]``: contact
+phones; apps' builders may add theirs).
 """
 
 from __future__ import annotations
@@ -242,9 +243,12 @@ def _pattern_keys(name: str) -> set[str]:
 
 def expected(entry: spine.Access, role: str, side: str) -> str:
     """What the access table says a role may do on side "a" or "b" ("allowed" or "denied").
-    An officer of another complex may do what a signed-in visitor without an organisation may."""
+
+    An officer of another complex may do what a signed-in visitor without an organisation may,
+    and what the table opens to members of any organisation (``ORG_MEMBERS``: booking a room at
+    the outside rate); nothing that only this complex's officers, companies or partners may do."""
     if role == "other_officer":
-        return "allowed" if entry.allows("visitor") else "denied"
+        return "allowed" if entry.allows("visitor") or spine.ORG_MEMBERS <= entry.roles else "denied"
     return "allowed" if entry.allows(role, own=(side == "a")) else "denied"
 
 

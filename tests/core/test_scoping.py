@@ -183,3 +183,23 @@ def test_switcher_stays_small_with_a_thousand_complexes(cx, settings):
     assert switcher.count("<option ") <= context.SWITCHER_MAX + 1
     assert 'value="cx-0999" selected' in switcher  # the complex of the page is always listed
     assert "1001" in html  # "All 1001 complexes"
+
+
+@pytest.mark.django_db
+def test_menus_know_the_complex_of_the_page(world):
+    """Officer menus built with ``viewer.is_officer_here``: an officer of another complex sees
+    them on their own complex's pages, not on complex A's (where the page would answer 403)."""
+    from techvalley.core import spine
+
+    entry = spine.NavEntry("t-here", "HERE-ONLY", "registry:review_queue", lambda v: v.is_officer_here, group="officer")
+    spine.platform.nav_entries.append(entry)
+    try:
+        c = client_for(world, "other_officer")
+        on_a = c.get(reverse("registry:company_list"))
+        assert on_a.context["viewer"].here == world["cx"].pk and "HERE-ONLY" not in on_a.content.decode()
+        on_noksan = c.get(reverse("registry:company_list"), {"complex": "noksan"})
+        assert "HERE-ONLY" in on_noksan.content.decode()
+        assert "HERE-ONLY" in client_for(world, "officer").get(reverse("registry:company_list")).content.decode()
+        assert "HERE-ONLY" not in client_for(world, "manager_a").get(reverse("registry:company_list")).content.decode()
+    finally:
+        spine.platform.nav_entries.remove(entry)

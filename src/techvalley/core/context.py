@@ -3,7 +3,7 @@ complex switcher of the header."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
@@ -32,17 +32,25 @@ class Switcher:
         return self.total > 1
 
 
-def complex_switcher(request, viewer: Viewer) -> Switcher:
-    """The complexes to offer: the viewer's own first, then the others by name (two queries)."""
-    from techvalley.core.models import Complex
+def page_complex(request):
+    """The complex the page is about, or None when the request names an unknown one (this may
+    be its error page) or there is no complex yet."""
     from techvalley.core.views import current_complex
 
     current = getattr(request, "_techvalley_complex", None)
     if current is None:
         try:
             current = current_complex(request)
-        except (Http404, BadInput):  # an unknown ?complex= (this may be its error page)
+        except (Http404, BadInput):
             current = None
+    return current
+
+
+def complex_switcher(request, viewer: Viewer) -> Switcher:
+    """The complexes to offer: the viewer's own first, then the others by name (two queries)."""
+    from techvalley.core.models import Complex
+
+    current = page_complex(request)
     total = Complex.objects.count()
     if total <= 1:
         return Switcher(current, [], [], total, False)
@@ -59,6 +67,10 @@ def complex_switcher(request, viewer: Viewer) -> Switcher:
 
 def viewer(request):
     v = viewer_for(getattr(request, "user", None))
+    if v.is_officer and not v.is_superuser:  # menus of officers depend on the complex of the page
+        current = page_complex(request)
+        if current is not None:
+            v = replace(v, here=current.pk)
     return {
         "viewer": v,
         "nav_main": spine.platform.menu(v, "main"),

@@ -28,6 +28,8 @@ class Viewer:
     org_kinds: tuple[tuple[str, frozenset[int]], ...] = ()
     #: The complexes of all the viewer's organisations (a person may belong to several).
     complex_ids: frozenset[int] = field(default_factory=frozenset)
+    #: The complex the page being shown is about (set for menus: ``core.context``), if known.
+    here: int | None = None
 
     def orgs_of_kind(self, kind: str) -> frozenset[int]:
         return dict(self.org_kinds).get(kind, frozenset())
@@ -47,6 +49,13 @@ class Viewer:
 
     def is_officer_of(self, complex_id: int | None) -> bool:
         return self.is_superuser or complex_id in self.officer_complex_ids
+
+    @property
+    def is_officer_here(self) -> bool:
+        """An officer of the complex the page is about (``here``); of any complex when unknown.
+        For menu entries whose page works on the current complex: an officer of another complex
+        is not shown links that would answer 403."""
+        return self.is_officer_of(self.here) if self.here is not None else self.is_officer
 
     def is_planner_of(self, complex_id: int | None) -> bool:
         """Planning officers (기획부서) approve or return the departments' progress reports."""
