@@ -112,3 +112,31 @@ def test_course_and_public_certificate_check(page, live_server, demo):
     page.click("main form button")
     assert "진본" in page.content() and done.trainee_name not in page.content()
     shot(page, "facilities-verify")
+
+
+def test_centre_staff_add_equipment_through_the_form_and_see_a_bad_rule_explained(page, live_server, demo):
+    from techvalley.facilities.models import Centre, Resource
+
+    centre = Centre.objects.get(name__startswith="신평장림 혁신지원센터")
+    login(page, live_server.url, "centre")
+    page.goto(f"{live_server.url}/facilities/")
+    page.click(f"a[href='/facilities/operate/centres/{centre.pk}/resources/new/']")
+    page.wait_for_url(re.compile(r"/resources/new/"))
+    page.select_option("select[name=kind]", "equipment")
+    page.fill("input[name=name]", "브라우저 표면조도계")
+    page.fill("input[name=opens_at]", "18:00")
+    page.fill("input[name=closes_at]", "09:00")
+    page.fill("textarea[name=specs_text]", "측정 범위: Ra 0.02–16 µm")
+    page.check("input[name=qualification_required]")
+    page.click("main form button")
+    page.wait_for_load_state()
+    assert "문 닫는 시간이 여는 시간보다 뒤여야 합니다" in page.locator(".errorlist").all_inner_texts()[-1]
+    shot(page, "facilities-resource-form-error")
+    page.fill("input[name=opens_at]", "09:00")
+    page.fill("input[name=closes_at]", "18:00")
+    page.click("main form button")
+    page.wait_for_url(re.compile(r"/facilities/resources/\d+/$"))
+    made = Resource.objects.get(name="브라우저 표면조도계")
+    assert made.qualification_required and made.specs == {"측정 범위": "Ra 0.02–16 µm"}
+    assert "Ra 0.02–16 µm" in page.content()
+    shot(page, "facilities-resource-made")

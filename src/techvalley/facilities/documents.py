@@ -75,3 +75,58 @@ def feed_bookings(qs, days_back: int = 30, days_ahead: int = 365):
 
 
 __all__ = ["Booking", "certificate_pdf", "feed_bookings", "ics", "invoice_pdf"]
+
+
+def invoices_xlsx(invoices, title: str = "청구서 / Invoices") -> bytes:
+    """The invoice list as an Excel workbook (Korean and English headers; text cells safe from
+    formula injection)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from techvalley.core.validation import safe_row
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "청구서"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=13)
+    header = [
+        "번호 / Number",
+        "월 / Month",
+        "센터 / Centre",
+        "기관 / Organisation",
+        "예약 건수 / Bookings",
+        "합계(원) / Total (KRW)",
+        "발행일 / Issued",
+    ]
+    ws.append(header)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    total = 0
+    for inv in invoices:
+        total += inv.total_krw
+        ws.append(
+            safe_row(
+                [
+                    inv.number,
+                    inv.month.strftime("%Y-%m"),
+                    inv.centre.name,
+                    inv.organisation.name,
+                    getattr(inv, "n_bookings", None),
+                    inv.total_krw,
+                    timezone.localtime(inv.issued_at).date(),
+                ]
+            )
+        )
+    ws.append(["합계 / Total", "", "", "", "", total, ""])
+    ws.cell(ws.max_row, 1).font = Font(bold=True)
+    for col, width in zip("ABCDEFG", (22, 10, 28, 32, 12, 16, 12), strict=True):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=3, min_col=6, max_col=6):
+        for cell in row:
+            cell.number_format = "#,##0"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -177,3 +177,34 @@ def search_courses(viewer, complex, query: str, limit: int = 10) -> list[spine.S
         spine.SearchHit(title=c.title, url=c.get_absolute_url(), kind=_("Training course"), snippet=c.description[:200])
         for c in qs[:limit]
     ]
+
+
+def satisfaction_figures(viewer, complex) -> list[spine.Figure]:
+    """Course evaluations of the courses the viewer runs: the overall average and the answers."""
+    s = selectors.satisfaction(viewer, complex)
+    total = s["total"]
+    url = reverse("facilities:satisfaction_summary")
+    source = _("course evaluations of the trainees")
+    overall = total["avg"].get("overall")
+    return [
+        spine.Figure(
+            "facilities-satisfaction",
+            _("Overall satisfaction with training"),
+            f"{overall:.2f}" if overall is not None else "—",
+            _("of 5"),
+            source,
+            timezone.localdate(),
+            url,
+            _("%(n)s courses") % {"n": sum(1 for r in s["rows"] if r["answers"])},
+        ),
+        spine.Figure(
+            "facilities-satisfaction-answers",
+            _("Evaluations answered"),
+            total["answers"],
+            _("answers"),
+            source,
+            timezone.localdate(),
+            url,
+            _("of %(n)s trainees") % {"n": total["trainees"]},
+        ),
+    ]

@@ -46,8 +46,24 @@ def booking_org_id(viewer: Viewer) -> int | None:
     return None
 
 
+def books_as_outside_officer(viewer: Viewer, complex_id: int | None) -> bool:
+    """Whether the viewer would book for a district office of another complex: district offices
+    book in their own complex only (another district's officer is a visitor here)."""
+    org = booking_org_id(viewer)
+    return (
+        complex_id is not None
+        and org in viewer.orgs_of_kind("district")
+        and not viewer.is_officer_of(complex_id)
+        and not viewer.is_superuser
+    )
+
+
 def can_book(viewer: Viewer, resource=None) -> bool:
-    return viewer.is_authenticated and (booking_org_id(viewer) is not None or viewer.is_superuser)
+    """Anyone signed in with an organisation (companies, universities, agencies of any complex pay
+    their tier's fee), except a district office of another complex."""
+    if not viewer.is_authenticated or (booking_org_id(viewer) is None and not viewer.is_superuser):
+        return False
+    return not books_as_outside_officer(viewer, getattr(resource, "complex_id", None))
 
 
 def can_see_booking(viewer: Viewer, booking) -> bool:
@@ -67,8 +83,12 @@ def can_see_who(viewer: Viewer, centre) -> bool:
     return is_operator(viewer, centre)
 
 
-def can_open_my_bookings(viewer: Viewer) -> bool:
-    return viewer.is_authenticated and bool(viewer.org_ids)
+def can_open_my_bookings(viewer: Viewer, complex=None) -> bool:
+    return (
+        viewer.is_authenticated
+        and bool(viewer.org_ids)
+        and not books_as_outside_officer(viewer, getattr(complex, "pk", None))
+    )
 
 
 def can_enrol(viewer: Viewer, organisation_id: int | None, complex_id: int) -> bool:
@@ -111,3 +131,11 @@ def can_choose_operator(viewer: Viewer, centre_or_complex_id) -> bool:
 
 def can_add_course(viewer: Viewer, complex) -> bool:
     return complex is not None and operates_any(viewer, complex)
+
+
+def can_open_invoices(viewer: Viewer, complex) -> bool:
+    """The invoice list: the complex's officers (all), its centres' operators (theirs) and the
+    members of its organisations (their own)."""
+    if complex is None or not viewer.is_authenticated:
+        return False
+    return viewer.is_officer_of(complex.pk) or can_open_my_bookings(viewer, complex)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from techvalley.core.scoping import Viewer, officer_q, private_q
 from techvalley.facilities import permissions, services
-from techvalley.facilities.models import LIVE, Booking, Centre, Course, Enrolment, Resource, Status
+from techvalley.facilities.models import LIVE, Booking, Centre, Course, Enrolment, Invoice, Resource, Status
 
 
 def _tz():
@@ -419,3 +419,113 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# --- invoices and satisfaction -------------------------------------------------------------------
+
+
+def _month(value, name: str) -> dt.date | None:
+    """``YYYY-MM`` (or a date) → the month's first day; empty → None."""
+    from techvalley.core.validation import BadInput
+
+    text = str(value or "").strip()[:10]
+    if not text:
+        return None
+    try:
+        day = dt.date.fromisoformat(text[:7] + "-01")
+    except ValueError:
+        raise BadInput(f"{name}: YYYY-MM (예: 2026-03)", field=name) from None
+    if not 2000 <= day.year <= 2100:
+        raise BadInput(f"{name}: 2000–2100", field=name)
+    return day
+
+
+@dataclass
+class InvoiceFilters:
+    centre: int | None = None
+    organisation: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @classmethod
+    def from_params(cls, params) -> InvoiceFilters:
+        from techvalley.core.validation import clean_text, int_param
+
+        centre = params.get("centre") or None
+        return cls(
+            centre=int_param(centre, "centre", lo=1) if centre else None,
+            organisation=clean_text(params.get("organisation", ""), "organisation", max_length=100).strip(),
+            since=_month(params.get("since"), "since"),
+            until=_month(params.get("until"), "until"),
+        )
+
+
+def invoices_for(viewer: Viewer, complex, filters: InvoiceFilters | None = None):
+    """The complex's invoices the viewer may see: all of them for its officers, their centres'
+    for a centre's operators, their own for an organisation's members."""
+    if not viewer.is_authenticated:
+        return Invoice.objects.none()
+    q = officer_q(viewer) | Q(organisation_id__in=viewer.org_ids) | Q(centre__operator_id__in=viewer.org_ids)
+    qs = (
+        Invoice.objects.filter(complex=complex)
+        .filter(q)
+        .select_related("centre", "organisation")
+        .annotate(n_bookings=Count("bookings"))
+        .order_by("-month", "number")
+    )
+    f = filters or InvoiceFilters()
+    if f.centre:
+        qs = qs.filter(centre_id=f.centre)
+    if f.organisation:
+        qs = qs.filter(organisation__name__icontains=f.organisation)
+    if f.since:
+        qs = qs.filter(month__gte=f.since)
+    if f.until:
+        qs = qs.filter(month__lte=f.until)
+    return qs
+
+
+def satisfaction(viewer: Viewer, complex) -> dict:
+    """Course evaluations of the courses the viewer runs: per course the number of answers, of
+    trainees, and the average of each question (1–5); and the same over all of them. One query
+    for the courses, one for the answers, whatever their number."""
+    courses = [
+        c
+        for c in Course.objects.filter(complex=complex).select_related("centre").order_by("-created_at", "id")
+        if permissions.can_run_course(viewer, c)
+    ]
+    ids = [c.pk for c in courses]
+    answers: dict[int, list[dict]] = defaultdict(list)
+    trainees: dict[int, int] = defaultdict(int)
+    for course_id, state, given in Enrolment.objects.filter(course_id__in=ids).values_list(
+        "course_id", "state", "satisfaction"
+    ):
+        if state in ("enrolled", "completed", "not_completed"):
+            trainees[course_id] += 1
+        if isinstance(given, dict) and given:
+            answers[course_id].append(given)
+    keys = list(services.QUESTIONS)
+
+    def averages(rows: list[dict]) -> dict:
+        out = {}
+        for k in keys:
+            values = [r[k] for r in rows if isinstance(r.get(k), int | float)]
+            out[k] = round(sum(values) / len(values), 2) if values else None
+        return out
+
+    every = [a for c in ids for a in answers[c]]
+    rows = [
+        {
+            "course": c,
+            "answers": len(answers[c.pk]),
+            "trainees": trainees[c.pk],
+            "rate": round(100 * len(answers[c.pk]) / trainees[c.pk]) if trainees[c.pk] else None,
+            "avg": averages(answers[c.pk]),
+        }
+        for c in courses
+    ]
+    return {
+        "questions": [(k, *services.QUESTIONS[k]) for k in keys],
+        "rows": rows,
+        "total": {"answers": len(every), "trainees": sum(trainees.values()), "avg": averages(every)},
+    }

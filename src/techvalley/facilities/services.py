@@ -374,6 +374,10 @@ def _org_for(viewer, organisation_id: int | None, resource: Resource) -> Organis
         raise PermissionDenied("예약하려면 기관에 소속되어야 합니다. / Only members of an organisation book.")
     if organisation_id not in viewer.org_ids and not permissions.is_operator(viewer, resource.centre):
         raise PermissionDenied("소속 기관으로만 예약할 수 있습니다. / You book for your own organisation only.")
+    if organisation_id in viewer.org_ids and permissions.books_as_outside_officer(viewer, resource.complex_id):
+        raise PermissionDenied(
+            "구청은 소속 산업단지의 시설만 예약합니다. / District offices book in their own complex only."
+        )
     if resource.org_kind is None:
         raise BadInput("organisation: 없는 기관입니다. / no such organisation.", field="organisation", status=422)
     org = Organisation(

@@ -85,7 +85,7 @@ def resource_list(request):
             "kind": kind,
             "q": query,
             "operator": operator,
-            "can_book": permissions.can_book(viewer),
+            "can_book": permissions.can_open_my_bookings(viewer, cx),
             "can_add_centre": permissions.can_add_centre(viewer, cx),
             "operated": set(selectors.operated_centres(viewer, cx).values_list("pk", flat=True)) if operator else set(),
         },
@@ -170,7 +170,7 @@ def my_bookings(request):
     viewer = _signed_in(request)
     if viewer is None:
         return redirect_to_login(request.get_full_path())
-    if not permissions.can_open_my_bookings(viewer):
+    if not permissions.can_open_my_bookings(viewer, current_complex(request)):
         raise PermissionDenied(_("Bookings belong to organisations: you are not a member of one."))
     cx = current_complex(request)
     now = timezone.now()
@@ -777,4 +777,53 @@ def session_edit(request, pk: int):
         title=_("Edit session of %(course)s") % {"course": session.course.title},
         back=session.course.get_absolute_url(),
         intro=_("Times are Korean time (Asia/Seoul)."),
+    )
+
+
+# --- invoices and satisfaction ------------------------------------------------------------------
+
+
+def invoice_list(request):
+    """Invoices: every one of the complex for its officers, a centre's for its operators, an
+    organisation's own for its members; filters and an Excel download (``?format=xlsx``)."""
+    viewer = _signed_in(request)
+    if viewer is None:
+        return redirect_to_login(request.get_full_path())
+    cx = current_complex(request)
+    if not permissions.can_open_invoices(viewer, cx):
+        raise PermissionDenied(_("Invoices belong to organisations: you are not a member of one here."))
+    filters = selectors.InvoiceFilters.from_params(request.GET)
+    qs = selectors.invoices_for(viewer, cx, filters)
+    if request.GET.get("format") == "xlsx":
+        rows = list(qs[:20_000])
+        body = documents.invoices_xlsx(rows, f"{cx.name} 청구서 / Invoices")
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="invoices-{timezone.localdate():%Y%m%d}.xlsx"'
+        return response
+    sees_others = viewer.is_officer_of(cx.pk) or permissions.operates_any(viewer, cx)
+    return render_page(
+        request,
+        "facilities/invoice_list.html",
+        {
+            "complex": cx,
+            "page": page_of(request, qs, 50),
+            "filters": filters,
+            "centres": Centre.objects.filter(complex=cx).order_by("name"),
+            "sees_others": sees_others,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def satisfaction_summary(request):
+    """Course evaluations: the average of each question per course and over all, with the
+    number of answers (the courses' operators)."""
+    viewer = _signed_in(request)
+    if viewer is None:
+        return redirect_to_login(request.get_full_path())
+    cx = current_complex(request)
+    if not permissions.can_add_course(viewer, cx):
+        raise PermissionDenied(_("Operators only."))
+    return render_page(
+        request, "facilities/satisfaction_summary.html", {"complex": cx, "s": selectors.satisfaction(viewer, cx)}
     )
