@@ -97,3 +97,34 @@ def test_published_results_for_anyone(page, live_server, demo):
     html = page.content()
     assert "SIM-2023" not in html and "식별 정보 없이 공개" in html
     shot(page, "surveys-published")
+
+
+def test_officer_promotes_a_candidate_to_a_plan_sub_project(page, live_server, demo):
+    """Answer → candidate → plan sub-project, in the browser: the promote form on the candidate,
+    the link on both pages, and a second promotion refused."""
+    from techvalley.surveys.models import Candidate
+
+    candidate = Candidate.objects.filter(title__contains="에너지 비용 절감").first()
+    assert candidate is not None and candidate.status != "promoted"
+    login(page, live_server.url, "officer")
+    page.wait_for_url(re.compile(r"/dashboard/"))
+    page.goto(f"{live_server.url}/surveys/candidates/{candidate.pk}/")
+    page.click("#promote summary")
+    page.select_option("#promote-form select[name=parent]", label=re.compile(r"^3-1 "))
+    page.fill("#promote-form input[name=title]", "에너지 비용 절감 지원사업")
+    page.fill("#promote-form input[name=budget_million_krw]", "120")
+    shot(page, "surveys-promote-form")
+    page.click("#promote-button")
+    page.wait_for_selector("#promoted")
+    assert page.locator("#promote-form").count() == 0
+    page.click(".record-links a >> text=에너지 비용 절감 지원사업")
+    page.wait_for_url(re.compile(r"/plan/\d+/card/"))
+    assert "120백만원" in page.content()
+    links = page.locator("#project-links .record-links a")
+    assert links.count() == 1 and candidate.title in links.first.inner_text()
+    shot(page, "plan-subproject-from-candidate")
+    # the card of the pledge shows 구민소통 counted from the records, with its source
+    page.goto(live_server.url + "/plan/")
+    page.click("text=3-1 신평·장림산업단지")
+    assert "구민소통 기록" in page.locator("#communication-source").inner_text()
+    assert page.external_requests == []

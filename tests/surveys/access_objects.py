@@ -35,4 +35,9 @@ def build(world) -> dict:
     out["question"] = same({"pk": question.pk})
     out["candidate"] = same({"pk": candidate.pk})
     out["communication"] = same({"pk": record.pk})
+    from django.apps import apps
+
+    if apps.is_installed("techvalley.projects"):  # a plan heading to promote the candidate under
+        heading = apps.get_model("projects", "Project").objects.create(complex=cx, title=f"접근 시험 공약 {XSS}")
+        out["plan_heading"] = same({"pk": heading.pk})
     return out

@@ -299,3 +299,48 @@ def _demo(summary: dict, options: dict) -> dict:
 
 
 spine.demo_step(spine.DemoStep("plan", "pledge 3-1 with sub-projects", _demo, order=20))
+
+
+# --- what plan tracking does at another app's request -----------------------------------------
+
+
+def _promote_to_subproject(actor, complex, *, parent, title, description: str = "", budget_krw=None, reason: str = ""):
+    """Action ``projects.subproject``: create a plan sub-project (세부사업), e.g. from a survey's
+    candidate project. Returns the new ``projects.Project`` (kind "subproject").
+
+    ``actor``: the person asking (a ``core.scoping.Viewer``, or a user); they must be an officer
+    of ``complex`` (``PermissionDenied`` otherwise). Payload: ``parent`` — the id of the plan
+    heading it goes under, a pledge or a sub-project of ``complex`` (the linkable type
+    ``projects.project`` lists them); ``title`` (required, ≤ 300 characters); ``description``
+    (≤ 5,000 characters, one 사업개요 item a line); ``budget_krw`` — the budget in KRW, a whole
+    number ≥ 0, or None; ``reason`` — kept in the card's history. Bad input raises ``BadInput``
+    (field named); the sub-project is created through ``services.create_subproject`` (audited).
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from techvalley.core.scoping import Viewer, viewer_for
+    from techvalley.core.validation import BadInput, int_param
+    from techvalley.projects import permissions, services
+    from techvalley.projects.models import Project
+
+    viewer = actor if isinstance(actor, Viewer) else viewer_for(actor)
+    parent_pk = int_param(parent, "parent", lo=1)
+    heading = Project.objects.filter(pk=parent_pk, complex=complex).first() if parent_pk else None
+    if heading is None:
+        raise BadInput(
+            "세부사업을 둘 계획 항목(공약 또는 세부사업)을 고르세요. / choose the pledge or sub-project it goes under.",
+            field="parent",
+        )
+    if not permissions.can_edit_project(viewer, heading):
+        raise PermissionDenied("구청 담당자만 세부사업을 만들 수 있습니다. / Only district officers add sub-projects.")
+    return services.create_subproject(heading, title, description=description, budget_krw=budget_krw, reason=reason)
+
+
+spine.action(
+    spine.Action(
+        "projects.subproject",
+        _("Promote to plan sub-project"),
+        _promote_to_subproject,
+        visible=lambda viewer: viewer.is_officer,
+    )
+)

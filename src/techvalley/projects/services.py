@@ -18,6 +18,7 @@ from techvalley.core.validation import (
     check_size,
     clean_text,
     has_control_chars,
+    int_param,
 )
 from techvalley.projects.card import CARD_MAX_BYTES, ParseResult, decode_card, empty_card, parse_card
 from techvalley.projects.models import (
@@ -680,3 +681,55 @@ def add_subproject(
         department_name=parent.department_name,
         department_team=parent.department_team,
     )
+
+
+def _budget_text(amount_krw: int) -> str:
+    """The amount as a card writes it: 백만원 when it is a whole number of millions, else 원."""
+    if amount_krw % 1_000_000 == 0:
+        return f"{amount_krw // 1_000_000:,}백만원"
+    return f"{amount_krw:,}원"
+
+
+@transaction.atomic
+def create_subproject(
+    parent: Project, title: str, *, description: str = "", budget_krw=None, reason: str = ""
+) -> Project:
+    """A sub-project (세부사업) under a pledge or another sub-project, with its description (the
+    card's 사업개요, one item a line) and budget (소요예산) if given — what an officer makes when
+    promoting a candidate from the surveys' board (the action ``projects.subproject``).
+
+    Validated whole: a title (1–300 characters), a description of at most 5,000 characters,
+    a budget of 0 KRW or more that the database can hold, a parent that is a pledge or a
+    sub-project (not a task). ``BadInput`` otherwise.
+    """
+    if parent.kind not in (Project.Kind.PLEDGE, Project.Kind.SUBPROJECT):
+        raise BadInput(
+            "세부사업은 공약이나 다른 세부사업 아래에만 둘 수 있습니다 (과제 아래는 안 됩니다). / A sub-project goes "
+            "under a pledge or another sub-project, not under a task.",
+            field="parent",
+        )
+    title = clean_text(title, "title", max_length=300, required=True).strip()
+    if not title:
+        raise BadInput("세부사업명을 적어 주세요. / the sub-project needs a title.", field="title")
+    description = clean_text(description, "description", max_length=5000)
+    amount = int_param(budget_krw, "budget_krw", lo=0)
+    reason = clean_text(reason, "reason", max_length=300).strip()
+    order = (parent.children.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    child = Project(
+        complex_id=parent.complex_id,
+        field_id=parent.field_id,
+        parent=parent,
+        kind=Project.Kind.SUBPROJECT,
+        title=title,
+        order=order,
+        department_name=parent.department_name,
+        department_team=parent.department_team,
+        overview=[line.strip() for line in description.splitlines() if line.strip()],
+        budget_amount_krw=amount,
+        budget_text=_budget_text(amount) if amount is not None else "",
+        public=parent.public,
+    )
+    child._audit_reason = reason or "세부사업 추가 / sub-project added"
+    child.save()
+    snapshot(child, (reason or "세부사업 추가 / sub-project added")[:200])
+    return child

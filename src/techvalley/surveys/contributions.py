@@ -153,6 +153,13 @@ SURVEY_SETTINGS = {"title_ko": "접근 시험 설문", "closes_on": "2099-12-31"
 CANDIDATE_FORM = {"title": "후보", "estimated_companies": 3, "estimated_cost_million_krw": 10, "status": "proposed"}
 COMMUNICATION_FORM = {"kind": "briefing", "title": "설명회", "held_on": "2024-05-02", "public": "on"}
 
+
+def _promote_body(objects, side):
+    """A valid promotion: under the plan heading of the test's complex (tests/surveys/access_objects.py)."""
+    heading = objects.get("plan_heading", {}).get("a", {}).get("pk", "")
+    return {"parent": heading, "title": "승격 시험 세부사업", "budget_million_krw": "50"}
+
+
 spine.access(
     "surveys",
     [
@@ -188,6 +195,14 @@ spine.access(
         Access("surveys:candidate_new", OFFICERS, method="POST", body={"title": "에너지 비용 절감"}),
         Access("surveys:candidate_detail", OFFICERS, obj="candidate"),
         Access("surveys:candidate_detail", OFFICERS, obj="candidate", method="POST", body=CANDIDATE_FORM),
+        Access(
+            "surveys:candidate_promote",
+            OFFICERS,
+            obj="candidate",
+            method="POST",
+            body=_promote_body,
+            note="plan tracking's action projects.subproject, offered to officers",
+        ),
         Access("surveys:communication_list", OFFICERS),
         Access("surveys:communication_new", OFFICERS),
         Access("surveys:communication_new", OFFICERS, method="POST", body=COMMUNICATION_FORM),

@@ -187,6 +187,22 @@ class CandidateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CandidateStatus.choices)
 
 
+class PromoteForm(forms.Form):
+    """Promote a candidate to a plan sub-project: the plan heading it goes under (a pledge or a
+    sub-project, listed by plan tracking's linkable type), its title, description and budget."""
+
+    parent = forms.TypedChoiceField(label=_("Under the plan heading"), coerce=int, choices=())
+    title = forms.CharField(label=_("Sub-project title"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    budget_million_krw = forms.IntegerField(
+        label=_("Budget (million KRW)"), min_value=0, max_value=10**12, required=False
+    )
+
+    def __init__(self, *args, headings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = list(headings)
+
+
 class CommunicationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CommunicationKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)

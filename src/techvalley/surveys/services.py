@@ -5,7 +5,8 @@ Building: ``create_survey`` (from a template), ``save_question``, ``delete_quest
 / ``invitation_from_token`` (signed links, no login), ``queue_reminders``. Answers:
 ``submit_response`` (one per company, editable until the survey closes; anonymous surveys keep
 no company), ``import_responses`` (a whole file, all-or-nothing, idempotent by ``ref``).
-Needs: ``create_candidate``, ``update_candidate``. Resident communication:
+Needs: ``create_candidate``, ``update_candidate``, ``promote_candidate`` (through plan tracking's
+spine action). Resident communication:
 ``save_communication``.
 """
 
@@ -833,9 +834,81 @@ def update_candidate(candidate: Candidate, data: Mapping[str, Any]) -> Candidate
     if "status" in data:
         if data["status"] not in CandidateStatus.values:
             raise BadInput(f"status: '{data['status']}'", field="status")
+        stored = Candidate.objects.filter(pk=candidate.pk).values_list("status", flat=True).first()
+        if data["status"] != stored and CandidateStatus.PROMOTED in (data["status"], stored):
+            raise BadInput(
+                "'세부사업으로 승격' 상태는 승격으로만 정해지고, 승격된 후보는 되돌릴 수 없습니다 (세부사업과 연결되어 "
+                "있습니다). / 'Promoted' is set by promoting, and a promoted candidate stays promoted (it is linked to "
+                "its sub-project).",
+                field="status",
+            )
         candidate.status = data["status"]
     candidate.save()
     return candidate
+
+
+#: The action plan tracking offers for making a sub-project (``projects.subproject``).
+PROMOTE_ACTION = "projects.subproject"
+
+
+def promote_candidate(
+    viewer,
+    candidate: Candidate,
+    *,
+    parent: Any,
+    title: str = "",
+    description: str = "",
+    budget_million_krw: Any = None,
+):
+    """Make the candidate a plan sub-project under the plan heading ``parent`` (a pledge or a
+    sub-project id): plan tracking creates it (the spine action ``projects.subproject``; this app
+    never imports plan tracking), then both records are linked with core record links (so the
+    candidate's page and the sub-project's card show each other) and the candidate is marked
+    promoted — all in one transaction. Returns the sub-project.
+
+    A candidate is promoted once: a second time is ``BadInput`` 409 ("conflict"). No plan
+    tracking installed, or a viewer who may not ask: ``PermissionDenied``.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from techvalley.core import links, spine
+
+    action = spine.platform.action_for(PROMOTE_ACTION, viewer)
+    if action is None or not viewer.is_officer_of(candidate.complex_id):
+        raise PermissionDenied(
+            "세부사업으로 승격할 수 없습니다: 이 산업단지의 구청 담당자만, 계획 관리 모듈이 있을 때 할 수 있습니다. / "
+            "Only the complex's district officers can promote, with plan tracking installed."
+        )
+    title = clean_text(title, "title", max_length=300).strip() or candidate.title
+    description = clean_text(description, "description", max_length=5000)
+    budget = None
+    if budget_million_krw not in (None, ""):
+        budget = _money(budget_million_krw, "budget_million_krw") * 1_000_000
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if locked.status == CandidateStatus.PROMOTED:
+            raise BadInput(
+                "이 후보사업은 이미 세부사업으로 승격되었습니다. 연결된 세부사업을 보세요. / "
+                "This candidate was already promoted to a sub-project: see the linked sub-project.",
+                code="conflict",
+                status=409,
+            )
+        sub = action.run(
+            viewer,
+            locked.complex,
+            parent=parent,
+            title=title,
+            description=description,
+            budget_krw=budget,
+            reason=f"수요조사 후보사업에서 승격 / promoted from candidate: {locked.title}"[:300],
+        )
+        note = "후보사업에서 승격 / promoted from the candidate"
+        links.link_record(viewer, locked, "projects.project", sub.pk, note=note)
+        links.link_record(viewer, sub, "surveys.candidate", locked.pk, note=note)
+        locked.status = CandidateStatus.PROMOTED
+        locked.save(update_fields=["status", "updated_at"])
+    candidate.status = locked.status
+    return sub
 
 
 def mark_promoted(candidate: Candidate) -> Candidate:

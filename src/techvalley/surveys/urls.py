@@ -29,6 +29,7 @@ urlpatterns = [
     path("candidates/", views.candidate_list, name="candidate_list"),
     path("candidates/new/", views.candidate_new, name="candidate_new"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
+    path("candidates/<int:pk>/promote/", views.candidate_promote, name="candidate_promote"),
     path("communication/", views.communication_list, name="communication_list"),
     path("communication/new/", views.communication_new, name="communication_new"),
     path("communication/<int:pk>/", views.communication_edit, name="communication_edit"),

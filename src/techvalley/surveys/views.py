@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from techvalley.core import spine
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput
 from techvalley.core.views import current_complex, render_page
@@ -27,6 +28,7 @@ from techvalley.registry import labels as registry_labels
 from techvalley.surveys import analysis, charts, exports, forms, permissions, selectors, services
 from techvalley.surveys import questions as q
 from techvalley.surveys.models import (
+    CandidateStatus,
     CommunicationKind,
     Question,
     Response,
@@ -579,21 +581,49 @@ def _int(value, name):
     return int_param(value, name, lo=1)
 
 
-def candidate_detail(request, pk: int):
-    viewer = viewer_for(request.user)
-    candidate = selectors.candidate_for(viewer, pk)
-    initial = {
+def _candidate_initial(candidate) -> dict:
+    return {
         "title": candidate.title,
         "description": candidate.description,
         "estimated_companies": candidate.estimated_companies,
         "estimated_cost_million_krw": candidate.estimated_cost_million_krw,
         "status": candidate.status,
     }
-    form = forms.CandidateForm(request.POST or None, initial=initial)
+
+
+def candidate_detail(request, pk: int):
+    viewer = viewer_for(request.user)
+    candidate = selectors.candidate_for(viewer, pk)
+    form = forms.CandidateForm(request.POST or None, initial=_candidate_initial(candidate))
     if request.method == "POST" and form.is_valid():
         services.update_candidate(candidate, {k: v for k, v in form.cleaned_data.items() if v is not None})
         messages.success(request, _("Candidate saved."))
         return redirect("surveys:candidate_detail", pk=candidate.pk)
+    return _candidate_page(request, viewer, candidate, form)
+
+
+def _plan_headings(cx) -> list[tuple[int, str]]:
+    """The plan headings (pledges and sub-projects) a candidate may go under, as plan tracking lists
+    them through its linkable type — empty when plan tracking is not installed."""
+    kind = spine.platform.linkable_types.get("projects.project")
+    if kind is None:
+        return []
+    return [(obj.pk, kind.title(obj)) for obj in list(kind.candidates(cx, ""))[:200]]
+
+
+def _promote_form(viewer, candidate, data=None):
+    """The "Promote to plan sub-project" form, for those plan tracking lets ask (None otherwise)."""
+    if spine.platform.action_for(services.PROMOTE_ACTION, viewer) is None:
+        return None
+    initial = {
+        "title": candidate.title,
+        "description": candidate.description,
+        "budget_million_krw": candidate.estimated_cost_million_krw or None,
+    }
+    return forms.PromoteForm(data, initial=initial, headings=_plan_headings(candidate.complex))
+
+
+def _candidate_page(request, viewer, candidate, form, promote_form=None, status: int = 200):
     lang = _lang()
     support = []
     specs = {}
@@ -604,7 +634,9 @@ def candidate_detail(request, pk: int):
         if candidate.question_code in specs:
             text = q.answer_text(specs[candidate.question_code], r.answers.get(candidate.question_code), lang)
         support.append({"response": r, "text": text})
-    return render_page(
+    if promote_form is None and candidate.status != CandidateStatus.PROMOTED:
+        promote_form = _promote_form(viewer, candidate)
+    response = render_page(
         request,
         "surveys/candidate_detail.html",
         {
@@ -612,8 +644,44 @@ def candidate_detail(request, pk: int):
             "form": form,
             "support": support,
             "promoted": _promoted_to([candidate]).get(candidate.pk, []),
+            "promote_form": promote_form,
+            "is_promoted": candidate.status == CandidateStatus.PROMOTED,
         },
     )
+    response.status_code = status
+    return response
+
+
+@require_POST
+def candidate_promote(request, pk: int):
+    """Promote the candidate to a plan sub-project (plan tracking makes it; both are linked)."""
+    viewer = viewer_for(request.user)
+    candidate = selectors.candidate_for(viewer, pk)
+    form = _promote_form(viewer, candidate, request.POST)
+    if form is None:
+        raise PermissionDenied(
+            _("Only district officers can promote a candidate, and only with plan tracking installed.")
+        )
+    status = 400
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            sub = services.promote_candidate(
+                viewer,
+                candidate,
+                parent=d["parent"],
+                title=d["title"],
+                description=d["description"],
+                budget_million_krw=d["budget_million_krw"],
+            )
+        except BadInput as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("Promoted to the plan sub-project “%(title)s”.") % {"title": sub.title})
+            return redirect("surveys:candidate_detail", pk=candidate.pk)
+    blank = forms.CandidateForm(initial=_candidate_initial(candidate))
+    return _candidate_page(request, viewer, candidate, blank, promote_form=form, status=status)
 
 
 # --- resident communication ---------------------------------------------------------------------
