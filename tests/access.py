@@ -13,8 +13,8 @@ Many complexes: every entry is also requested by an officer of *another* complex
 (``other_officer``, a district officer of complex B who switched the site to complex A, where
 both companies are). Without editing any app's table, the harness expects of that role exactly
 what a signed-in visitor without an organisation may do: denied wherever "officer" is allowed on
-complex A's objects and a visitor is not (what any organisation's members may do aside), and
-no private marker of complex A in what it is shown (``world["private_markers"]``: contact
+complex A's objects and a visitor is not (what any organisation's members may do is the
+app's choice, not judged), and no private marker of complex A in what it is shown (``world["private_markers"]``: contact
 phones; apps' builders may add theirs).
 """
 
@@ -242,13 +242,18 @@ def _pattern_keys(name: str) -> set[str]:
 
 
 def expected(entry: spine.Access, role: str, side: str) -> str:
-    """What the access table says a role may do on side "a" or "b" ("allowed" or "denied").
+    """What the access table says a role may do on side "a" or "b": "allowed", "denied", or
+    "either" (the status is not judged; what is shown still is, by ``leaked``).
 
     An officer of another complex may do what a signed-in visitor without an organisation may,
-    and what the table opens to members of any organisation (``ORG_MEMBERS``: booking a room at
-    the outside rate); nothing that only this complex's officers, companies or partners may do."""
+    and nothing that only this complex's officers, companies or partners may do. What a table
+    opens to members of any organisation (``ORG_MEMBERS``) is the app's choice about outside
+    organisations (a room booked at the outside rate, or bookings for this complex's
+    organisations only): either answer is accepted there."""
     if role == "other_officer":
-        return "allowed" if entry.allows("visitor") or spine.ORG_MEMBERS <= entry.roles else "denied"
+        if entry.allows("visitor"):
+            return "allowed"
+        return "either" if spine.ORG_MEMBERS <= entry.roles else "denied"
     return "allowed" if entry.allows(role, own=(side == "a")) else "denied"
 
 

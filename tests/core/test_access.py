@@ -39,7 +39,9 @@ def test_access_table(world, case, settings):
     response = access.request(entry, world, role, side)
     got = access.verdict(response, entry)
     expected = access.expected(entry, role, side)
-    assert got == expected, f"{access.case_id(case)}: {response.status_code} {response.content[:300]!r}"
+    assert got == expected or (expected == "either" and got != "error"), (
+        f"{access.case_id(case)}: {response.status_code} {response.content[:300]!r}"
+    )
     leaks = access.leaked(response, world, role)
     assert not leaks, f"{access.case_id(case)}: shows complex A's private data {leaks} to an officer of complex B"
 
