@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from techvalley.core import spine
 from techvalley.core.spine import ANYONE, OFFICERS, ORG_MEMBERS, OWN_COMPANY, OWN_MANAGER, SIGNED_IN, Access
-from techvalley.facilities import panels, permissions
+from techvalley.facilities import (
+    panels,
+    permissions,
+    portal_parts,  # noqa: F401 - transition, datasets, map layer
+)
 
 spine.pages("facilities/", "techvalley.facilities.urls")
 spine.api("/facilities", "techvalley.facilities.api.router")

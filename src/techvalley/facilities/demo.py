@@ -135,6 +135,10 @@ def load_facilities_demo(cx) -> dict:
             "부산본부, 동아대 UPR 사업단. / Selected in 2018 (KRW 10.5 bn national and city funds).",
             "source_note": SOURCE,
             "email": "centre@example.invalid",
+            # Near the complex's centre: an estimate (the building's own coordinates are not in FACTS.md).
+            "latitude": 35.0795,
+            "longitude": 128.9655,
+            "location_estimated": True,
         },
     )
     if not created:
