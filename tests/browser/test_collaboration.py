@@ -136,3 +136,27 @@ def test_officer_records_a_programme_budget_kpi_and_partner(page, live_server, d
     assert "동아대학교" in page.locator("#participants").inner_text()
     shot(page, "collaboration-programme-edit")
     assert page.external_requests == []
+
+
+def test_officer_previews_and_imports_an_expertise_file(page, live_server, demo, tmp_path):
+    sheet = tmp_path / "부산보건대_연구자.csv"
+    sheet.write_bytes(
+        "식별자,기관,소속,분야,설명\n"
+        "BSH-91,부산보건대학교,산학협력단 분석실,수질 분석; 중금속,도금 폐수 중금속 성분 분석 지원\n".encode("cp949")
+    )
+    login(page, live_server.url, "officer")
+    page.goto(f"{live_server.url}/collaboration/expertise/")
+    with page.expect_navigation():
+        page.click("text=전문가 정보 가져오기")
+    page.set_input_files("#import-upload input[type=file]", str(sheet))
+    with page.expect_navigation():
+        page.click("#import-upload button")
+    preview = page.locator("#import-preview").inner_text()
+    assert "미리보기" in preview and "BSH-91" in preview and "산학협력단 분석실" in preview
+    shot(page, "collaboration-expertise-import-preview")
+    with page.expect_navigation():
+        page.click("#import-confirm button:not([name=cancel])")
+    assert "새로 1건" in page.locator("#import-done").inner_text()
+    page.goto(f"{live_server.url}/collaboration/expertise/?q=분석실")
+    assert "산학협력단 분석실" in page.content()
+    assert page.external_requests == []

@@ -42,6 +42,10 @@ def build(world) -> dict:
         text="도금",
         public_consent=True,
     )
+    uni = world["orgs"]["university"]
+    consenting = Expert.objects.create(
+        complex=cx, ref="ACC-CONSENT", org=uni.name, unit="연구실", text="표면처리", public_consent=True
+    )
     hidden = Expert.objects.create(complex=cx, ref="ACC-PRIVATE", org="대학", unit="연구자", text="열처리")
     support = SupportProgramme.objects.create(
         complex=cx, ref="ACC-SUPPORT", title=f"지원사업 {XSS}", text="도금", eligibility={"employees_max": 49}
@@ -58,6 +62,7 @@ def build(world) -> dict:
         "partner": {s: {"pk": partner.pk} for s in "ab"},
         "expert": {s: {"pk": expert.pk} for s in "ab"},
         "private_expert": {s: {"pk": hidden.pk} for s in "ab"},
+        "consent_expert": {s: {"pk": consenting.pk} for s in "ab"},
         "support": {s: {"pk": support.pk} for s in "ab"},
         "need": {},
         "engagement": {},

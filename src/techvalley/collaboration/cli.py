@@ -67,7 +67,12 @@ def _print_summary(summary: dict, as_json: bool) -> None:
 
 @import_app.command("experts")
 def import_experts(
-    file: Annotated[Path, typer.Argument(help="JSON list: ref, org, unit, fields [..], text (+ name, kind …)")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="JSON list (or CSV in UTF-8/CP949, or Excel): ref, org, unit, fields [..], text (+ name, kind …)"
+        ),
+    ],
     complex: ComplexOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -78,7 +83,7 @@ def import_experts(
 
     cx = _import_complex(complex)
     with as_cli():
-        summary = services.import_experts(cx, services.read_file(file, "experts"))
+        summary = services.import_experts(cx, services.read_file(file, "experts"), filename=file.name)
     _print_summary(summary.as_dict(), as_json)
 
 

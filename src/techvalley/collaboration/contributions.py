@@ -72,6 +72,8 @@ spine.search(
 COMPANY_PRIVATE = OFFICERS | OWN_COMPANY
 PIPELINE = OFFICERS | OWN_MANAGER
 COMPANY_USERS = OFFICERS | {"member", "manager"}
+#: The liaison office (산학협력단) of the expert's university, and the officers.
+LIAISON = OFFICERS | {"university"}
 
 AGREEMENT_FORM = {"title": "협약", "signed_on": "2025-01-02", "parties": "사하구 | government\n동아대학교 | university"}
 FOLLOW_UP_FORM = {"action": "회의", "owner": "담당", "due_on": "2026-01-31"}
@@ -165,6 +167,21 @@ spine.access(
         Access("collaboration:expert_list", ANYONE, note="public profiles; members of organisations see all"),
         Access("collaboration:expert_detail", ANYONE, obj="expert", note="a public profile"),
         Access("collaboration:expert_detail", ORG_MEMBERS, obj="private_expert"),
+        Access("collaboration:expert_import", OFFICERS),
+        Access("collaboration:expert_import", OFFICERS, method="POST", note="no file: refused after the check"),
+        Access(
+            "collaboration:expert_consent",
+            LIAISON,
+            obj="consent_expert",
+            note="the expert's own sign-in too (tests/collaboration/test_expertise_import.py)",
+        ),
+        Access(
+            "collaboration:expert_consent",
+            LIAISON,
+            obj="consent_expert",
+            method="POST",
+            body={"consent": "0", "evidence": "서면 동의서 2026-11-20"},
+        ),
         Access("collaboration:match", ANYONE, params={"query": {"text": "도금 폐수"}}),
         Access("collaboration:need_list", COMPANY_USERS, note="scoped: officers all, companies their own"),
         Access("collaboration:need_detail", COMPANY_PRIVATE, obj="need"),

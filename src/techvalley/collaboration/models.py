@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -285,6 +286,14 @@ class Expert(models.Model):
     text = models.TextField(_("description"), blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     public_consent = models.BooleanField(_("public profile (consent given)"), default=False)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("the expert's own sign-in"),
+    )
     estimated = models.BooleanField(_("example entry (estimate)"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -299,6 +308,40 @@ class Expert(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("collaboration:expert_detail", args=[self.pk])
+
+
+@audited
+class ExpertConsent(models.Model):
+    """The record of a consent to a public profile (공개 동의 기록): given or withdrawn, when, by whom
+    — the expert in person, or the liaison office (산학협력단) or an officer on their behalf, with
+    how the consent was obtained (a signed form, an e-mail)."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="consents", verbose_name=_("expertise"))
+    given = models.BooleanField(_("consent (given or withdrawn)"))
+    on_behalf = models.BooleanField(_("recorded on the expert's behalf"), default=False)
+    evidence = models.CharField(_("how the consent was obtained"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_by_label = models.CharField(_("recorded by"), max_length=150, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.expert} — {'동의' if self.given else '철회'}"
+
+    @property
+    def complex_id(self):
+        return self.expert.complex_id
 
 
 @audited

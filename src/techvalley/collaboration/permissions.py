@@ -47,7 +47,52 @@ def can_see_all_expertise(viewer: Viewer, complex) -> bool:
 
 
 def can_view_expert(viewer: Viewer, expert) -> bool:
-    return expert.public_consent or can_see_all_expertise(viewer, expert.complex_id)
+    return (
+        expert.public_consent
+        or can_see_all_expertise(viewer, expert.complex_id)
+        or (viewer.is_authenticated and expert.account_id == viewer.user_id)
+    )
+
+
+def can_import_experts(viewer: Viewer, complex) -> bool:
+    """The expertise file is imported by the district officers of the complex."""
+    return is_officer(viewer, complex)
+
+
+def liaison_org_ids(viewer: Viewer) -> frozenset[int]:
+    """Organisations whose members may act for their researchers (a university's 산학협력단, an
+    institute or agency)."""
+    return viewer.orgs_of_kind("university") | viewer.orgs_of_kind("agency")
+
+
+def expert_organisation_id(expert) -> int | None:
+    """The platform organisation the expert belongs to: its partner's, else the organisation of
+    the complex with the expert's ``org`` as its name."""
+    if expert.partner_id and expert.partner.organisation_id:
+        return expert.partner.organisation_id
+    if not expert.org:
+        return None
+    from techvalley.core.models import Organisation
+
+    return (
+        Organisation.objects.filter(complex_id=expert.complex_id, name=expert.org).values_list("id", flat=True).first()
+    )
+
+
+def consent_role(viewer: Viewer, expert) -> str | None:
+    """How the viewer may switch the expert's public profile: "self" (the expert's own sign-in),
+    "behalf" (the liaison office of the expert's organisation, or an officer of the complex: they
+    must record how the consent was obtained), or None."""
+    if not viewer.is_authenticated:
+        return None
+    if expert.account_id is not None and expert.account_id == viewer.user_id:
+        return "self"
+    if is_officer(viewer, expert.complex_id):
+        return "behalf"
+    liaison = liaison_org_ids(viewer)
+    if liaison and expert_organisation_id(expert) in liaison:
+        return "behalf"
+    return None
 
 
 def can_view_company_cooperation(viewer: Viewer, company) -> bool:

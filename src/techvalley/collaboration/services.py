@@ -28,6 +28,7 @@ from techvalley.collaboration.models import (
     BudgetSource,
     Engagement,
     Expert,
+    ExpertConsent,
     ExpertKind,
     FollowUp,
     FollowUpStatus,
@@ -50,6 +51,7 @@ from techvalley.core.models import Complex
 from techvalley.core.validation import (
     BadInput,
     check_size,
+    check_zip_container,
     clean_text,
     has_control_chars,
     int_param,
@@ -192,6 +194,11 @@ class ImportSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     ignored_keys: list[str] = field(default_factory=list)
+    #: ref → {field: [before, after]} of the items that change (what a preview shows).
+    changes: dict[str, dict] = field(default_factory=dict)
+    #: ref → the new item's values (what a preview shows of the items to create).
+    new_items: dict[str, dict] = field(default_factory=dict)
+    dry_run: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -255,9 +262,10 @@ def validate_experts(items: list[dict]) -> tuple[list[dict], list[str]]:
             "fields": fields,
             "text": _text(item, "text", where, max_length=20_000),
             "contact": _text(item, "contact", where, max_length=200),
-            "public_consent": _bool(item, "public_consent", where, False),
             "estimated": _bool(item, "estimated", where, False),
         }
+        if item.get("public_consent") not in (None, ""):  # absent: the consent on record stays
+            row["public_consent"] = _bool(item, "public_consent", where, False)
         if not (row["text"] or row["fields"] or row["unit"] or row["name"]):
             raise BadInput(f"{where}: text, fields, unit, name 중 하나는 있어야 합니다. / nothing to match on.")
         rows.append(row)
@@ -319,8 +327,9 @@ def validate_programmes(items: list[dict]) -> tuple[list[dict], list[str]]:
     return rows, sorted(ignored)
 
 
-def _upsert(model, cx: Complex, rows: list[dict], summary: ImportSummary) -> ImportSummary:
-    """Create new refs and change the ones that differ, in bulk, with one audit entry each."""
+def _upsert(model, cx: Complex, rows: list[dict], summary: ImportSummary, dry_run: bool = False) -> ImportSummary:
+    """Create new refs and change the ones that differ, in bulk, with one audit entry each.
+    ``dry_run``: only say what would change (the preview), writing nothing."""
     existing: dict[str, Any] = {}
     refs = [r["ref"] for r in rows]
     for start in range(0, len(refs), 900):  # SQLite's limit on query parameters
@@ -331,17 +340,22 @@ def _upsert(model, cx: Complex, rows: list[dict], summary: ImportSummary) -> Imp
         if obj is None:
             created.append(model(complex=cx, **row))
             summary.created.append(row["ref"])
+            summary.new_items[row["ref"]] = row
             continue
         diff = {k: [audit.jsonable(getattr(obj, k)), audit.jsonable(v)] for k, v in row.items() if getattr(obj, k) != v}
         if not diff:
             summary.unchanged.append(row["ref"])
             continue
+        summary.changes[row["ref"]] = diff
         for k in diff:
             setattr(obj, k, row[k])
         obj.updated_at = timezone.now()
         fields.update(diff)
         changed.append((obj, diff))
         summary.updated.append(row["ref"])
+    if dry_run:
+        summary.dry_run = True
+        return summary
     with transaction.atomic():
         model.objects.bulk_create(created, batch_size=1000)
         if changed:
@@ -357,12 +371,212 @@ def _upsert(model, cx: Complex, rows: list[dict], summary: ImportSummary) -> Imp
     return summary
 
 
-def import_experts(cx: Complex, data: bytes | str | list) -> ImportSummary:
-    """Experts, labs and equipment from a JSON list (see docs/collaboration.md): all or nothing,
-    idempotent by ``ref``; items absent from the file are kept."""
-    items = data if isinstance(data, list) else read_json_items(data, "experts", ("experts",))
+def import_experts(
+    cx: Complex, data: bytes | str | list, filename: str = "", dry_run: bool = False, source: str = ""
+) -> ImportSummary:
+    """Experts, labs and equipment from a JSON list, a CSV (UTF-8 or CP949) or an Excel sheet with
+    the same keys as columns (see docs/collaboration.md): validated whole, all or nothing,
+    idempotent by ``ref``; items absent from the file are kept. A ``public_consent`` the file
+    changes is written to the record of consent (``source`` says which file)."""
+    items = data if isinstance(data, list) else read_expert_items(data, filename)
     rows, ignored = validate_experts(items)
-    return _upsert(Expert, cx, rows, ImportSummary("experts", ignored_keys=ignored))
+    with transaction.atomic():
+        summary = _upsert(Expert, cx, rows, ImportSummary("experts", ignored_keys=ignored), dry_run=dry_run)
+        if not dry_run:
+            _consents_from_import(cx, rows, summary, source or filename or "file")
+    return summary
+
+
+def _consents_from_import(cx: Complex, rows: list[dict], summary: ImportSummary, source: str) -> None:
+    consent = {
+        r["ref"]: r["public_consent"]
+        for r in rows
+        if "public_consent" in r
+        and (
+            "public_consent" in summary.changes.get(r["ref"], {})
+            or (r["ref"] in summary.new_items and r["public_consent"])
+        )
+    }
+    if not consent:
+        return
+    user, label = audit.current_actor()
+    experts = Expert.objects.filter(complex=cx, ref__in=list(consent)).only("id", "ref")
+    ExpertConsent.objects.bulk_create(
+        [
+            ExpertConsent(
+                expert=e,
+                given=consent[e.ref],
+                on_behalf=True,
+                evidence=f"가져오기 파일 / import file: {source}"[:300],
+                recorded_by=user if getattr(user, "pk", None) else None,
+                recorded_by_label=label[:150],
+            )
+            for e in experts
+        ]
+    )
+
+
+#: Column names of an expertise sheet (CSV or Excel), in English or Korean, → the import's keys.
+EXPERT_HEADERS = {
+    "ref": "ref",
+    "식별자": "ref",
+    "외부식별자": "ref",
+    "org": "org",
+    "기관": "org",
+    "소속기관": "org",
+    "unit": "unit",
+    "소속": "unit",
+    "학과": "unit",
+    "연구실": "unit",
+    "fields": "fields",
+    "분야": "fields",
+    "전문분야": "fields",
+    "keywords": "keywords",
+    "키워드": "keywords",
+    "text": "text",
+    "설명": "text",
+    "소개": "text",
+    "name": "name",
+    "이름": "name",
+    "성명": "name",
+    "kind": "kind",
+    "종류": "kind",
+    "contact": "contact",
+    "연락처": "contact",
+    "public_consent": "public_consent",
+    "공개동의": "public_consent",
+    "공개 동의": "public_consent",
+    "estimated": "estimated",
+}
+MAX_XLSX_INFLATED = 200_000_000
+
+
+def read_expert_items(data: bytes | str, filename: str = "") -> list[dict]:
+    """The items of an expertise file: JSON (the command line's format), CSV in UTF-8 or CP949
+    (as Korean spreadsheets save it), or the first sheet of an Excel workbook; a header row of
+    the import's keys (or their Korean names) for the last two."""
+    name = (filename or "").lower()
+    if isinstance(data, bytes) and (data[:4] == b"PK\x03\x04" or name.endswith(".xlsx")):
+        return _expert_sheet_rows(_xlsx_rows(data, name or "experts.xlsx"), name or "experts.xlsx")
+    if isinstance(data, bytes):
+        check_size(len(data), MAX_IMPORT_BYTES, "experts")
+        head = data.lstrip()[:1]
+        if head in (b"[", b"{") or data.startswith(b"\xef\xbb\xbf[") or data.startswith(b"\xef\xbb\xbf{"):
+            return read_json_items(data, "experts", ("experts",))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp949")
+            except UnicodeDecodeError:
+                raise BadInput(
+                    f"{name or 'experts'}: UTF-8도 CP949도 아닌 파일입니다. / neither UTF-8 nor CP949 text."
+                ) from None
+    else:
+        text = data
+        if text.lstrip()[:1] in ("[", "{"):
+            return read_json_items(text, "experts", ("experts",))
+    if has_control_chars(text.replace("\r", "").replace("\t", "")):
+        raise BadInput(f"{name or 'experts.csv'}: 제어 문자가 있습니다. / contains control characters.")
+    return _expert_sheet_rows(list(csv.reader(io.StringIO(text))), name or "experts.csv")
+
+
+def _xlsx_rows(data: bytes, name: str) -> list[list]:
+    from openpyxl import load_workbook
+
+    check_size(len(data), MAX_IMPORT_BYTES, name)
+    check_zip_container(io.BytesIO(data), name, MAX_XLSX_INFLATED)
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error for a broken workbook
+        raise BadInput(f"{name}: 엑셀 파일을 열 수 없습니다. / cannot open the Excel file.") from None
+    try:
+        rows = []
+        for values in wb.worksheets[0].iter_rows(values_only=True):
+            rows.append(["" if v is None else v for v in values])
+            if len(rows) > MAX_ITEMS + 1:
+                raise BadInput(f"{name}: 행이 너무 많습니다. / too many rows.", code="too_large", status=413)
+        return rows
+    finally:
+        wb.close()
+
+
+def _expert_sheet_rows(rows: list[list], name: str) -> list[dict]:
+    rows = [r for r in rows if any(str(c).strip() for c in r)]
+    if not rows:
+        raise BadInput(f"{name}: 비어 있습니다. / the file is empty.")
+    header = [
+        EXPERT_HEADERS.get(str(c).strip().lstrip("\ufeff").lower(), EXPERT_HEADERS.get(str(c).strip(), ""))
+        for c in rows[0]
+    ]
+    if "ref" not in header:
+        raise BadInput(f"{name}: 첫 줄에 ref(식별자) 열이 필요합니다. / the first row needs a ref column.", field="ref")
+    if len(rows) - 1 > MAX_ITEMS:
+        raise BadInput(f"{name}: 행이 너무 많습니다. / too many rows.", code="too_large", status=413)
+    items = []
+    for values in rows[1:]:
+        item = {}
+        for key, value in zip(header, values, strict=False):
+            if not key:
+                continue
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            item[key] = value.lstrip("'") if isinstance(value, str) and value.startswith("'=") else value
+        items.append(item)
+    return items
+
+
+# --- staged uploads: the file between its preview and its import ---------------------------
+
+
+def _staging_dir() -> Path:
+    from django.conf import settings
+
+    path = Path(settings.DATA_DIR) / "collaboration-uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+STAGED_MAX_AGE_S = 24 * 3600
+
+
+def stage_upload(cx: Complex, data: bytes, filename: str) -> str:
+    """Keep an uploaded file until it is confirmed; the token is its SHA-256 (so the same file
+    staged twice is one), the complex is part of its name. Files older than a day are removed."""
+    import hashlib
+    import time
+
+    folder = _staging_dir()
+    cutoff = time.time() - STAGED_MAX_AGE_S
+    for old in folder.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = hashlib.sha256(data).hexdigest()
+    suffix = Path(filename).suffix.lower() if Path(filename).suffix.lower() in (".json", ".csv", ".xlsx") else ".bin"
+    (folder / f"{cx.pk}-{token}{suffix}").write_bytes(data)
+    return token
+
+
+def staged_upload(cx: Complex, token: str) -> tuple[bytes, str]:
+    """The staged file of this complex with that token (and its name for the format), or BadInput."""
+    import re
+
+    if not isinstance(token, str) or not re.fullmatch(r"[0-9a-f]{64}", token):
+        raise BadInput("올리신 파일을 다시 골라 주세요. / choose the file again.", field="token")
+    for found in _staging_dir().glob(f"{cx.pk}-{token}.*"):
+        return found.read_bytes(), f"upload{found.suffix}"
+    raise BadInput(
+        "미리보기한 파일이 없습니다 (하루가 지났거나 이미 가져왔습니다). 다시 올려 주세요. "
+        "/ the previewed file is gone (older than a day or already imported): upload it again.",
+        field="token",
+        code="gone",
+        status=410,
+    )
+
+
+def discard_upload(cx: Complex, token: str) -> None:
+    for found in _staging_dir().glob(f"{cx.pk}-{token}.*"):
+        found.unlink(missing_ok=True)
 
 
 def import_programmes(cx: Complex, data: bytes | str | list) -> ImportSummary:
@@ -482,9 +696,48 @@ def save_support_programme(cx: Complex, values: Mapping, instance: SupportProgra
     return obj
 
 
-def set_expert_consent(expert: Expert, consent: bool) -> Expert:
+@transaction.atomic
+def set_expert_consent(
+    expert: Expert, consent: bool, *, by=None, on_behalf: bool = False, evidence: str = ""
+) -> ExpertConsent:
+    """Switch the public profile on or off and keep the record of consent.
+
+    The expert in person (``on_behalf=False``) needs to say nothing more; the liaison office or an
+    officer acting on the expert's behalf must say how the consent was obtained (``evidence``:
+    "서면 동의서 2026-11-20"), or the change is refused."""
+    evidence = clean_text(evidence or "", "evidence", max_length=300).strip()
+    if on_behalf and not evidence:
+        raise BadInput(
+            "본인 대신 기록할 때는 동의를 받은 방법(서면, 전자우편 등과 날짜)을 적어야 합니다. "
+            "/ on the expert's behalf, say how the consent was obtained.",
+            field="evidence",
+        )
     expert.public_consent = bool(consent)
     expert.save(update_fields=["public_consent", "updated_at"])
+    user, label = audit.current_actor()
+    by = by if by is not None else (user if getattr(user, "pk", None) else None)
+    return ExpertConsent.objects.create(
+        expert=expert,
+        given=bool(consent),
+        on_behalf=on_behalf,
+        evidence=evidence,
+        recorded_by=by,
+        recorded_by_label=(by.get_username() if by is not None else label)[:150],
+    )
+
+
+def link_expert_account(expert: Expert, username: str):
+    """The expert's own sign-in, so that they can switch their consent themselves (or none)."""
+    from django.contrib.auth import get_user_model
+
+    username = clean_text(username or "", "account", max_length=150).strip()
+    user = None
+    if username:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise BadInput(f"'{username[:40]}' 계정이 없습니다. / no such user.", field="account")
+    expert.account = user
+    expert.save(update_fields=["account", "updated_at"])
     return expert
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from techvalley.collaboration import programme_views, views
+from techvalley.collaboration import expert_views, programme_views, views
 
 app_name = "collaboration"
 urlpatterns = [
@@ -38,7 +38,9 @@ urlpatterns = [
     path("catalogue/<int:pk>/", views.catalogue_detail, name="catalogue_detail"),
     path("catalogue/<int:pk>/edit/", views.catalogue_edit, name="catalogue_edit"),
     path("expertise/", views.expert_list, name="expert_list"),
+    path("expertise/import/", expert_views.expert_import, name="expert_import"),
     path("expertise/<int:pk>/", views.expert_detail, name="expert_detail"),
+    path("expertise/<int:pk>/consent/", expert_views.expert_consent, name="expert_consent"),
     path("match/", views.match, name="match"),
     path("needs/", views.need_list, name="need_list"),
     path("needs/<int:pk>/", views.need_detail, name="need_detail"),

@@ -425,6 +425,7 @@ def expert_list(request):
         "q": q,
         "kind": kind,
         "sees_all": permissions.can_see_all_expertise(viewer, cx),
+        "can_import": permissions.can_import_experts(viewer, cx),
     }
     return render_page(request, "collaboration/expert_list.html", context)
 
@@ -435,7 +436,8 @@ def expert_detail(request, pk: int):
     needs = []
     if permissions.is_officer(viewer, expert.complex_id):
         needs = _needs_for_expert(viewer, expert)
-    return render_page(request, "collaboration/expert_detail.html", {"expert": expert, "needs": needs})
+    context = {"expert": expert, "needs": needs, "consent_role": permissions.consent_role(viewer, expert)}
+    return render_page(request, "collaboration/expert_detail.html", context)
 
 
 def _needs_for_expert(viewer, expert):
