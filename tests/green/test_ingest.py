@@ -166,3 +166,40 @@ def test_kill_9_during_ingest_leaves_the_lake_as_it_was(tmp_path):
         lake, {s.meter_id: ("electricity", "15min") for s in specs}, paths=[tmp_path / "big/readings.parquet"]
     )
     assert result.accepted == big["rows"]
+
+
+def _rollup_rows(lake, kind):
+    import duckdb
+
+    files = lake.rollup_files(kind=kind)
+    cols = "meter_id, ts, value" if kind == "intervals" else "*"
+    listed = ", ".join(f"'{f}'" for f in files)
+    return duckdb.sql(f"SELECT {cols} FROM read_parquet([{listed}]) ORDER BY ALL").fetchall()
+
+
+@pytest.mark.parametrize("keep", [0, 10_000_000])
+def test_rollups_from_memory_equal_rollups_from_the_files(tmp_path, monkeypatch, keep):
+    """The rollups come from the staged rows kept in memory, or (past KEEP_ROWS) from the files
+    just written: both give the same daily, monthly and interval rollups and flag counts."""
+    from techvalley.green import ingest as ingest_mod
+    from techvalley.green import simulate
+    from techvalley.green.lake import Lake
+
+    specs = simulate.meter_specs(12, [f"c{i}" for i in range(8)])
+    sim = simulate.write(specs, dt.date(2025, 1, 30), 4, tmp_path / "sim")
+    table = pq.read_table(sim["readings"])
+    values = table["value"].to_pylist()
+    values[5], values[17] = -3.0, 1e6  # a negative and a spike
+    pq.write_table(table.set_column(2, "value", pa.array(values)), tmp_path / "r.parquet")
+    meters = {s.meter_id: (s.kind, s.resolution) for s in specs}
+    reference = Lake(tmp_path / "reference")
+    monkeypatch.setattr(ingest_mod, "KEEP_ROWS", 0)
+    expected = ingest_mod.ingest(reference, meters, paths=[tmp_path / "r.parquet"])
+    monkeypatch.setattr(ingest_mod, "KEEP_ROWS", keep)
+    lake = Lake(tmp_path / "lake")
+    got = ingest_mod.ingest(lake, meters, paths=[tmp_path / "r.parquet"])
+    assert got.flagged == expected.flagged and got.flagged["negative"] == 1 and got.flagged["spike"] >= 1
+    assert got.accepted == expected.accepted == table.num_rows
+    for kind in ("daily", "monthly", "intervals"):
+        assert _rollup_rows(lake, kind) == _rollup_rows(reference, kind) != []
+    assert len(_rollup_rows(lake, "intervals")) < table.num_rows  # electricity only, no negatives

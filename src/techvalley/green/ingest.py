@@ -55,6 +55,8 @@ from techvalley.green.lake import Lake, bucket_of
 KST = ZoneInfo("Asia/Seoul")
 NEGATIVE, SPIKE, LATE, CONFLICT = 1, 2, 4, 8
 OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+#: Staged rows kept in memory for the rollups (about 60 bytes a row); a larger batch reads its files back.
+KEEP_ROWS = 10_000_000
 #: Rows per Parquet row group of files rewritten sorted by meter and time (settling, compaction).
 ROW_GROUP = 131_072
 QUARTER_COLUMNS = [f"{(m // 60):02d}:{(m % 60):02d}" for m in range(15, 24 * 60 + 1, 15)]
@@ -381,23 +383,46 @@ def _ingest_batch(
         FROM checked r JOIN stats s USING (meter_id) LEFT JOIN wm w USING (meter_id)
         JOIN months mo ON mo.ym = year(r.ts) * 100 + month(r.ts)
         WHERE r.reason IS NULL""").to_arrow_reader(500_000)
+    # The flagged rows are written once (zstd, by kind and month) and kept in memory as they stream
+    # past (up to KEEP_ROWS): the day aggregate and the interval rollups are computed from them
+    # instead of reading back and decoding what was just written.
+    staged_schema = reader.schema
+    kept: list[pa.RecordBatch] | None = []
+
+    def tee():
+        nonlocal kept
+        count = 0
+        for b in reader:
+            if kept is not None:
+                count += b.num_rows
+                kept = kept + [b] if count <= KEEP_ROWS else None
+            yield b
+
     ds.write_dataset(
-        reader,
+        pa.RecordBatchReader.from_batches(staged_schema, tee()),
         staged / "readings",
         format="parquet",
         partitioning=ds.partitioning(pa.schema([("kind", pa.string()), ("month", pa.string())]), flavor="hive"),
         basename_template=f"part-{batch}-{{i}}.parquet",
         existing_data_behavior="error",
+        # Whole row groups although each streamed batch spreads over every partition: half the size
+        # and less encoding work than a row group per batch and partition.
+        min_rows_per_group=ROW_GROUP,
         max_rows_per_group=1_000_000,
         file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
     )
     rejects = ["SELECT meter_id, ts, value, reason FROM checked WHERE reason IS NOT NULL"]
 
     note("check")
-    stored = (
+    stored_files = (
         f"read_parquet('{staged}/readings/*/*/*.parquet', hive_partitioning = true, "
         "hive_types = {'kind': VARCHAR, 'month': VARCHAR})"
     )
+    if kept is not None:
+        con.register("kept", pa.Table.from_batches(kept, staged_schema))
+        stored = "kept"
+    else:
+        stored = stored_files
     parts = sorted((staged / "readings").glob("kind=*/month=*"))
     # One scan of what was staged: per meter and day the sums, the flags and the distinct
     # quarter-hour slots, so repeats are found without a distinct count per partition.
@@ -413,8 +438,10 @@ def _ingest_batch(
             _n, again = _settle_partition(con, new, existing, part, batch, result, rejects)
             repeats += again
             settled = True
-    if settled and any((staged / "readings").glob("*/*/*.parquet")):  # the staged rows changed
-        _day_aggregate(con, stored)
+    if settled:  # the staged rows changed: what follows reads the files
+        stored = stored_files
+        if any((staged / "readings").glob("*/*/*.parquet")):
+            _day_aggregate(con, stored)
     added = []
     for part in parts:
         kind, month = part.parent.name[5:], part.name[6:]
@@ -431,7 +458,7 @@ def _ingest_batch(
             )
             result.accepted += rows
     result.partitions = len({(a["kind"], a["month"]) for a in added})
-    rollups = _write_rollups(con, staged, batch, result) if added else []
+    rollups = _write_rollups(con, staged, batch, result, stored) if added else []
     # Missing intervals between each meter's first and last reading of the batch.
     expected, present = con.execute("""SELECT coalesce(sum((epoch(max_ts) - epoch(min_ts))
              / (CASE m.resolution WHEN 'hourly' THEN 3600 ELSE 900 END) + 1), 0), coalesce(sum(n), 0)
@@ -489,7 +516,9 @@ def _day_aggregate(con, stored: str) -> dict[tuple[str, str], tuple[int, int]]:
     return {(k, m): (int(d), int(late)) for k, m, d, late in rows}
 
 
-def _write_rollups(con, staged: Path, batch: str, result: IngestResult | None = None) -> list[dict]:
+def _write_rollups(
+    con, staged: Path, batch: str, result: IngestResult | None = None, stored: str | None = None
+) -> list[dict]:
     """Per meter and day, and per meter and month, of what this batch stored (negative readings
     are counted, not summed), from ``day_agg`` (``_day_aggregate``); the flag counts come with it.
     Reports, the company page, measures and panels read these instead of every reading."""
@@ -506,7 +535,7 @@ def _write_rollups(con, staged: Path, batch: str, result: IngestResult | None = 
         (staged / rel).parent.mkdir(parents=True, exist_ok=True)
         con.execute(f"COPY ({select}) TO '{staged / rel}' (FORMAT parquet)")
         out.append({"path": rel, "batch": batch, "kind": kind})
-    out += _write_intervals(con, staged, batch)
+    out += _write_intervals(con, staged, batch, stored)
     if result is not None:
         flags = con.execute(
             "SELECT coalesce(sum(negatives), 0), coalesce(sum(spikes), 0), coalesce(sum(lates), 0), "
@@ -516,25 +545,25 @@ def _write_rollups(con, staged: Path, batch: str, result: IngestResult | None = 
     return out
 
 
-def _write_intervals(con, staged: Path, batch: str) -> list[dict]:
+def _write_intervals(con, staged: Path, batch: str, stored: str | None = None) -> list[dict]:
     """The batch's stored electricity intervals (no negative readings) split by meter bucket, so a
-    company's page reads only its meters' buckets (exact 15-minute peaks and base load)."""
+    company's page reads only its meters' buckets (exact 15-minute peaks and base load). From
+    ``stored`` (rows with kind and flags: the staged rows still in memory) or the staged files."""
     electricity = staged / "readings" / "kind=electricity"
     if not any(electricity.glob("*/*.parquet")):
         return []
     target = staged / "rollups" / "intervals"
+    source = f"read_parquet('{electricity}/*/*.parquet')" if stored is None else stored
+    kind = "" if stored is None else "AND r.kind = 'electricity'"
     # The bucket of each meter comes from a meters table (computed once per meter, not per row).
     if "meters" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
-        ids = [
-            r[0]
-            for r in con.execute(f"SELECT DISTINCT meter_id FROM read_parquet('{electricity}/*/*.parquet')").fetchall()
-        ]
+        ids = [r[0] for r in con.execute(f"SELECT DISTINCT meter_id FROM {source}").fetchall()]
         con.register("buckets_in", pa.table({"meter_id": ids, "bucket": [bucket_of(m) for m in ids]}))
         con.execute("CREATE TEMP TABLE meters AS SELECT * FROM buckets_in")
     # DuckDB writes the buckets in parallel; derived data, rebuilt at will: the faster codec.
     con.execute(f"""COPY (SELECT r.meter_id, r.ts, r.value, CAST(m.bucket AS INTEGER) AS bucket
-        FROM read_parquet('{electricity}/*/*.parquet') r JOIN meters m ON r.meter_id = m.meter_id
-        WHERE r.flags & {NEGATIVE} = 0) TO '{target}'
+        FROM {source} r JOIN meters m ON r.meter_id = m.meter_id
+        WHERE r.flags & {NEGATIVE} = 0 {kind}) TO '{target}'
         (FORMAT parquet, PARTITION_BY (bucket), FILENAME_PATTERN 'part-{batch}-{{i}}', COMPRESSION snappy)""")
     return [
         {"path": str(f.relative_to(staged)), "batch": batch, "kind": "intervals", "bucket": int(f.parent.name[7:])}
