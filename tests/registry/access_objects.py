@@ -1,6 +1,7 @@
-"""Objects of the registry's access table beyond companies: a pair of imports to compare."""
+"""Objects of the registry's access table beyond companies: a pair of imports to compare, and
+an address rule of each side (a rule belongs to a complex, not a company)."""
 
-from techvalley.registry.models import ImportRun
+from techvalley.registry.models import AddressRule, ImportRun
 
 
 def build(world) -> dict:
@@ -18,4 +19,10 @@ def build(world) -> dict:
         for year, n in ((2024, 1), (2025, 2))
     ]
     pair = {"query": {"before": runs[0].pk, "after": runs[1].pk}}
-    return {"import_runs": {"a": pair, "b": pair}}
+    rules = [
+        AddressRule.objects.create(complex=cx, sigungu="강서구", address_contains=f"접근{side}로") for side in "ab"
+    ]
+    return {
+        "import_runs": {"a": pair, "b": pair},
+        "address_rule": {"a": {"pk": rules[0].pk}, "b": {"pk": rules[1].pk}},
+    }

@@ -339,3 +339,29 @@ def test_comparison_queries_do_not_grow_with_the_complexes(compared):
     for i in range(10):
         ComplexFactory(slug=f"more-{i}", name=f"단지 {i}")
     assert count() == before
+
+
+# --- the address rules page (officers of the complex) ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_officers_edit_their_complexs_rules_on_the_page(world, city):
+    officer, other = Client(), Client()
+    officer.force_login(world["users"]["officer"])
+    other.force_login(world["users"]["other_officer"])
+    url = reverse("registry:complex_rules")
+    page = officer.get(url)
+    assert page.status_code == 200 and "장림동" in page.content.decode()  # derived from the complex's 법정동
+    added = officer.post(url, {"sigungu": "사하구", "legal_dong": "장림동", "note": XSS})
+    assert added.status_code == 302
+    rule = AddressRule.objects.get(complex=city["a"])
+    html = officer.get(url).content.decode()
+    assert XSS not in html and "&lt;script&gt;" in html
+    clash = officer.post(url, {"sigungu": "강서구", "address_contains": "녹산산단"})
+    assert clash.status_code == 200 and "두 산업단지" in clash.content.decode()
+    # An officer of another complex neither sees nor changes complex A's rules.
+    assert other.get(url).status_code == 403
+    assert other.post(reverse("registry:complex_rule_remove", args=[rule.pk])).status_code == 403
+    assert other.get(url, {"complex": "noksan"}).status_code == 200  # their own complex's
+    assert officer.post(reverse("registry:complex_rule_remove", args=[rule.pk])).status_code == 302
+    assert not AddressRule.objects.filter(pk=rule.pk).exists()

@@ -47,3 +47,13 @@ class ImportForm(forms.Form):
     allow_removals = forms.BooleanField(
         label=_("I have checked the list: these companies really left the registry"), required=False
     )
+
+
+class AddressRuleForm(forms.Form):
+    """A rule of the current complex: which registry rows (by address) belong to it."""
+
+    sido = forms.CharField(label=_("province or city (시도)"), max_length=20, required=False)
+    sigungu = forms.CharField(label=_("district (시군구)"), max_length=50)
+    legal_dong = forms.CharField(label=_("legal dong (법정동)"), max_length=50, required=False)
+    address_contains = forms.CharField(label=_("address contains"), max_length=100, required=False)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)

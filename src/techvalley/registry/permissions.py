@@ -50,3 +50,8 @@ def can_compare_imports(viewer: Viewer, cx) -> bool:
 def officer_anywhere(viewer: Viewer) -> bool:
     """For menu entries whose page picks the complex itself: an officer of some complex."""
     return viewer.is_officer
+
+
+def can_edit_rules(viewer: Viewer, cx) -> bool:
+    """The address rules of a complex (which registry rows belong to it): its district officers."""
+    return viewer.is_officer_of(cx.pk)

@@ -152,31 +152,33 @@ _KSIC_FIELDS = (
 )
 
 
-def in_complex(cx: Complex) -> Callable[[RegistryRow], bool]:
-    """Whether a row is in the complex: it names the complex (KICOX), else by its 시군구 and 법정동."""
+def plan_rows(parsed: ParsedFile, cx: Complex, source: str) -> tuple[dict[str, tuple], dict[str, int]]:
+    """Wanted state by business key, rows of other areas left out, repeated registrations merged.
+
+    A row is in the complex when it names it (KICOX), else by its 시군구 and 법정동.
+    """
     complex_key = company_key(cx.name).replace("일반", "")
     want_sigungu, dongs = cx.sigungu, frozenset(cx.legal_dongs or ())
-
-    def inside(row: RegistryRow) -> bool:
-        if row.complex_name:
-            return company_key(row.complex_name).replace("일반", "") == complex_key
+    rows, row_dongs = [], []
+    for row in parsed.rows:
         sigungu, dong = split_address(row.address)
-        return not (want_sigungu and sigungu != want_sigungu) and (not dongs or dong in dongs)
-
-    return inside
-
-
-def plan_rows(parsed: ParsedFile, cx: Complex, source: str) -> tuple[dict[str, tuple], dict[str, int]]:
-    """Wanted state by business key, rows of other areas left out, repeated registrations merged."""
-    inside = in_complex(cx)
-    rows = [row for row in parsed.rows if inside(row)]
-    wanted, counts = plan_assigned(rows, source)
+        if row.complex_name:
+            inside = company_key(row.complex_name).replace("일반", "") == complex_key
+        else:
+            inside = not (want_sigungu and sigungu != want_sigungu) and (not dongs or dong in dongs)
+        if inside:
+            rows.append(row)
+            row_dongs.append(dong)
+    wanted, counts = plan_assigned(rows, source, row_dongs)
     counts["outside"] = len(parsed.rows) - len(rows)
     return wanted, counts
 
 
-def plan_assigned(rows: list[RegistryRow], source: str) -> tuple[dict[str, tuple], dict[str, int]]:
-    """Wanted state by business key of rows that belong to one complex, repeated registrations merged.
+def plan_assigned(
+    rows: list[RegistryRow], source: str, dongs: list[str] | None = None
+) -> tuple[dict[str, tuple], dict[str, int]]:
+    """Wanted state by business key of rows that belong to one complex (``dongs``: their 법정동
+    when the caller has read them already), repeated registrations merged.
 
     Each planned company is a tuple of the IMPORTED_FIELDS values (in that order), so that an
     unchanged company is recognised by one tuple comparison with its stored row.
@@ -185,8 +187,9 @@ def plan_assigned(rows: list[RegistryRow], source: str) -> tuple[dict[str, tuple
     counts = {"outside": 0, "merged": 0}
     classified: dict[tuple[str, str], tuple] = {}  # a registry repeats few industries: classify each once
     code_at, other_at = AT["ksic_code"], AT["other_ksic"]
-    for row in rows:
-        _sigungu, dong = split_address(row.address)
+    if dongs is None:
+        dongs = [split_address(row.address)[1] for row in rows]
+    for row, dong in zip(rows, dongs, strict=True):
         name_key = company_key(row.name)
         key = business_key(row, name_key)[:300]
         industry = (row.industry_code, row.industry_name)

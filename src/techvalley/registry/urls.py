@@ -14,4 +14,6 @@ urlpatterns = [
     path("structure/", views.structure, name="structure"),
     path("complexes/", views.complexes, name="complexes"),
     path("complexes/export.xlsx", views.complexes_export, name="complexes_export"),
+    path("rules/", views.complex_rules, name="complex_rules"),
+    path("rules/<int:pk>/remove/", views.complex_rule_remove, name="complex_rule_remove"),
 ]

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -315,3 +316,46 @@ def complexes_export(request):
     response["Content-Disposition"] = f'attachment; filename="complexes-{year}-{timezone.localdate():%Y%m%d}.xlsx"'
     compare.write_xlsx(items, year, response)
     return response
+
+
+# --- address rules of the complex (officers) ------------------------------------------------------
+
+
+def complex_rules(request):
+    """The address rules of the current complex: which registry rows belong to it. Its officers
+    add and remove rules here (or load a whole file: ``techvalley registry rules load``)."""
+    from techvalley.registry.forms import AddressRuleForm
+    from techvalley.registry.models import AddressRule
+    from techvalley.registry.rules import RuleSet
+
+    cx = current_complex(request)
+    viewer = viewer_for(request.user)
+    if not permissions.can_edit_rules(viewer, cx):
+        raise PermissionDenied(_("District officers only."))
+    form = AddressRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_rule(cx, **form.cleaned_data)
+        except BadInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Rule added."))
+            return redirect("registry:complex_rules")
+    stored = list(AddressRule.objects.filter(complex=cx).order_by("sigungu", "legal_dong", "address_contains"))
+    derived = [] if stored else RuleSet.from_db([cx]).rules
+    context = {"complex": cx, "rules": stored, "derived": derived, "form": form}
+    return render_page(request, "registry/complex_rules.html", context)
+
+
+@require_POST
+def complex_rule_remove(request, pk: int):
+    from techvalley.registry.models import AddressRule
+
+    rule = AddressRule.objects.select_related("complex").filter(pk=pk).first()
+    if rule is None:
+        raise Http404(_("No such rule."))
+    if not permissions.can_edit_rules(viewer_for(request.user), rule.complex):
+        raise PermissionDenied(_("District officers only."))
+    services.remove_rule(rule.pk)
+    messages.success(request, _("Rule removed."))
+    return redirect(f"{reverse('registry:complex_rules')}?complex={rule.complex.slug}")
