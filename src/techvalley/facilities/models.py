@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techvalley.core.audit import audited
 from techvalley.core.models import Complex, Organisation
@@ -424,7 +425,7 @@ class Course(models.Model):
     centre = models.ForeignKey(
         Centre, on_delete=models.SET_NULL, null=True, blank=True, related_name="courses", verbose_name=_("centre")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("course title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.EMPLOYEES)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=20)
@@ -489,7 +490,7 @@ class Enrolment(models.Model):
         ENROLLED = "enrolled", _("Enrolled")
         WAITLISTED = "waitlisted", _("On the waitlist")
         CANCELLED = "cancelled", _("Cancelled")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("a course", "Completed")
         NOT_COMPLETED = "not_completed", _("Not completed")
 
     complex = models.ForeignKey(

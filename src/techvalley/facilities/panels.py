@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from techvalley.core import spine
 from techvalley.facilities import permissions, selectors
@@ -201,7 +202,7 @@ def satisfaction_figures(viewer, complex) -> list[spine.Figure]:
             "facilities-satisfaction-answers",
             _("Evaluations answered"),
             total["answers"],
-            _("answers"),
+            pgettext("count of", "answers"),
             source,
             timezone.localdate(),
             url,

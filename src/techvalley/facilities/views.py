@@ -540,7 +540,7 @@ def centre_new(request):
         return redirect_to_login(request.get_full_path())
     cx = current_complex(request)
     if not permissions.can_add_centre(viewer, cx):
-        raise PermissionDenied(_("District officers only."))
+        raise PermissionDenied(_("Only district officers add support centres."))
     form = forms.CentreForm(request.POST or None, organisations=Organisation.objects.filter(complex=cx))
 
     def save(data):
