@@ -1,5 +1,8 @@
 import pytest
 
+# Registers core.privacy's Consent model (until core/models.py imports it: see the report).
+import techvalley.core.privacy  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def fresh_throttle(settings, tmp_path):

@@ -343,6 +343,35 @@ class MapLayer:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PersonalData:
+    """Personal data an app holds (개인정보), for ``core.privacy``: ``export(user)`` returns what
+    the app holds about a signed-in person (JSON-able; unmasked, it is theirs) for their export;
+    ``erase_consented(consent)`` erases or anonymises the app's record named by a
+    ``core.privacy.Consent`` whose retention ended or that was withdrawn (``consent.purpose_key``
+    is this ``key``; ``consent.record_type``/``record_id`` name the record). ``retention_days`` is
+    the app's default period for new consents; ``items`` what it collects (for the privacy notice).
+    Register with ``spine.personal_data(PersonalData(...))``; read ``spine.PERSONAL_DATA``."""
+
+    key: str
+    label: Any
+    export: Callable[..., Any] | None = None  # (user) -> JSON-able
+    erase_consented: Callable[..., Any] | None = None  # (consent) -> None
+    retention_days: int = 365
+    items: tuple[str, ...] = ()
+
+
+#: Every app's personal data (registered by ``personal_data``).
+PERSONAL_DATA: list[PersonalData] = []
+
+
+def personal_data(*providers: PersonalData) -> None:
+    for p in providers:
+        if any(q.key == p.key for q in PERSONAL_DATA):
+            raise ValueError(f"personal data {p.key!r} registered twice")
+        PERSONAL_DATA.append(p)
+
+
 @dataclass
 class Contributions:
     """Everything the apps registered. One instance, ``platform``, lives in this module; the
