@@ -105,6 +105,33 @@ def partners(viewer: Viewer, cx: Complex) -> QuerySet[Partner]:
     )
 
 
+def linked_from(type_key: str, pk: int) -> list[dict]:
+    """The records that link to this one (a plan achievement → this agreement), for officers: one
+    query for the links, one per kind of source."""
+    from collections import defaultdict
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from techvalley.core.models import RecordLink
+
+    rows = list(RecordLink.objects.filter(target_type=type_key, target_id=pk).order_by("id"))
+    by_type: dict[int, list] = defaultdict(list)
+    for r in rows:
+        by_type[r.source_type_id].append(r)
+    out = []
+    for ctype_id, group in by_type.items():
+        model = ContentType.objects.get_for_id(ctype_id).model_class()
+        if model is None:
+            continue
+        found = model._default_manager.in_bulk([r.source_id for r in group])
+        for r in group:
+            source = found.get(r.source_id)
+            if source is not None:
+                url = source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""
+                out.append({"kind": model._meta.verbose_name, "title": str(source), "url": url, "note": r.note})
+    return out
+
+
 # --- expertise and catalogue --------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from techvalley.collaboration.models import (
     PartnerKind,
     Stage,
 )
+from techvalley.core import links
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput, clean_text, int_param
 from techvalley.core.views import current_complex, page_of, render_page
@@ -118,7 +119,7 @@ def agreement_detail(request, pk: int):
     today = dt.date.today()
     can_manage = permissions.can_manage_cooperation(viewer, agreement.complex_id)
     follow_ups = [{"f": f, "overdue": f.is_overdue(today)} for f in agreement.follow_ups.all()]
-    context = {
+    context = _links_context(agreement, "collaboration.agreement", can_manage) | {
         "agreement": agreement,
         "status": agreement.status_on(today),
         "parties": agreement.parties.select_related("partner"),
@@ -130,6 +131,16 @@ def agreement_detail(request, pk: int):
         "today": today,
     }
     return render_page(request, "collaboration/agreement_detail.html", context)
+
+
+def _links_context(obj, type_key: str, is_officer: bool) -> dict:
+    """The record's links (through ``core.links``): what it links to — only public targets for
+    anyone but the officers — and, for officers, the records that link to it."""
+    return {
+        "links": links.links_for_many([obj], public_only=not is_officer).get(obj.pk, []),
+        "links_public_only": not is_officer,
+        "linked_from": selectors.linked_from(type_key, obj.pk) if is_officer else [],
+    }
 
 
 class AgreementForm(forms.Form):
@@ -266,7 +277,7 @@ def programme_detail(request, pk: int):
     lines = list(programme.budget.all())
     can_manage = permissions.can_manage_cooperation(viewer, programme.complex_id)
     executed = [line.executed_krw for line in lines if line.executed_krw is not None]
-    context = {
+    context = _links_context(programme, "collaboration.programme", can_manage) | {
         "programme": programme,
         "budget": [(label, budget[key]) for key, label in services.BudgetSource.choices],
         "budget_lines": lines,
