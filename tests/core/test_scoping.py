@@ -156,11 +156,11 @@ def test_switcher_lists_own_complexes_first_and_only_when_there_are_several(cx):
     from tests.factories import ComplexFactory, MembershipFactory, OrganisationFactory, UserFactory
 
     html = Client().get(reverse("registry:company_list")).content.decode()
-    assert 'class="complex-switch"' not in html  # one complex: no switcher
+    assert 'class="complex-switch' not in html  # one complex: no switcher
     noksan = ComplexFactory(slug="noksan", name="녹산국가산업단지")
     ComplexFactory(slug="hwajeon", name="화전일반산업단지")
     html = Client().get(reverse("registry:company_list")).content.decode()
-    assert 'class="complex-switch"' in html and 'value="hwajeon"' in html
+    assert 'class="complex-switch' in html and 'value="hwajeon"' in html
     assert f'href="{reverse("registry:complexes")}"' in html  # the list of all complexes
     person = UserFactory(username="two-complexes")
     MembershipFactory(user=person, organisation=OrganisationFactory(complex=noksan, kind="district"), role="officer")
