@@ -7,7 +7,9 @@ Every read goes through ``green.selectors`` (scoped to the viewer), every write 
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import itertools
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput, safe_row, year_param
 from techvalley.core.views import current_complex, render_page
-from techvalley.green import charts, factors, permissions, selectors, services
+from techvalley.green import charts, factors, permissions, selectors, services, xlsx
 from techvalley.green.models import Measure
 from techvalley.registry.models import Company
 
@@ -171,9 +173,20 @@ def complex_export(request, fmt: str = "csv"):
     viewer = viewer_for(request.user)
     selectors.require_complex(viewer, cx)
     year = _year(request, cx)
-    rep = selectors.report(viewer, cx, year, emission_set=_factor_set(request))
+    emission_set = _factor_set(request)
     if fmt == "xlsx":
-        return _xlsx_response(rep, f"energy-{cx.slug}-{year}.xlsx")
+        # Built once per state of the lake and of the company names, then served from memory.
+        names = hashlib.sha256(
+            repr(list(Company.objects.filter(complex=cx).order_by("pk").values_list("pk", "name"))).encode()
+        ).hexdigest()
+        data = services.lake_memo(
+            "xlsx", cx, (year, emission_set, names),
+            lambda: xlsx_bytes(selectors.report(viewer, cx, year, emission_set=emission_set)),
+        )  # fmt: skip
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="energy-{cx.slug}-{year}.xlsx"'
+        return response
+    rep = selectors.report(viewer, cx, year, emission_set=emission_set)
     return _csv_response(rep, f"energy-{cx.slug}-{year}.csv")
 
 
@@ -186,31 +199,25 @@ FACTOR_LABELS = {
     "energy": "에너지 환산 버전",
     "energy_basis_ko": "에너지 환산 기준",
 }
+XLSX_HEADER = ["기업 ID", "기업명", "월", "kWh", "toe", "tCO2eq", "Scope 1", "Scope 2"]
 
 
-def _xlsx_response(rep: dict, filename: str) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{rep['year']}년 월별"
-    ws.append(["기업 ID", "기업명", "월", "kWh", "toe", "tCO2eq", "Scope 1", "Scope 2"])
-    for c in rep["companies"]:
-        for m in c["months"]:
-            row = [c["company_id"], c["company"], m["month"], m["kwh"], m["toe"], m["tco2eq"], m["scope1"]]
-            ws.append(safe_row([*row, m["scope2"]]))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    notes = wb.create_sheet("배출계수")
-    for key, label in FACTOR_LABELS.items():
-        notes.append(safe_row([label, str(rep["factors"].get(key, "")), key]))
+def xlsx_bytes(rep: dict) -> bytes:
+    """The complex's annual report as an Excel workbook: a row per company and month, and the
+    factors used. Values only (no formulas); text that looks like a formula is neutralised."""
+    rows = (
+        [c["company_id"], c["company"], m["month"], m["kwh"], m["toe"], m["tco2eq"], m["scope1"], m["scope2"]]
+        for c in rep["companies"]
+        for m in c["months"]
+    )
+    notes = [[label, str(rep["factors"].get(key, "")), key] for key, label in FACTOR_LABELS.items()]
     notes.append(["제외된 음수 검침 (건)", rep["excluded_negative_rows"], "excluded_negative_rows"])
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    wb.save(response)
-    return response
+    return xlsx.workbook(
+        [
+            (f"{rep['year']}년 월별", itertools.chain([XLSX_HEADER], rows), True, [9, 30, 9, 14, 12, 12, 12, 12]),
+            ("배출계수", notes, False, [28, 40, 24]),
+        ]
+    )
 
 
 # --- reduction measures --------------------------------------------------------------------
