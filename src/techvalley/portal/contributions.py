@@ -61,7 +61,7 @@ def _stage_figures(viewer, cx) -> list[spine.Figure]:
     url = reverse("portal:transition")
     today = timezone.localdate()
     return [
-        spine.Figure(f"stage-{s.key}", s.label, counts[s.key], _("companies"), source, today, url, s.rule)
+        spine.Figure(f"stage-{s.key}", s.label, counts[s.key], _("companies"), source, today, url)
         for s in stages.STAGES
     ]
 
