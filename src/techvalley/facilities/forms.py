@@ -117,6 +117,13 @@ class ResourceForm(ModelFieldsForm):
         help_text=_("One per line: name: value (e.g. 측정 범위: 700×1000×600 mm)."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        order = list(self.field_names)
+        order[order.index("open_weekends") : order.index("open_weekends")] = ["opens_at", "closes_at"]
+        order.insert(order.index("operator_required"), "specs_text")
+        self.order_fields(order)
+
     def initial_for(self, instance) -> dict:
         data = super().initial_for(instance)
         data["opens_at"] = instance.opens_at
