@@ -1,6 +1,7 @@
 """Tenancy objects for the access-table test (tests/access.py): a published centre, a lead with a
-follow-up, a campaign, a roundtable and a stored rule version. None belongs to a company, so
-company A's and company B's objects are the same."""
+follow-up, a campaign, a roundtable and a stored rule version (none belongs to a company, so
+company A's and company B's objects are the same), and a lease of each company (the ``company``
+kind's pages show them: A's rent is a private marker an officer of another complex must not see)."""
 
 import datetime as dt
 
@@ -36,6 +37,12 @@ def build(world) -> dict:
     doc = shipped_document()
     doc["version"] = "access-test"
     version = RuleVersion.objects.create(version="access-test", statute_as_of="2026-04-28", document=doc)
+    for side, rent in (("a", 7_654_321), ("b", 6_543_210)):
+        company = world[side]
+        unit_c = Unit.objects.create(centre=centre, number=f"2{side}", floor=2, area_m2=99, use="knowledge_ict")
+        leaser = Tenant.objects.create(complex=cx, name=company.name, company=company, ksic="62010")
+        services.start_lease(unit_c, leaser, start=dt.date(2025, 3, 1), monthly_rent_won=rent)
+    world["private_markers"].append("7,654,321")
     same = lambda params: {"a": params, "b": params}  # noqa: E731
     return {
         "centre": same({"slug": centre.slug}),

@@ -212,3 +212,53 @@ def audit(request, complex: str | None = None, all: bool = False):
     cx = get_complex(complex)
     v = _officer(request, cx)
     return [r.as_dict() for r in selectors.tenant_audit(v, cx, only_findings=not all)]
+
+
+class LeaseOut(Schema):
+    centre: str
+    centre_slug: str
+    unit: str
+    floor: int
+    area_m2: float
+    use: str
+    kind: str
+    start: str
+    end: str | None
+    monthly_rent_won: int | None
+    current: bool
+    estimate: bool
+
+
+@router.get("/companies/{company_id}/leases", response=list[LeaseOut])
+def company_leases(request, company_id: int):
+    """A company's leases in knowledge-industry centres (current first): its own members and
+    the officers of its complex only."""
+    from django.shortcuts import get_object_or_404
+
+    from techvalley.registry.models import Company
+
+    v = viewer(request)
+    if not v.is_authenticated:
+        raise HttpError(401, "인증이 필요합니다. / Authentication required.")
+    company = get_object_or_404(Company, pk=company_id)
+    try:
+        leases = selectors.company_leases(v, company)[:500]
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc.args[0])) from None
+    return [
+        {
+            "centre": lease.unit.centre.name,
+            "centre_slug": lease.unit.centre.slug,
+            "unit": lease.unit.number,
+            "floor": lease.unit.floor,
+            "area_m2": float(lease.unit.area_m2),
+            "use": lease.use,
+            "kind": lease.kind,
+            "start": lease.start.isoformat(),
+            "end": lease.end.isoformat() if lease.end else None,
+            "monthly_rent_won": lease.monthly_rent_won,
+            "current": lease.end is None,
+            "estimate": lease.unit.is_estimate,
+        }
+        for lease in leases
+    ]

@@ -1,13 +1,15 @@
 """What the tenancy app contributes through the spine (see core/spine.py): the centres' public
 vacancy pages, the self-check and inquiry form, the officers' attraction pages, the API, menu
 entries, dashboard panels (occupancy and vacancies; the funnel and leads without a next step),
-campaigns and roundtables as linkable records, site search, its access table and demo step."""
+campaigns and roundtables as linkable records, site search, its access table and demo step; a
+company's own leases (its page, its home panel, a link on its company page); its part of each
+company's transition record, the centres' map layer and the open dataset of vacancies (sharing.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from techvalley.core import spine
-from techvalley.core.spine import ANYONE, OFFICERS, Access
-from techvalley.tenancy import panels, permissions
+from techvalley.core.spine import ANYONE, OFFICERS, OWN_COMPANY, Access
+from techvalley.tenancy import panels, permissions, sharing
 
 spine.pages("tenancy/", "techvalley.tenancy.urls")
 spine.api("/tenancy", "techvalley.tenancy.api.router")
@@ -25,6 +27,14 @@ spine.panel(
         panels.sees_complex,
         order=60,
         audiences=frozenset({"complex"}),
+    ),
+    spine.Panel(
+        "kic-own-leases",
+        _("Our units in knowledge-industry centres"),
+        panels.own_lease_figures,
+        panels.sees_own_leases,
+        order=60,
+        audiences=frozenset({"company"}),
     ),
     spine.Panel(
         "kic-funnel",
@@ -99,6 +109,7 @@ spine.access(
         Access("tenancy:inquiry", ANYONE),
         Access("tenancy:inquiry", ANYONE, method="POST", body=INQUIRY_FORM),
         Access("tenancy:inquiry_done", ANYONE),
+        Access("tenancy:company_leases", OFFICERS | OWN_COMPANY, obj="company", note="a company's own leases"),
         Access("tenancy:manage", OFFICERS),
         Access("tenancy:centre_manage", OFFICERS, obj="centre"),
         Access("tenancy:centre_new", OFFICERS),
@@ -148,6 +159,7 @@ spine.access(
         Access("api:POST /tenancy/leads/{lead_id}/stage", OFFICERS, obj="lead", method="POST", body={"stage": "visit"}),
         Access("api:GET /tenancy/funnel", OFFICERS),
         Access("api:GET /tenancy/audit", OFFICERS),
+        Access("api:GET /tenancy/companies/{company_id}/leases", OFFICERS | OWN_COMPANY, obj="company"),
     ],
 )
 
@@ -178,5 +190,47 @@ def _self_check_url(company) -> str:
 spine.related(
     spine.RelatedLink(
         "kic-self-check", "registry.Company", _("Knowledge-industry centre: check eligibility"), _self_check_url
+    )
+)
+
+
+def _leases_url(company) -> str:
+    from django.urls import reverse
+
+    return reverse("tenancy:company_leases", args=[company.pk])
+
+
+def _has_leases(viewer, company) -> bool:
+    from techvalley.tenancy.models import Lease
+
+    return (
+        permissions.can_view_company_leases(viewer, company) and Lease.objects.filter(tenant__company=company).exists()
+    )
+
+
+# On a company's page, for its own members and the officers: its leases in centres.
+spine.related(
+    spine.RelatedLink(
+        "kic-leases", "registry.Company", _("Leases in knowledge-industry centres"), _leases_url, _has_leases, order=71
+    )
+)
+
+spine.transition(spine.Transition("kic", _("Knowledge-industry centres"), sharing.events, sharing.signals, order=60))
+spine.map_layer(
+    spine.MapLayer("kic-centres", _("Knowledge-industry centres"), sharing.map_points, sharing.CATEGORIES, order=60)
+)
+spine.dataset(
+    spine.Dataset(
+        "kic-occupancy",
+        _("Knowledge-industry centres: vacancies and occupancy"),
+        _(
+            "Per knowledge-industry centre of the complex: units recorded, occupied and vacant, vacant floor "
+            "area and the occupied share, with the centre's position. Counts only: no tenant or owner."
+        ),
+        sharing.COLUMNS,
+        sharing.dataset_rows,
+        sharing.dataset_updated,
+        source=_("Units and leases recorded by the district office; demo figures are estimates"),
+        order=60,
     )
 )

@@ -3,8 +3,9 @@ units, tenants and leases, a few leads through the funnel, the 2023 promotion ca
 roundtables of the plan card.
 
 Public facts (names, floors, SK V1's address, floor area and developer) come from FACTS.md; every
-other figure — location class, floor areas of the other three, units, prices, tenants, leads — is
-a deterministic estimate made here (seeded) and marked ``is_estimate`` / "(예시)" wherever shown.
+other figure — location class, floor areas of the other three, units, prices, tenants, leads, and
+the centres' map positions (placed by hand inside the complex, ``location_is_estimate``) — is a
+deterministic estimate made here (seeded) and marked ``is_estimate`` / "(예시)" wherever shown.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ FACTS = "FACTS.md (부산일보 등 언론 보도)"
 CENTRES = [
     {
         "slug": "pentaplex",
+        "lat": 35.0862,
+        "lon": 128.9648,
+        "location_is_estimate": True,
         "name": "펜타플렉스",
         "location": "industrial_facility_zone",
         "gross_floor_area_m2": Decimal("42000"),
@@ -39,6 +43,9 @@ CENTRES = [
     },
     {
         "slug": "smart-t-tower",
+        "lat": 35.0897,
+        "lon": 128.9702,
+        "location_is_estimate": True,
         "name": "서부산 스마트T타워",
         "location": "mixed_zone",
         "gross_floor_area_m2": Decimal("58000"),
@@ -51,6 +58,9 @@ CENTRES = [
     },
     {
         "slug": "leadone-busan",
+        "lat": 35.0788,
+        "lon": 128.9587,
+        "location_is_estimate": True,
         "name": "리드원부산",
         "location": "outside_capital",
         "industrial_zoning": True,
@@ -64,6 +74,9 @@ CENTRES = [
     },
     {
         "slug": "sk-v1",
+        "lat": 35.0921,
+        "lon": 128.9676,
+        "location_is_estimate": True,
         "name": "서부산 SK V1",
         "location": "industrial_facility_zone",
         "address": "부산광역시 사하구 신평동 520",
@@ -152,6 +165,13 @@ def _units_for(centre: Centre, rng: random.Random, owner: Owner) -> list[Unit]:
     return list(centre.units.order_by("floor", "number"))
 
 
+def _demo_company(cx: Complex):
+    """The company the demo's company manager belongs to (none when the core demo step did not run)."""
+    from techvalley.registry.models import Company
+
+    return Company.objects.filter(complex=cx, organisation__memberships__user__username="company-manager").first()
+
+
 def load_tenancy_demo(cx: Complex, today: dt.date | None = None) -> dict:
     """Centres, units, tenants, leases, leads, a campaign and roundtables (skipped if present)."""
     if Centre.objects.filter(complex=cx).exists():
@@ -203,6 +223,18 @@ def load_tenancy_demo(cx: Complex, today: dt.date | None = None) -> dict:
     services.end_lease(lease, end=today - dt.timedelta(days=400), reason="사업장 이전")
     later = Tenant.objects.create(complex=cx, name="(예시) 새로 입주한 기업", ksic="70121", is_estimate=True)
     services.start_lease(unit, later, start=today - dt.timedelta(days=310))
+    # The demo's own company (company-manager, company-member) rents a unit, so its members see
+    # their lease on their company's pages and nobody else does.
+    own = _demo_company(cx)
+    if own is not None:
+        unit = centres[0][0].units.filter(use="knowledge_ict", status="vacant").order_by("floor", "number").first()
+        if unit is not None:
+            tenant = Tenant.objects.create(
+                complex=cx, name=own.name, company=own, ksic=own.ksic_code or "62010", is_estimate=True
+            )
+            services.start_lease(
+                unit, tenant, start=today - dt.timedelta(days=200), monthly_rent_won=unit.monthly_rent_won
+            )
     # Uses an inspection would look at.
     for (code, label, use, unit_use), (_centre, _units) in zip(DOUBTFUL, centres, strict=False):
         unit = _centre.units.filter(use=unit_use, status="vacant").order_by("floor", "number").first()

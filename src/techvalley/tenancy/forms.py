@@ -118,6 +118,9 @@ class CentreForm(forms.ModelForm):
             "source_note",
             "is_estimate",
             "published",
+            "lat",
+            "lon",
+            "location_is_estimate",
         ]
 
 

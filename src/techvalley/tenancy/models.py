@@ -8,6 +8,7 @@ the person gave), campaigns' costs and roundtables.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -78,6 +79,16 @@ class Centre(models.Model):
     source_note = models.CharField(_("source of the figures"), max_length=300, blank=True)
     is_estimate = models.BooleanField(_("figures are estimates"), default=False)
     published = models.BooleanField(_("shown on the public vacancy pages"), default=True)
+    #: Where the building stands (WGS 84), for the complex map.
+    lat = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    lon = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    location_is_estimate = models.BooleanField(
+        _("position is an estimate"), default=False, help_text=_("Placed by its address, not surveyed.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

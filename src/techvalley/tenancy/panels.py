@@ -104,3 +104,38 @@ def search(viewer, complex, query: str, limit: int = 10) -> list[spine.SearchHit
         for c in Campaign.objects.filter(complex=complex, name__icontains=q)[:limit]:
             hits.append(spine.SearchHit(c.name, c.get_absolute_url(), _("Campaign"), c.get_channel_display()))
     return hits[:limit]
+
+
+def own_lease_figures(viewer, complex) -> list[spine.Figure]:
+    """A company's home: its current units in knowledge-industry centres (its members only)."""
+    leases = list(selectors.own_leases(viewer, complex).filter(end__isnull=True)[:6])
+    if not leases:
+        return []
+    today = timezone.localdate()
+    source = _("Leases recorded by the district office")
+    figures = []
+    for lease in leases[:5]:
+        unit = lease.unit
+        term = _("since %(start)s") % {"start": lease.start.isoformat()}
+        rent = (
+            _("monthly rent %(won)s KRW") % {"won": f"{lease.monthly_rent_won:,}"}
+            if lease.monthly_rent_won is not None
+            else _("rent not recorded")
+        )
+        figures.append(
+            spine.Figure(
+                f"kic-lease-{lease.pk}",
+                f"{unit.centre.name} {unit.number}",
+                f"{unit.area_m2:,.1f}",
+                "m²",
+                source,
+                today,
+                reverse("tenancy:company_leases", args=[lease.tenant.company_id]),
+                f"{term} · {rent}",
+            )
+        )
+    return figures
+
+
+def sees_own_leases(viewer, complex) -> bool:
+    return complex is not None and permissions.has_company(viewer) and selectors.own_leases(viewer, complex).exists()

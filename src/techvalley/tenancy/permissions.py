@@ -1,6 +1,7 @@
 """Who may do what with centres, tenants and attraction: readable predicates over a ``Viewer``.
 
 Public: centres' public facts and vacant units, the eligibility self-check, the inquiry form.
+A tenant company's own members: its own leases (unit, term, area, rent), never another's.
 District officers of the complex: everything else — units' owners and tenants, leases, the
 tenant audit, leads (personal data), the funnel, campaigns, roundtables and the rule data.
 """
@@ -30,12 +31,25 @@ def can_view_lead(viewer: Viewer, lead) -> bool:
     return viewer.is_officer_of(lead.complex_id)
 
 
-def can_edit_rules(viewer: Viewer) -> bool:
-    """The eligibility rule data applies platform-wide: any district officer may propose and
-    activate a version (each version is kept, with who made it)."""
-    return viewer.is_officer
+def can_edit_rules(viewer: Viewer, complex) -> bool:
+    """The eligibility rule data applies platform-wide: a district officer may propose and
+    activate a version (each version is kept, with who made it) — from their own complex's
+    pages, like every officer page (an officer looking at another complex sees only its public
+    pages)."""
+    return can_manage_tenancy(viewer, complex)
 
 
 def can_open_attraction(viewer: Viewer) -> bool:
     """The officers' "Attraction" menu entry."""
     return viewer.is_officer
+
+
+def can_view_company_leases(viewer: Viewer, company) -> bool:
+    """A company's leases in knowledge-industry centres: its own members and managers, and the
+    officers of its complex — never another company."""
+    return company is not None and viewer.can_see_private(company.organisation_id, company.complex_id)
+
+
+def has_company(viewer: Viewer) -> bool:
+    """Whether the viewer belongs to a company (the company home's lease panel)."""
+    return bool(viewer.company_org_ids)

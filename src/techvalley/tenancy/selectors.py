@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -88,6 +88,60 @@ def vacant_units(centre: Centre):
 
 def current_leases(centre: Centre):
     return Lease.objects.filter(unit__centre=centre, end__isnull=True).select_related("unit", "tenant")
+
+
+# --- a company's own leases ---------------------------------------------------------------------
+
+
+def company_leases(viewer: Viewer, company):
+    """The company's leases, current first, then past (unit, centre, term, area, rent). Its own
+    members and its complex's officers only: anyone else gets 403."""
+    if not permissions.can_view_company_leases(viewer, company):
+        raise PermissionDenied("이 기업의 구성원만 볼 수 있습니다. / Only the company's own members may see this.")
+    return (
+        Lease.objects.filter(tenant__company=company)
+        .select_related("unit", "unit__centre", "tenant")
+        .order_by(F("end").desc(nulls_first=True), "-start", "pk")
+    )
+
+
+def own_leases(viewer: Viewer, complex):
+    """Leases of the companies the viewer belongs to, in this complex (a company's home)."""
+    if not viewer.company_org_ids or complex is None:
+        return Lease.objects.none()
+    return (
+        Lease.objects.filter(
+            tenant__company__organisation_id__in=viewer.company_org_ids, tenant__company__complex=complex
+        )
+        .select_related("unit", "unit__centre", "tenant", "tenant__company")
+        .order_by(F("end").desc(nulls_first=True), "-start", "pk")
+    )
+
+
+def kic_tenants(company_ids, as_of: dt.date | None = None) -> set[int]:
+    """Which of these companies occupied a unit of a centre on ``as_of`` (today when None)."""
+    day = as_of or today()
+    return set(
+        Lease.objects.filter(tenant__company_id__in=list(company_ids), start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gt=day))
+        .values_list("tenant__company_id", flat=True)
+        .distinct()
+    )
+
+
+def centre_occupancy(complex, include_unpublished: bool = False):
+    """Per centre: units, occupied and vacant units, vacant and total floor area (one query)."""
+    qs = Centre.objects.filter(complex=complex)
+    if not include_unpublished:
+        qs = qs.filter(published=True)
+    return qs.annotate(
+        unit_count=Count("units"),
+        occupied_units=Count("units", filter=Q(units__status=UnitStatus.OCCUPIED)),
+        vacant_units=Count("units", filter=Q(units__status=UnitStatus.VACANT)),
+        vacant_m2=Sum("units__area_m2", filter=Q(units__status=UnitStatus.VACANT)),
+        occupied_m2=Sum("units__area_m2", filter=Q(units__status=UnitStatus.OCCUPIED)),
+        total_m2=Sum("units__area_m2"),
+    ).order_by("name")
 
 
 def _leaf_in(code: str, revision: int, wanted: int) -> str | None:

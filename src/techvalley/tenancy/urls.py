@@ -9,6 +9,7 @@ urlpatterns = [
     path("self-check/", views.self_check, name="self_check"),
     path("inquiry/", views.inquiry, name="inquiry"),
     path("inquiry/thanks/", views.inquiry_done, name="inquiry_done"),
+    path("companies/<int:pk>/leases/", views.company_leases, name="company_leases"),
     path("manage/", views.manage, name="manage"),
     path("manage/centres/new/", views.centre_new, name="centre_new"),
     path("manage/centres/<slug:slug>/", views.centre_manage, name="centre_manage"),

@@ -35,6 +35,29 @@ def _officer(request):
     return viewer, cx
 
 
+# --- a company's own leases ---------------------------------------------------------------------
+
+
+def company_leases(request, pk: int):
+    """A company's leases in knowledge-industry centres: its own members and the officers."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from techvalley.registry.models import Company
+
+    viewer = viewer_for(request.user)
+    if not viewer.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    company = get_object_or_404(Company, pk=pk)
+    leases = list(selectors.company_leases(viewer, company)[:500])
+    context = {
+        "company": company,
+        "current": [lease for lease in leases if lease.end is None],
+        "past": [lease for lease in leases if lease.end is not None],
+        "is_officer": viewer.is_officer_of(company.complex_id),
+    }
+    return render_page(request, "tenancy/company_leases.html", context)
+
+
 # --- public ----------------------------------------------------------------------------------------
 
 
@@ -349,7 +372,7 @@ def roundtable_detail(request, pk: int):
 
 def rules(request):
     viewer = viewer_for(request.user)
-    if not permissions.can_edit_rules(viewer):
+    if not permissions.can_edit_rules(viewer, current_complex(request)):
         raise PermissionDenied("구청 담당자만 볼 수 있습니다. / District officers only.")
     active = selectors.active_rules()
     routes = [
@@ -393,7 +416,7 @@ def rules(request):
 
 def rules_new(request):
     viewer = viewer_for(request.user)
-    if not permissions.can_edit_rules(viewer):
+    if not permissions.can_edit_rules(viewer, current_complex(request)):
         raise PermissionDenied("구청 담당자만 할 수 있습니다. / District officers only.")
     base = selectors.active_rules().document
     if request.method == "POST":
@@ -424,7 +447,7 @@ def rules_activate(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     viewer = viewer_for(request.user)
-    if not permissions.can_edit_rules(viewer):
+    if not permissions.can_edit_rules(viewer, current_complex(request)):
         raise PermissionDenied("구청 담당자만 할 수 있습니다. / District officers only.")
     if pk == 0:
         services.activate_rule_version(None)
@@ -435,7 +458,7 @@ def rules_activate(request, pk: int):
 
 def shipped_rules_json(request):
     viewer = viewer_for(request.user)
-    if not permissions.can_edit_rules(viewer):
+    if not permissions.can_edit_rules(viewer, current_complex(request)):
         raise PermissionDenied("구청 담당자만 볼 수 있습니다. / District officers only.")
     body = json.dumps(shipped_document(), ensure_ascii=False, indent=1)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
