@@ -177,3 +177,19 @@ def test_command_line_export_and_purge(world, tmp_path, monkeypatch):
     r = runner.invoke(app, ["purge"])
     assert r.exit_code == 0 and "test.inquiry: 1" in r.output
     assert "nothing is due" in runner.invoke(app, ["purge"]).output
+
+
+def test_my_data_page_gives_the_signed_in_person_their_own_data(world, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/my-data/")
+    request.user = world["users"]["member_a"]
+    r = privacy.my_data(request)
+    assert r.status_code == 200 and r["Cache-Control"] == "no-store" and "attachment" in r["Content-Disposition"]
+    assert json.loads(r.content)["account"]["username"] == "member_a"
+    request = rf.get("/my-data/")
+    request.user = AnonymousUser()
+    assert privacy.my_data(request).status_code == 302
+    request = rf.post("/my-data/")
+    request.user = world["users"]["member_a"]
+    assert privacy.my_data(request).status_code == 405

@@ -312,6 +312,23 @@ def export_json(user) -> str:
     return json.dumps(export_person(user), ensure_ascii=False, indent=1)
 
 
+def my_data(request):
+    """The signed-in person's own data as a JSON download ("내 정보 내려받기"); others get the
+    sign-in page. Mounted by core's URLconf as ``core:my_data`` (GET only, nothing changes)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import HttpResponse, HttpResponseNotAllowed
+
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    response = HttpResponse(export_json(request.user), content_type="application/json; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="my-data-{request.user.pk}-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 # --- command line (`techvalley privacy …`; the root CLI adds ``GROUPS``) -----------------------
 
 
