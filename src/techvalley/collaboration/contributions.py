@@ -4,7 +4,7 @@ access table and the demo's cooperation step."""
 
 from django.utils.translation import gettext_lazy as _
 
-from techvalley.collaboration import panels, permissions
+from techvalley.collaboration import panels, permissions, transition
 from techvalley.core import spine
 from techvalley.core.spine import ANYONE, OFFICERS, ORG_MEMBERS, OWN_COMPANY, OWN_MANAGER, SIGNED_IN, Access
 
@@ -68,6 +68,92 @@ spine.search(
     spine.SearchProvider("programmes", _("Programmes"), panels.search_programmes, order=51),
     spine.SearchProvider("expertise", _("Expertise"), panels.search_experts, order=52),
 )
+
+# A company's transition record: agreements signed, programmes joined, joint projects and their
+# outcomes (events, scoped to the viewer); signals "collaborations" and "collaboration_outcomes"
+# (counts up to a date, for many companies in four queries).
+spine.transition(
+    spine.Transition(transition.KEY, _("Cooperation"), events=transition.events, signals=transition.signals, order=50)
+)
+
+# Open data: public agreements, public joint programmes with their budget by source, and the
+# support-programme catalogue — nothing personal (no owners, contacts or experts' names).
+C = spine.Column
+spine.dataset(
+    spine.Dataset(
+        "collaboration.agreements",
+        _("Cooperation agreements (MOUs)"),
+        _("Agreements of the district with universities, institutes, agencies and companies, as published."),
+        (
+            C("title", "string", _("title of the agreement")),
+            C("signed_on", "date", _("date signed")),
+            C("starts_on", "date", _("in force from")),
+            C("ends_on", "date", _("in force until (empty: no end date)")),
+            C("status", "string", _("in force | expired | terminated, today")),
+            C("parties", "string", _("the parties, separated by semicolons")),
+            C(
+                "party_kinds",
+                "string",
+                _("each party's kind (university, institute, agency, government, company, other)"),
+            ),
+            C("party_count", "integer", _("number of parties")),
+            C("purpose", "string", _("purpose of the agreement")),
+            C("joint_programmes", "integer", _("public joint programmes under the agreement")),
+            C("estimated", "boolean", _("details are estimates (demo or reconstructed)")),
+        ),
+        rows=transition.agreement_rows,
+        updated=transition.agreements_updated,
+        source=_("Saha-gu district office, cooperation records"),
+        order=50,
+    ),
+    spine.Dataset(
+        "collaboration.programmes",
+        _("Joint programmes and their budgets"),
+        _(
+            "Joint programmes (공모사업) of the district with its partners: funder, period, participants, "
+            "budget by source."
+        ),
+        (
+            C("title", "string", _("title of the programme")),
+            C("funder", "string", _("funding ministry or body")),
+            C("starts_on", "date", _("start of the programme")),
+            C("ends_on", "date", _("end of the programme")),
+            C("status", "string", _("planned | applied | selected | completed | not_selected")),
+            C("participants", "string", _("participating partners, separated by semicolons")),
+            C("budget_national", "integer", _("national funds (국비)"), "KRW"),
+            C("budget_city", "integer", _("city funds (시비)"), "KRW"),
+            C("budget_district", "integer", _("district funds (구비)"), "KRW"),
+            C("budget_private", "integer", _("private funds (민자)"), "KRW"),
+            C("budget_total", "integer", _("total budget"), "KRW"),
+            C("kpis", "integer", _("number of key performance indicators")),
+            C("estimated", "boolean", _("figures are estimates")),
+        ),
+        rows=transition.programme_rows,
+        updated=transition.programmes_updated,
+        source=_("Saha-gu district office, cooperation records"),
+        order=51,
+    ),
+    spine.Dataset(
+        "collaboration.support_programmes",
+        _("Support programmes for companies"),
+        _("The catalogue of support-programme notices with who may apply (structured eligibility)."),
+        (
+            C("ref", "string", _("the notice's external id")),
+            C("title", "string", _("title of the notice")),
+            C("agency", "string", _("agency offering it")),
+            C("opens_on", "date", _("applications open")),
+            C("deadline", "date", _("deadline for applications")),
+            C("who_may_apply", "string", _("eligibility criteria in words")),
+            C("url", "string", _("address of the notice")),
+            C("estimated", "boolean", _("an example entry, not a real notice")),
+        ),
+        rows=transition.support_rows,
+        updated=transition.support_updated,
+        source=_("support-programme catalogue kept by the district office"),
+        order=52,
+    ),
+)
+# No map layer: partners carry no location (a university's campus is not in the complex).
 
 COMPANY_PRIVATE = OFFICERS | OWN_COMPANY
 PIPELINE = OFFICERS | OWN_MANAGER

@@ -68,6 +68,12 @@ class ParticipantForm(forms.Form):
 class PartnerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of partner"), choices=PartnerKind.choices)
+    company = forms.CharField(
+        label=_("Company in the registry"),
+        max_length=200,
+        required=False,
+        help_text=_("For a company partner: its exact name in the company registry (its transition record shows it)"),
+    )
     note = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -432,6 +432,10 @@ class Stage(models.TextChoices):
     CLOSED = "closed", _("Closed without result")
 
 
+#: Outcomes that count as the company's technology gaining ground (the ``collaboration_outcomes``
+#: signal): patents, new products, technologies transferred.
+TECHNOLOGY_OUTCOMES = ("patent", "product", "tech_transfer")
+
 STAGE_ORDER = [Stage.MATCHED, Stage.CONTACTED, Stage.JOINT_PROJECT, Stage.OUTCOME]
 
 
@@ -483,6 +487,7 @@ class Engagement(models.Model):
 class OutcomeKind(models.TextChoices):
     PATENT = "patent", _("Patent")
     PRODUCT = "product", _("Product")
+    TECH_TRANSFER = "tech_transfer", _("Technology transfer")
     HIRE = "hire", _("Hire")
     REVENUE = "revenue", _("Revenue (KRW)")
     OTHER = "other", _("Other")

@@ -211,11 +211,13 @@ def partner_list(request):
 
 
 def partner_edit(request, pk: int):
-    found = Partner.objects.filter(pk=pk).first()
+    found = Partner.objects.select_related("company").filter(pk=pk).first()
     if found is None:
         raise Http404
     _officer_of(request, found.complex_id)
-    form = PartnerForm(request.POST or None, initial={"name": found.name, "kind": found.kind, "note": found.note})
+    initial = {"name": found.name, "kind": found.kind, "note": found.note}
+    initial["company"] = found.company.name if found.company else ""
+    form = PartnerForm(request.POST or None, initial=initial)
 
     def save(d):
         services.save_partner(found, d)

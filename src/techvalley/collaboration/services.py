@@ -749,6 +749,13 @@ def partner(cx: Complex, name: str, kind: str = PartnerKind.OTHER, **extra) -> P
     if kind not in PartnerKind.values:
         raise BadInput(f"partner.kind: 알 수 없는 종류 '{kind}'. / unknown kind.", field="kind")
     obj, created = Partner.objects.get_or_create(complex=cx, name=name, defaults={"kind": kind, **extra})
+    if obj.kind == PartnerKind.COMPANY and obj.company_id is None:
+        # A company party is the registry's company of that exact name, when there is one (its
+        # transition record then shows the agreement); never a guess between several.
+        found = list(Company.objects.filter(complex=cx, name=name).values_list("id", flat=True)[:2])
+        if len(found) == 1:
+            obj.company_id = found[0]
+            obj.save(update_fields=["company"])
     return obj
 
 
@@ -1100,6 +1107,19 @@ def save_partner(partner_obj: Partner, values: Mapping) -> Partner:
         )
     partner_obj.name, partner_obj.kind = name, kind
     partner_obj.note = clean_text(values.get("note") or "", "note", max_length=5000).strip()
+    if "company" in values:
+        company_name = clean_text(values.get("company") or "", "company", max_length=200).strip()
+        partner_obj.company = None
+        if company_name:
+            found = list(Company.objects.filter(complex_id=partner_obj.complex_id, name=company_name)[:2])
+            if len(found) != 1:
+                how = "없습니다" if not found else "여럿 있습니다"
+                raise BadInput(
+                    f"기업 등록부에 '{company_name[:60]}'(이)라는 기업이 {how}. "
+                    "/ no single registry company of that name.",
+                    field="company",
+                )
+            partner_obj.company = found[0]
     partner_obj.save()
     return partner_obj
 
