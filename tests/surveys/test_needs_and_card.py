@@ -120,8 +120,19 @@ def test_search_and_panels_are_scoped(demand, world):
     )
     figures = {f.key: f for f in panels["surveys-officer"].figures(officer, world["cx"])}
     assert figures["surveys-open"].value == 1 and figures[f"surveys-rate-{demand.pk}"].value == 0
-    company = {f.key: f.value for f in panels["surveys-company"].figures(member, world["cx"])}
-    assert company == {"surveys-to-answer": 1}
+    company = {f.key: f for f in panels["surveys-company"].figures(member, world["cx"])}
+    assert list(company) == ["surveys-to-answer", f"surveys-answer-{demand.pk}-{world['a'].pk}"]
+    assert company["surveys-to-answer"].value == 1
+    each = company[f"surveys-answer-{demand.pk}-{world['a'].pk}"]
+    assert each.label == demand.title_ko and each.url == f"/surveys/{demand.pk}/answer/"
+    assert panels["surveys-company"].audiences == frozenset({"company"})
+    assert not panels["surveys-company"].visible(officer, world["cx"]) and panels["surveys-company"].visible(
+        member, world["cx"]
+    )
+    # the link leads the member to the company's own answer form
+    c = Client()
+    c.force_login(world["users"]["member_a"])
+    assert "/surveys/r/" in c.get(each.url)["Location"]
     services.submit_response(demand.invitations.get(company=world["a"]), VALID)
     assert {f.key: f.value for f in panels["surveys-company"].figures(member, world["cx"])} == {"surveys-to-answer": 0}
     assert {f.key: f.value for f in panels["surveys-officer"].figures(officer, world["cx"])}[

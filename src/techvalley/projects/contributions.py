@@ -344,3 +344,43 @@ spine.action(
         visible=lambda viewer: viewer.is_officer,
     )
 )
+
+
+# --- open data ---------------------------------------------------------------------------------
+
+
+def _plan_rows(cx):
+    from techvalley.projects import opendata
+
+    return opendata.rows(cx)
+
+
+def _plan_updated(cx):
+    from techvalley.projects import opendata
+
+    return opendata.updated(cx)
+
+
+def _plan_columns():
+    from techvalley.projects.opendata import COLUMNS
+
+    return COLUMNS
+
+
+spine.dataset(
+    spine.Dataset(
+        "projects.plan_progress",
+        _("Plan progress (공약 추진현황)"),
+        _(
+            "The published pledges of the complex and their sub-projects and tasks, one row a heading and year: "
+            "the yearly target, the achievements recorded that year, the budget ledger's planned, secured and "
+            "spent amounts (all sources) and the progress today. Public records only; departments without "
+            "contact persons."
+        ),
+        _plan_columns(),
+        _plan_rows,
+        _plan_updated,
+        source=_("Management cards and approved quarterly reports of the district (plan tracking)"),
+        order=40,
+    )
+)

@@ -143,6 +143,40 @@ spine.metric(
 )
 
 
+def _results_rows(cx):
+    from techvalley.surveys import opendata
+
+    return opendata.rows(cx)
+
+
+def _results_updated(cx):
+    from techvalley.surveys import opendata
+
+    return opendata.updated(cx)
+
+
+def _results_columns():
+    from techvalley.surveys.opendata import COLUMNS
+
+    return COLUMNS
+
+
+spine.dataset(
+    spine.Dataset(
+        "surveys.published_results",
+        _("Published survey results"),
+        _(
+            "The published results of the complex's surveys: for each choice question and choice, how many "
+            "responses chose it and their share of those who answered. Counts over all responses only — no single "
+            "answer, free text, response or company. Simulated (demonstration) surveys are marked."
+        ),
+        _results_columns(),
+        _results_rows,
+        _results_updated,
+        source=_("Surveys of the district on the platform (수요조사)"),
+        order=60,
+    )
+)
 spine.search(spine.SearchProvider("surveys", _("Surveys"), panels.search, order=70))
 
 COMPANY_USERS = frozenset({"member", "manager"})

@@ -59,19 +59,41 @@ def officer_figures(viewer, complex) -> list[spine.Figure]:
 
 
 def company_figures(viewer, complex) -> list[spine.Figure]:
+    """A company's home: how many open surveys its companies have yet to answer, then each of them
+    (up to five) with a link straight to the company's own answer form and the closing date."""
     items = selectors.to_answer(viewer, complex)
     pending = [i for i in items if not i["answered"]]
-    return [
+    today = timezone.localdate()
+    figures = [
         spine.Figure(
             "surveys-to-answer",
             _("Surveys to answer"),
             len(pending),
             source=_("Open surveys of the district"),
-            as_of=timezone.localdate(),
+            as_of=today,
             url=reverse("surveys:index"),
             note=", ".join(i["survey"].title_ko for i in pending[:3]),
         )
     ]
+    for i in pending[:5]:
+        survey, company = i["survey"], i["company"]
+        closes = (
+            _("answers until %(date)s") % {"date": f"{survey.closes_on:%Y-%m-%d}"}
+            if survey.closes_on
+            else _("open until the district closes it")
+        )
+        figures.append(
+            spine.Figure(
+                f"surveys-answer-{survey.pk}-{company.pk}",
+                survey.title_ko,
+                _("to answer"),
+                source=company.name,
+                as_of=today,
+                url=reverse("surveys:answer", args=[survey.pk]),
+                note=closes,
+            )
+        )
+    return figures
 
 
 def communication_figures(viewer, complex) -> list[spine.Figure]:
