@@ -38,3 +38,8 @@ def write_csv(path, rows, header="meter_id,timestamp,value"):
 @pytest.fixture
 def lake(world):
     return Lake(services.lake_for(world["cx"]).root)
+
+
+def pytest_configure(config):
+    # Registered here as well as in pyproject.toml, so `--strict-markers` accepts it either way.
+    config.addinivalue_line("markers", "cluster: starts a Spark standalone cluster (master and worker processes)")

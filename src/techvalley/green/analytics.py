@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -306,14 +307,27 @@ class DuckDBEngine:
 _SPARK = None
 
 
-def spark_session():
-    """One local Spark session per process (local mode, both cores)."""
+def spark_master(master: str | None = None) -> str:
+    """The Spark master: the one asked, else ``TECHVALLEY_SPARK_MASTER``, else local mode on both
+    cores. A standalone cluster is ``spark://host:7077`` (docs/energy.md, the Spark runbook)."""
+    return master or os.environ.get("TECHVALLEY_SPARK_MASTER") or "local[2]"
+
+
+def spark_session(master: str | None = None):
+    """One Spark session per process, on ``spark_master(master)``; asking for another master stops
+    the current session and starts one there."""
     global _SPARK
+    url = spark_master(master)
+    if _SPARK is not None and _SPARK.sparkContext.master != url:
+        _SPARK.stop()
+        _SPARK = None
     if _SPARK is None:
+        import sys
+
         from pyspark.sql import SparkSession
 
-        _SPARK = (
-            SparkSession.builder.master("local[2]")
+        builder = (
+            SparkSession.builder.master(url)
             .appName("techvalley")
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
@@ -321,10 +335,27 @@ def spark_session():
             .config("spark.sql.shuffle.partitions", "4")
             .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
             .config("spark.driver.memory", "1g")
-            .getOrCreate()
+            .config("spark.pyspark.python", sys.executable)
         )
+        if not url.startswith("local"):
+            # A cluster: executors read the lake by the same paths (a shared disk or object store);
+            # the driver listens where the executors can reach it.
+            builder = (
+                builder.config("spark.executor.memory", os.environ.get("TECHVALLEY_SPARK_EXECUTOR_MEMORY", "512m"))
+                .config("spark.driver.host", os.environ.get("TECHVALLEY_SPARK_DRIVER_HOST", "127.0.0.1"))
+                .config("spark.driver.bindAddress", os.environ.get("TECHVALLEY_SPARK_DRIVER_BIND", "127.0.0.1"))
+            )
+        _SPARK = builder.getOrCreate()
         _SPARK.sparkContext.setLogLevel("ERROR")
     return _SPARK
+
+
+def stop_spark() -> None:
+    """Stop this process's Spark session (before its cluster goes away)."""
+    global _SPARK
+    if _SPARK is not None:
+        _SPARK.stop()
+        _SPARK = None
 
 
 class SparkEngine:
@@ -332,8 +363,8 @@ class SparkEngine:
 
     name = "spark"
 
-    def __init__(self, lake: Lake, meters: pa.Table, year: int | None = None):
-        spark = spark_session()
+    def __init__(self, lake: Lake, meters: pa.Table, year: int | None = None, master: str | None = None):
+        spark = spark_session(master)
         self.spark = spark
         files = lake.files(months=months_of(year) if year else None)
         spark.createDataFrame(
@@ -370,11 +401,11 @@ class SparkEngine:
         pass
 
 
-def engine(name: str, lake: Lake, meters: pa.Table, year: int | None = None):
+def engine(name: str, lake: Lake, meters: pa.Table, year: int | None = None, master: str | None = None):
     if name == "duckdb":
         return DuckDBEngine(lake, meters, year)
     if name == "spark":
-        return SparkEngine(lake, meters, year)
+        return SparkEngine(lake, meters, year, master)
     raise ValueError(f"unknown engine {name}: duckdb or spark")
 
 

@@ -155,7 +155,15 @@ def _company_page(lake: Lake, meters: pa.Table, specs, year: int, sample: int = 
     return times
 
 
-def run(meters: int, days: int, workdir: Path | None = None, repeat: int = 3, log=print) -> dict:
+def run(
+    meters: int,
+    days: int,
+    workdir: Path | None = None,
+    repeat: int = 3,
+    log=print,
+    cluster: bool = False,
+    master: str | None = None,
+) -> dict:
     from techvalley.green import factors
 
     ctx = mp.get_context("spawn")
@@ -214,6 +222,17 @@ def run(meters: int, days: int, workdir: Path | None = None, repeat: int = 3, lo
             )
             if not _same(ours, pandas["rows"]):
                 raise BenchFailed("pandas: 결과가 보고서와 다릅니다 / its result differs from the report's")
+        spark = None
+        if cluster:
+            from techvalley.green.cluster import StandaloneCluster
+
+            with StandaloneCluster(workers=1, cores=2, memory="2g") as c:
+                try:
+                    spark = spark_run(lake, table, YEAR_START.year, master=c.master_url, repeat=repeat)
+                finally:
+                    analytics.stop_spark()
+        elif master:
+            spark = spark_run(lake, table, YEAR_START.year, master=master, repeat=repeat)
     rate = ingested["rows"] / ingested["seconds"]
     floor_rate = ingested["rows"] / ingested["floor_seconds"]
     page_ms = sorted(x * 1000 for x in page)
@@ -235,6 +254,8 @@ def run(meters: int, days: int, workdir: Path | None = None, repeat: int = 3, lo
         "company_page_p50_ms": round(statistics.median(page_ms), 1) if page_ms else None,
         "company_page_p95_ms": round(page_ms[max(0, math.ceil(0.95 * len(page_ms)) - 1)], 1) if page_ms else None,
     }
+    if spark is not None:
+        result.update({f"spark_{k}" if not k.startswith(("spark_", "duckdb_")) else k: v for k, v in spark.items()})
     if pandas is not None:
         result.update(
             pandas_s=round(pandas["seconds"], 2),
@@ -243,3 +264,56 @@ def run(meters: int, days: int, workdir: Path | None = None, repeat: int = 3, lo
             pandas_result_checked=True,
         )
     return result
+
+
+def spark_run(lake: Lake, meters: pa.Table, year: int, master: str | None = None, repeat: int = 2) -> dict:
+    """The Spark engine on ``master`` (a standalone cluster's ``spark://…`` or local mode): the
+    annual report from every reading, the load indicators and the unusual days, each checked
+    equal to DuckDB's before its time is reported (best of ``repeat``)."""
+    duck = analytics.DuckDBEngine(lake, meters, year)
+    spark = analytics.SparkEngine(lake, meters, year, master=master)
+    out: dict = {"master": spark.spark.sparkContext.master}
+    try:
+        for name, sql in (
+            ("report_from_readings", analytics.monthly_sql(year, source="readings")),
+            ("load", analytics.load_sql(year)),
+            ("anomalies", analytics.anomaly_sql(year)),
+        ):
+            ours = sorted(duck.query(sql), key=_row_key)
+            times = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                theirs = spark.query(sql)
+                times.append(time.perf_counter() - t)
+            theirs = sorted(theirs, key=_row_key)
+            if not _same_rows(ours, theirs):
+                raise BenchFailed(f"Spark {name}: 결과가 DuckDB와 다릅니다 / its result differs from DuckDB's")
+            t = time.perf_counter()
+            duck.query(sql)
+            out[f"{name}_rows"] = len(ours)
+            out[f"spark_{name}_s"] = round(min(times), 3)
+            out[f"duckdb_{name}_s"] = round(time.perf_counter() - t, 3)
+    finally:
+        duck.close()
+    return out
+
+
+def _row_key(row: dict) -> tuple:
+    """Order rows by their non-float values (floats may differ in the last bits between engines)."""
+    return tuple(str(v) for v in row.values() if not isinstance(v, float))
+
+
+def _same_rows(a: list[dict], b: list[dict], rel: float = 1e-9) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x.keys() != y.keys():
+            return False
+        for k in x:
+            if isinstance(x[k], float) or isinstance(y[k], float):
+                if x[k] is None or y[k] is None or not math.isclose(x[k], y[k], rel_tol=rel, abs_tol=1e-9):
+                    if x[k] != y[k]:
+                        return False
+            elif x[k] != y[k]:
+                return False
+    return True

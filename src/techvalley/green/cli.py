@@ -216,6 +216,9 @@ def green_report(
     year: Annotated[str, typer.Option("--year", help="1900–2100")],
     company: Annotated[int | None, typer.Option("--company", help="company id")] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb or spark")] = "duckdb",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master, e.g. spark://host:7077 (default: local mode)")
+    ] = None,
     factor_set: Annotated[str | None, typer.Option("--factors", help="emission factor version")] = None,
     complex: Annotated[str | None, typer.Option("--complex")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -240,7 +243,7 @@ def green_report(
         console.print(f"[red]{cx.slug}에 기업 {company}이(가) 없습니다 / No company {company} in {cx.slug}.")
         raise typer.Exit(2)
     try:
-        rep = services.report(cx, year_n, engine=engine, emission_set=factor_set, company=target)
+        rep = services.report(cx, year_n, engine=engine, emission_set=factor_set, company=target, master=master)
     except (UnknownFactorSet, ValueError) as exc:
         console.print(f"[red]{exc}", highlight=False)
         raise typer.Exit(2) from exc
@@ -275,12 +278,22 @@ def green_bench(
     meters: Annotated[int, typer.Option("--meters")] = 2000,
     days: Annotated[int, typer.Option("--days")] = 365,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    cluster: Annotated[
+        bool, typer.Option("--cluster", help="also on a Spark standalone cluster started on this machine")
+    ] = False,
+    master: Annotated[
+        str | None, typer.Option("--master", help="also on this Spark master (spark://host:7077)")
+    ] = None,
 ) -> None:
-    """The energy benchmark at any size: ingest rate, peak memory, report vs raw SQL and pandas."""
+    """The energy benchmark at any size: ingest rate, peak memory, report vs raw SQL and pandas;
+    with --cluster or --master, the Spark engine's report, load and anomalies, checked equal to DuckDB."""
     from techvalley.green import bench
 
     try:
-        result = bench.run(meters, days, log=lambda msg: console.print(f"[yellow]{msg}", highlight=False))
+        result = bench.run(
+            meters, days, log=lambda msg: console.print(f"[yellow]{msg}", highlight=False), cluster=cluster,
+            master=master,
+        )  # fmt: skip
     except bench.BenchFailed as exc:
         console.print(f"[red]{exc}", highlight=False)
         raise typer.Exit(1) from exc

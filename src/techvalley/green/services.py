@@ -218,17 +218,23 @@ def ingest_records(cx: Complex, records: list[dict]) -> IngestResult:
     return result
 
 
-def open_engine(cx: Complex, year: int, engine: str = "duckdb"):
-    return analytics.engine(engine, lake_for(cx), meters_table(cx), year)
+def open_engine(cx: Complex, year: int, engine: str = "duckdb", master: str | None = None):
+    return analytics.engine(engine, lake_for(cx), meters_table(cx), year, master)
 
 
 def report(
-    cx: Complex, year: int, *, engine: str = "duckdb", emission_set: str | None = None, company: Company | None = None
+    cx: Complex,
+    year: int,
+    *,
+    engine: str = "duckdb",
+    emission_set: str | None = None,
+    company: Company | None = None,
+    master: str | None = None,
 ) -> dict:
     """Monthly energy and tCO2eq per company and in total (the JSON of docs/energy.md)."""
 
     def compute() -> dict:
-        eng = open_engine(cx, year, engine)
+        eng = open_engine(cx, year, engine, master)
         try:
             return analytics.annual_report(eng, year, emission_set, [str(company.pk)] if company else None)
         finally:
