@@ -221,7 +221,7 @@ spine.map_layer(
 )
 spine.dataset(
     spine.Dataset(
-        "kic-occupancy",
+        "tenancy.occupancy",
         _("Knowledge-industry centres: vacancies and occupancy"),
         _(
             "Per knowledge-industry centre of the complex: units recorded, occupied and vacant, vacant floor "

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -141,5 +142,5 @@ def dataset_updated(complex) -> dt.date | None:
         start=Max("start"), end=Max("end")
     )
     created = Centre.objects.filter(complex=complex, published=True).aggregate(m=Max("created_at"))["m"]
-    days = [d for d in (leases["start"], leases["end"], created.date() if created else None) if d]
+    days = [d for d in (leases["start"], leases["end"], timezone.localdate(created) if created else None) if d]
     return max(days) if days else None
