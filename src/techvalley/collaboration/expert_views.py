@@ -29,7 +29,7 @@ def expert_import(request):
     cx = current_complex(request)
     viewer = viewer_for(request.user)
     if not permissions.can_import_experts(viewer, cx):
-        raise PermissionDenied(_("District officers only."))
+        raise PermissionDenied(_("Only district officers may do this."))
     context = {"complex": cx, "preview": None, "summary": None, "error": None}
     status = 200
     if request.method == "POST":

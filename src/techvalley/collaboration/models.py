@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techvalley.core.audit import audited
 from techvalley.core.choices import FundingSource
@@ -64,11 +65,11 @@ class Agreement(models.Model):
     for, what each promised, the follow-up actions and what came of it."""
 
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title of the agreement"), max_length=300)
     signed_on = models.DateField(_("signed on"))
     starts_on = models.DateField(_("in force from"), null=True, blank=True)
     ends_on = models.DateField(_("in force until"), null=True, blank=True)
-    purpose = models.TextField(_("purpose"), blank=True)
+    purpose = models.TextField(_("purpose of the agreement"), blank=True)
     obligations = models.TextField(_("obligations of the parties"), blank=True)
     outcomes = models.TextField(_("outcomes"), blank=True)
     terminated = models.BooleanField(_("terminated"), default=False)
@@ -139,7 +140,7 @@ class FollowUp(models.Model):
     """A follow-up action of an agreement (후속 조치): what, who owns it, by when, and its state."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="follow_ups")
-    action = models.CharField(_("action"), max_length=300)
+    action = models.CharField(_("action to take"), max_length=300)
     owner = models.CharField(_("owner"), max_length=150)
     due_on = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=20, choices=FollowUpStatus.choices, default="open")
@@ -162,7 +163,7 @@ class ProgrammeStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     APPLIED = "applied", _("Applied")
     SELECTED = "selected", _("Selected, running")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", pgettext_lazy("programme status", "Completed")
     NOT_SELECTED = "not_selected", _("Not selected")
 
 
@@ -172,7 +173,7 @@ class Programme(models.Model):
     budget by source, participants and KPIs (고등직업교육거점지구사업, SW중심대학 사업)."""
 
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title of the programme"), max_length=300)
     funder = models.CharField(_("funder"), max_length=200, blank=True)
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
@@ -284,7 +285,7 @@ class Expert(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="experts")
     fields = models.JSONField(_("fields"), default=list, blank=True)
     text = models.TextField(_("description"), blank=True)
-    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    contact = models.CharField(_("contact details"), max_length=200, blank=True)
     public_consent = models.BooleanField(_("public profile (consent given)"), default=False)
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -351,7 +352,7 @@ class SupportProgramme(models.Model):
 
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
     ref = models.CharField(_("external id"), max_length=100)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title of the notice"), max_length=300)
     agency = models.CharField(_("agency"), max_length=200, blank=True)
     opens_on = models.DateField(_("applications open"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
@@ -389,9 +390,9 @@ class NeedUrgency(models.TextChoices):
 
 
 class NeedStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("need status", "Open")
     IN_PROGRESS = "in_progress", _("Being worked on")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("need status", "Closed")
 
 
 @audited
@@ -402,7 +403,7 @@ class Need(models.Model):
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="collab_needs")
     kind = models.CharField(_("kind"), max_length=20, choices=NeedKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title of the need"), max_length=200)
     text = models.TextField(_("description"))
     status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default="open")
     urgency = models.CharField(_("urgency"), max_length=10, choices=NeedUrgency.choices, default="normal")

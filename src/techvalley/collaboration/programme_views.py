@@ -31,7 +31,7 @@ from techvalley.core.views import current_complex, render_page
 def _officer_of(request, complex_id):
     viewer = viewer_for(request.user)
     if not permissions.can_manage_cooperation(viewer, complex_id):
-        raise PermissionDenied(_("District officers only."))
+        raise PermissionDenied(_("Only district officers may do this."))
     return viewer
 
 

@@ -63,7 +63,7 @@ def follow_up(viewer: Viewer, pk: int) -> FollowUp:
     if found is None:
         raise Http404
     if not permissions.can_manage_cooperation(viewer, found.agreement.complex_id):
-        raise PermissionDenied(_("District officers only."))
+        raise PermissionDenied(_("Only district officers may do this."))
     return found
 
 
@@ -94,7 +94,7 @@ def programme(viewer: Viewer, pk: int) -> Programme:
 def partners(viewer: Viewer, cx: Complex) -> QuerySet[Partner]:
     """The complex's partners with how many agreements and programmes each is in (officers)."""
     if not permissions.can_manage_cooperation(viewer, cx):
-        raise PermissionDenied(_("District officers only."))
+        raise PermissionDenied(_("Only district officers may do this."))
     return (
         Partner.objects.filter(complex=cx)
         .annotate(

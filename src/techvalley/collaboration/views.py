@@ -35,7 +35,7 @@ from techvalley.core.views import current_complex, page_of, render_page
 def _officer(request, cx):
     viewer = viewer_for(request.user)
     if not permissions.can_manage_cooperation(viewer, cx):
-        raise PermissionDenied(_("District officers only."))
+        raise PermissionDenied(_("Only district officers may do this."))
     return viewer
 
 
@@ -107,7 +107,7 @@ def agreement_export(request):
 
 
 class FollowUpForm(forms.Form):
-    action = forms.CharField(label=gettext_lazy("Action"), max_length=300)
+    action = forms.CharField(label=gettext_lazy("Action to take"), max_length=300)
     owner = forms.CharField(label=gettext_lazy("Owner"), max_length=150)
     due_on = forms.DateField(label=gettext_lazy("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -154,7 +154,9 @@ class AgreementForm(forms.Form):
         help_text=gettext_lazy("One per line: name | kind (university, institute, agency, government, company) | role"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    purpose = forms.CharField(label=gettext_lazy("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(
+        label=gettext_lazy("Purpose of the agreement"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     obligations = forms.CharField(
         label=gettext_lazy("Obligations of the parties"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -202,7 +204,9 @@ class AgreementEditForm(forms.Form):
     ends_on = forms.DateField(
         label=gettext_lazy("In force until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    purpose = forms.CharField(label=gettext_lazy("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(
+        label=gettext_lazy("Purpose of the agreement"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     obligations = forms.CharField(
         label=gettext_lazy("Obligations of the parties"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -215,7 +219,7 @@ def agreement_edit(request, pk: int):
     viewer = viewer_for(request.user)
     agreement = selectors.agreement(viewer, pk)
     if not permissions.can_manage_cooperation(viewer, agreement.complex_id):
-        raise PermissionDenied(_("District officers only."))
+        raise PermissionDenied(_("Only district officers may do this."))
     fields = list(AgreementEditForm.base_fields)
     form = AgreementEditForm(request.POST or None, initial={k: getattr(agreement, k) for k in fields})
     if request.method == "POST" and form.is_valid():
@@ -233,7 +237,7 @@ def follow_up_add(request, pk: int):
     viewer = viewer_for(request.user)
     agreement = selectors.agreement(viewer, pk)
     if not permissions.can_manage_cooperation(viewer, agreement.complex_id):
-        raise PermissionDenied(_("District officers only."))
+        raise PermissionDenied(_("Only district officers may do this."))
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         raise BadInput(
@@ -358,7 +362,7 @@ class SupportForm(forms.Form):
     deadline = forms.DateField(
         label=gettext_lazy("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    text = forms.CharField(label=gettext_lazy("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(label=gettext_lazy("Notice text"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     eligibility = forms.JSONField(
         label=gettext_lazy("Eligibility (JSON)"),
         required=False,
