@@ -98,3 +98,12 @@ def test_report_is_for_officers(world):
             c.force_login(world["users"][role])
         r = c.get(reverse("portal:report_download", args=["xlsx"]))
         assert r.status_code in (302, 403), role
+
+
+@pytest.mark.django_db
+def test_an_officer_of_another_complex_is_taken_to_their_own_report(world):
+    c = Client()
+    c.force_login(world["users"]["other_officer"])
+    r = c.get(reverse("portal:report") + "?complex=" + world["cx"].slug)
+    assert r.status_code == 302 and r["Location"].endswith("?complex=noksan")
+    assert c.get(r["Location"]).status_code == 200

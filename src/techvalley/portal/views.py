@@ -261,18 +261,36 @@ def dataset_download(request, key: str, fmt: str):
     return response
 
 
+def _officer_of_current_or_own(request):
+    """The complex shown and its officer; an officer looking at another complex is taken to the
+    report of their own (the menu entry is theirs wherever they are), anyone else gets a 403."""
+    from django.shortcuts import redirect
+
+    from techvalley.core.models import Complex
+
+    cx = current_complex(request)
+    viewer = viewer_for(request.user)
+    if not viewer.is_officer_of(cx.pk) and viewer.officer_complex_ids:
+        own = Complex.objects.filter(pk__in=viewer.officer_complex_ids).order_by("id").first()
+        if own is not None:
+            return cx, viewer, redirect(f"{request.path}?complex={own.slug}")
+    return cx, officer_or_403(request, cx), None
+
+
 def report_page(request):
     """The monthly report for officials: what it will contain, and its three documents."""
-    cx = current_complex(request)
-    viewer = officer_or_403(request, cx)
+    cx, viewer, elsewhere = _officer_of_current_or_own(request)
+    if elsewhere:
+        return elsewhere
     built = report.build(viewer, cx)
     context = {"complex": cx, "report": built, "formats": list(report.FORMATS)}
     return render_page(request, "portal/report.html", context)
 
 
 def report_download(request, fmt: str):
-    cx = current_complex(request)
-    viewer = officer_or_403(request, cx)
+    cx, viewer, elsewhere = _officer_of_current_or_own(request)
+    if elsewhere:
+        return elsewhere
     if fmt not in report.FORMATS:
         raise Http404("형식은 pdf, xlsx, hwpx 중 하나입니다. / The format is one of pdf, xlsx, hwpx.")
     built = report.build(viewer, cx, base_url=request.build_absolute_uri("/"))
