@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -305,3 +307,54 @@ def green_bench(
 
 
 GROUPS = {"green": green_app}
+
+
+@green_app.command("national")
+def green_national(
+    meters: Annotated[int, typer.Option("--meters", help="10× the demo: 16210")] = 16_210,
+    days: Annotated[int, typer.Option("--days")] = 365,
+    workdir: Annotated[Path | None, typer.Option("--workdir", help="where the temporary lake goes")] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="keep the simulated files and the lake")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """National-scale simulation: time and peak memory of simulate, ingest, report and anomalies
+    at this many meters, and their scaling to 3.5 billion readings a year (docs/energy.md).
+    Needs about 0.45 GB of free disk per 1,000 meters for a year; removed afterwards."""
+    from techvalley.green import bench, national
+
+    if meters < 1 or not 1 <= days <= 366:
+        console.print("[red]--meters는 1 이상, --days는 1~366 / --meters ≥ 1 and --days 1–366")
+        raise typer.Exit(2)
+    free = shutil.disk_usage(workdir or tempfile.gettempdir()).free
+    need = int(meters * days * 96 * 16)  # input, readings and rollups: about 16 bytes a reading
+    if free < need:
+        console.print(
+            f"[red]디스크가 부족합니다 / not enough disk: {free / 1e9:.1f} GB free, about {need / 1e9:.1f} GB needed"
+        )
+        raise typer.Exit(2)
+    try:
+        result = national.run(meters, days, workdir=workdir, keep=keep, log=lambda m: console.print(f"[dim]{m}"))
+    except bench.BenchFailed as exc:
+        console.print(f"[red]{exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(result) + "\n")
+        return
+    table = Table(title=f"{result['meters']:,} meters × {result['days']} days = {result['readings']:,} readings")
+    for col in ("step", "seconds", "peak RSS (MB)", "note"):
+        table.add_column(col, justify="left" if col in ("step", "note") else "right")
+    notes = {
+        "ingest": f"{result['ingest_rows_per_s']:,} rows/s",
+        "report": f"from every reading {result['steps']['report']['from_readings_s']} s",
+        "anomalies": f"{result['steps']['anomalies']['unusual_days']:,} unusual days",
+    }
+    for name, s in result["steps"].items():
+        table.add_row(name, f"{s['seconds']:,.1f}", f"{s['peak_rss_mb']:,.0f}", notes.get(name, ""))
+    out.print(table)
+    n = result["national"]
+    out.print(
+        f"lake {result['bytes_per_reading']} bytes/reading; at {n['readings']:,} readings (×{n['factor']}): "
+        f"ingest {n['ingest_hours_one_machine']} h on this machine, lake {n['lake_gb']} GB, report from rollups "
+        f"{n['report_from_rollups_s']} s, from every reading {n['report_from_readings_s']} s, anomalies "
+        f"{n['anomalies_s']} s  ({result['machine']}, {result['date']})"
+    )
