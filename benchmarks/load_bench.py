@@ -54,11 +54,13 @@ def read_failures(prefix: str) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def report(prefix: str, users: int, seconds: int) -> dict:
+def report(prefix: str, users: int, seconds: int, brief: bool = False) -> dict:
     pages, total = read_stats(prefix)
     failures = read_failures(prefix)
     pages.sort(key=lambda p: -p["p95_ms"])
     print(f"load: {users} users for {seconds} s (gunicorn, PostgreSQL, 127.0.0.1)")
+    if brief:
+        pages = pages[:10]
     print(f"{'page':<58} {'method':<6} {'requests':>8} {'errors':>6} {'p50':>6} {'p95':>6} {'p99':>6}")
     for p in pages:
         mark = "  > goal" if p["p95_ms"] > GOAL_P95_MS and p["method"] == "GET" else ""
@@ -85,8 +87,9 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=int, default=300)
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--brief", action="store_true", help="only the ten slowest pages")
     args = ap.parse_args()
-    out = report(args.prefix, args.users, args.seconds)
+    out = report(args.prefix, args.users, args.seconds, args.brief)
     if args.json:
         Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     errors = (out["total"] or {}).get("failures", 0) or len(out["failures"])

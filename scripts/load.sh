@@ -33,11 +33,22 @@ $BIN/techvalley demo --no-serve --energy-days "$ENERGY_DAYS" >"$OUT/demo.log" 2>
 $BIN/python -m django collectstatic --noinput -v 0 --settings techvalley.settings
 
 echo "== gunicorn on 127.0.0.1:$PORT ($WORKERS workers)"
-$BIN/gunicorn techvalley.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+$BIN/gunicorn techvalley.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" --preload \
   --access-logfile "$OUT/access.log" --error-logfile "$OUT/gunicorn.log" --timeout 60 &
 server=$!
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$PORT/" >/dev/null || { echo "gunicorn did not start"; tail -30 "$OUT/gunicorn.log"; exit 1; }
+
+# The baseline: as many users as workers, for BASELINE seconds — each page's time without
+# queueing, and every worker warm (imports done, the energy figures computed once per process).
+BASELINE=${LOAD_BASELINE_SECONDS:-45}
+if [ "$BASELINE" -gt 0 ]; then
+  echo "== baseline: $WORKERS users for $BASELINE s"
+  $BIN/locust -f benchmarks/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
+    --users "$WORKERS" --spawn-rate "$WORKERS" --run-time "${BASELINE}s" --stop-timeout 10 \
+    --csv "$OUT/baseline" --only-summary --loglevel WARNING >"$OUT/baseline.log" 2>&1
+  $BIN/python benchmarks/load_bench.py "$OUT/baseline" --users "$WORKERS" --seconds "$BASELINE" --brief || true
+fi
 
 echo "== locust: $USERS users for $SECONDS_RUN s"
 $BIN/locust -f benchmarks/locustfile.py --headless --host "http://127.0.0.1:$PORT" \

@@ -13,6 +13,7 @@ TECHVALLEY_SECRET_KEY    overrides the key generated on first run
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -141,10 +142,19 @@ TEMPLATES = [
     }
 ]
 
+# A WSGI server's worker process (gunicorn, uWSGI) serves one request at a time and keeps its
+# connection; the development server starts a thread per request, so it must not.
+UNDER_WSGI_SERVER = Path(sys.argv[0]).name in {"gunicorn", "uwsgi"}
 if os.environ.get("DATABASE_URL"):
     # Persistent connections only under a real server: the development server starts a thread
     # per request, and each would keep its own connection open until PostgreSQL runs out.
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60 if PRODUCTION else 0)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"],
+            conn_max_age=60 if PRODUCTION or UNDER_WSGI_SERVER else 0,
+            conn_health_checks=True,
+        )
+    }
 else:
     DATABASES = {
         "default": {
