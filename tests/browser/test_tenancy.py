@@ -56,3 +56,27 @@ def test_officer_funnel_and_audit(page, live_server, demo):
     page.goto(live_server.url + "/tenancy/manage/audit/")
     assert "(예시) 유흥주점" in page.locator("#audit").inner_text()
     shot(page, "tenancy-audit")
+
+
+def test_company_member_sees_own_lease_and_no_one_elses(page, live_server, demo):
+    """The demo company (company-member's) rents a unit: its home shows it, its lease page gives
+    unit, term, area and rent; another company's manager is refused that page."""
+    login(page, live_server.url, "company-member")
+    page.wait_for_url(re.compile(r"/dashboard/"))
+    panel = page.locator("text=/우리 회사의 지식산업센터 호실|Our units in knowledge-industry centres/")
+    assert panel.count() >= 1
+    page.click("a[href*='/tenancy/companies/']")
+    page.wait_for_url(re.compile(r"/tenancy/companies/\d+/leases/"))
+    leases_url = page.url
+    row = page.locator("table.leases tbody tr").first.inner_text()
+    assert "펜타플렉스" in row and "기한 없음" in row
+    assert re.search(r"\t\d+\.\d\t", row)  # the unit's area
+    assert re.search(r"\d{1,3}(,\d{3})+$", row.strip())  # the recorded monthly rent
+    shot(page, "tenancy-own-leases")
+    assert page.external_requests == []
+    page.context.clear_cookies()
+    login(page, live_server.url, "other-company")
+    page.wait_for_url(re.compile(r"/dashboard/"))
+    assert page.locator("a[href*='/tenancy/companies/']").count() == 0
+    response = page.goto(leases_url)
+    assert response.status == 403
