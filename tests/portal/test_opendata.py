@@ -2,9 +2,11 @@
 personal in any of them; the export command writes what the portal serves."""
 
 import csv
+import datetime as dt
 import io
 import json
 import re
+from decimal import Decimal
 
 import pyarrow.parquet as pq
 import pytest
@@ -153,15 +155,24 @@ def test_a_dataset_another_app_registers_is_served(world):
         "test.energy_by_division",
         "energy by division",
         "aggregated",
-        (spine.Column("division", "string", "KSIC division"), spine.Column("tco2eq", "number", "emissions", "tCO2eq")),
-        lambda cx: [("25", 12.5), ("29", 3.0)],
+        (
+            spine.Column("division", "string", "KSIC division"),
+            spine.Column("tco2eq", "number", "emissions", "tCO2eq"),
+            spine.Column("month", "date", "month"),
+        ),
+        lambda cx: [("25", Decimal("12.5"), dt.date(2026, 1, 1)), ("29", 3, None)],
         lambda cx: None,
     )
     with registered(datasets=[extra]):
         html = Client().get(reverse("portal:opendata")).content.decode()
         doc = json.loads(Client().get("/opendata/test.energy_by_division.json").content)
+        table = pq.read_table(io.BytesIO(Client().get("/opendata/test.energy_by_division.parquet").content))
     assert 'data-dataset="test.energy_by_division"' in html
-    assert doc["rows"] == [{"division": "25", "tco2eq": 12.5}, {"division": "29", "tco2eq": 3.0}]
+    assert doc["rows"] == [
+        {"division": "25", "tco2eq": 12.5, "month": "2026-01-01"},
+        {"division": "29", "tco2eq": 3, "month": None},
+    ]
+    assert table.to_pylist()[1] == {"division": "29", "tco2eq": 3.0, "month": None}
 
 
 @pytest.mark.django_db(transaction=True)

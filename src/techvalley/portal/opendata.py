@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils import translation
@@ -67,8 +68,11 @@ def dictionary(ds: spine.Dataset, cx) -> dict:
 
 
 def _cell(value):
+    """A value as every format takes it: dates as ISO text, decimals as numbers."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
     return value
 
 

@@ -33,7 +33,7 @@ def _public_links(viewer) -> list[spine.NavEntry]:
     """The menu's pages anyone may open (vacancies, courses, agreements, surveys …)."""
     from techvalley.core.scoping import ANONYMOUS
 
-    return [e for e in spine.platform.menu(ANONYMOUS) if e.url_name != "portal:home"]
+    return [e for e in spine.platform.menu(ANONYMOUS) if not e.url_name.startswith("portal:")]
 
 
 def home(request):
