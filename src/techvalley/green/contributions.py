@@ -102,3 +102,5 @@ def _demo(summary: dict, options: dict) -> dict:
 
 
 spine.demo_step(spine.DemoStep("energy", "simulated meter readings", _demo, order=90, atomic=False))
+
+from techvalley.green import portal_parts  # noqa: E402, F401 — transition record, open data, metrics
