@@ -138,3 +138,19 @@ def test_the_leases_page_runs_a_constant_number_of_queries(world, leases):
         html = c.get(url).content.decode()
     assert "929" in html
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_officer_links_a_move_in_to_the_registry_company(world, leases):
+    centre = Centre.objects.get(slug="kic")
+    unit = Unit.objects.create(centre=centre, number="801", floor=8, area_m2=77, use="knowledge_ict")
+    c = client_for(world, "officer")
+    url = reverse("tenancy:unit_move_in", args=[unit.pk])
+    form = {"tenant_name": "에이", "ksic": "62010", "ksic_revision": "11", "use": "tenant", "kind": "rent"}
+    form["start"] = "2026-01-05"
+    refused = c.post(url, {**form, "company": "없는 회사"})
+    assert refused.status_code == 200 and "없는 회사" in refused.content.decode()
+    assert not unit.leases.exists()
+    assert c.post(url, {**form, "company": str(world["a"].pk), "monthly_rent_won": "990000"}).status_code == 302
+    html = page(world, "member_a", "a").content.decode()
+    assert "801" in html and "990,000" in html
+    assert "801" not in page(world, "manager_b", "b").content.decode()

@@ -144,6 +144,12 @@ class UnitForm(forms.ModelForm):
 
 class MoveInForm(forms.Form):
     tenant_name = forms.CharField(label=_("Tenant"), max_length=200)
+    company = forms.CharField(
+        label=_("Company in the registry"),
+        max_length=200,
+        required=False,
+        help_text=_("Its number or exact name: the company's members then see this lease on their pages."),
+    )
     ksic = forms.CharField(label=_("Industry code (KSIC)"), max_length=10)
     ksic_revision = forms.TypedChoiceField(
         label=_("KSIC revision"), choices=[(11, _("11th (2024)")), (10, _("10th (2017)"))], coerce=int, initial=11

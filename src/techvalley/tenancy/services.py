@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from techvalley.core.validation import BadInput, clean_text
 from techvalley.registry import ksic
+from techvalley.registry.models import Company
 from techvalley.tenancy import eligibility
 from techvalley.tenancy.models import (
     OPEN_STAGES,
@@ -315,16 +316,40 @@ def save_unit(centre: Centre, data: dict, unit: Unit | None = None) -> Unit:
     return unit
 
 
+def registry_company(complex, given) -> Company | None:
+    """The registry company a tenant is, from its number or its exact name in the complex (none
+    when not given); a name that is not there, or names several companies, is refused."""
+    text = clean_text(given, "company", max_length=200).strip() if given else ""
+    if not text:
+        return None
+    qs = Company.objects.filter(complex=complex)
+    found = list(qs.filter(pk=int(text))[:1]) if text.isdigit() else list(qs.filter(name=text)[:2])
+    if not found:
+        raise BadInput(
+            f"company: 단지의 공장등록에 '{text[:60]}' 기업이 없습니다. / no such company in the complex's registry.",
+            field="company",
+        )
+    if len(found) > 1:
+        raise BadInput(
+            f"company: '{text[:60]}' 이름의 기업이 여럿입니다. 기업 번호를 넣으세요. "
+            "/ several companies have that name: give its number.",
+            field="company",
+        )
+    return found[0]
+
+
 def record_move_in(unit: Unit, data: dict) -> Lease:
     """A tenant moves into a unit: the tenant as it declares its industry, and its lease."""
     code = clean_text(data.get("ksic"), "ksic", max_length=10, required=True).strip().upper()
     revision = data.get("ksic_revision") or 11
     if revision not in (10, 11) or ksic.lookup(code, revision) is None:
         raise BadInput(f"ksic: '{code}'는 제{revision}차 분류에 없습니다. / unknown KSIC code.", field="ksic")
+    company = registry_company(unit.centre.complex, data.get("company"))
     with transaction.atomic():
         tenant = Tenant.objects.create(
             complex=unit.centre.complex,
             name=clean_text(data.get("tenant_name"), "tenant_name", max_length=200, required=True).strip(),
+            company=company,
             ksic=code,
             ksic_revision=revision,
             venture=bool(data.get("venture")),
