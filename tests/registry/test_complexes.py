@@ -262,18 +262,20 @@ def compared(city, tmp_path):
 
 @pytest.fixture
 def energy_metric():
-    """Energy and emissions as the low-carbon app registers them (noksan has no readings)."""
+    """Energy and emissions as the low-carbon app registers them (noksan has no readings): known
+    values in place of the app's (restored after)."""
     values = {"green.energy_toe": 1234.5, "green.emissions": 5678.9}
-    added = []
+    saved = {key: spine.platform.metrics.get(key) for key in values}
     for key, value in values.items():
-        if key not in spine.platform.metrics:
-            spine.platform.metrics[key] = spine.Metric(
-                key, key, lambda cx, year=None, v=value: None if cx.slug == "noksan" else v + year % 10, unit="u"
-            )
-            added.append(key)
+        spine.platform.metrics[key] = spine.Metric(
+            key, key, lambda cx, year=None, v=value: None if cx.slug == "noksan" else v + year % 10, unit="u"
+        )
     yield
-    for key in added:
-        del spine.platform.metrics[key]
+    for key, metric in saved.items():
+        if metric is None:
+            del spine.platform.metrics[key]
+        else:
+            spine.platform.metrics[key] = metric
 
 
 @pytest.mark.django_db
@@ -365,3 +367,13 @@ def test_officers_edit_their_complexs_rules_on_the_page(world, city):
     assert other.get(url, {"complex": "noksan"}).status_code == 200  # their own complex's
     assert officer.post(reverse("registry:complex_rule_remove", args=[rule.pk])).status_code == 302
     assert not AddressRule.objects.filter(pk=rule.pk).exists()
+
+
+@pytest.mark.django_db
+def test_comparison_api(compared, energy_metric):
+    data = Client().get("/api/registry/complexes", {"year": "2024", "sort": "name"}).json()
+    by_slug = {d["slug"]: d for d in data}
+    assert by_slug["hwajeon"]["companies"] == 1 and by_slug["hwajeon"]["high_tech_share"] == 100.0
+    assert by_slug["hwajeon"]["energy_toe"] == 1238.5 and by_slug["noksan"]["emissions_tco2eq"] is None
+    bad = Client().get("/api/registry/complexes", {"sort": "<script>"})
+    assert bad.status_code == 400 and bad.json()["field"] == "sort"

@@ -334,3 +334,46 @@ def code(request, code: str, revision: int | None = Query(None, ge=min(ksic.REVI
     if found is None:
         raise HttpError(404, f"KSIC 코드 {code}가 없습니다. / Unknown KSIC code.")
     return found
+
+
+class ComplexFiguresOut(Schema):
+    slug: str
+    name: str
+    companies: int
+    high_tech_share: float | None = Field(
+        description="broad: high and medium-high manufacturing, knowledge services (%)"
+    )
+    strict_high_tech_share: float | None = Field(description="high-technology manufacturing only (%)")
+    employees: int = Field(description="reported and estimated employees of the companies that have a figure")
+    employees_unknown: int = Field(description="companies without an employees figure")
+    energy_toe: float | None = Field(description="energy of the year (toe); null when no module provides it")
+    emissions_tco2eq: float | None = Field(description="Scope 1+2 emissions of the year; null when not provided")
+    registry_as_of: str | None
+
+
+@router.get("/complexes", response=list[ComplexFiguresOut])
+def complexes(request, year: int | None = None, sort: str = "companies"):
+    """Every complex side by side: public aggregates only (the same for every caller)."""
+    from django.utils import timezone
+
+    from techvalley.core.validation import year_param
+    from techvalley.registry import compare
+
+    year = year_param(year, default=timezone.localdate().year - 1)
+    items = compare.rows(viewer(request), compare.sort_param(sort))
+    compare.add_metrics(items, year)
+    return [
+        {
+            "slug": r.complex.slug,
+            "name": r.complex.name,
+            "companies": r.companies,
+            "high_tech_share": r.high_tech_pct,
+            "strict_high_tech_share": r.strict_high_tech_pct,
+            "employees": r.employees,
+            "employees_unknown": r.employees_unknown,
+            "energy_toe": r.energy_toe,
+            "emissions_tco2eq": r.emissions,
+            "registry_as_of": r.registry_date.isoformat() if r.registry_date else None,
+        }
+        for r in items
+    ]

@@ -29,6 +29,8 @@ spine.access(
         Access("registry:complexes", ANYONE, params={"query": {"page": "4611686018427387905"}}, note="400"),
         Access("registry:complexes", ANYONE, params={"query": {"sort": "<script>", "year": "99999"}}, note="400"),
         Access("registry:complexes_export", ANYONE, note="public aggregates of every complex"),
+        Access("api:GET /registry/complexes", ANYONE, params={"query": {"year": "2025", "sort": "high_tech"}}),
+        Access("api:GET /registry/complexes", ANYONE, params={"query": {"sort": "<script>"}}, note="400"),
         Access("registry:complex_rules", OFFICERS, note="the current complex's officers"),
         Access("registry:complex_rules", OFFICERS, method="POST", body=RULE_FORM),
         Access("registry:complex_rule_remove", OFFICERS, obj="address_rule", method="POST"),

@@ -175,22 +175,23 @@ def signals(companies, as_of: dt.date | None = None) -> dict[int, list[spine.Com
                     state[pk][f] = changes[f][0]
     day = as_of or timezone.localdate()
     source = _("Busan factory registry and company profiles")
+    labels = (
+        _("technology level"),
+        _("R&D centre (기업부설연구소)"),
+        _("venture, Inno-Biz and Main-Biz certifications held"),
+        _("smart-factory level (0 none … 4 advanced)"),
+    )
+    Signal = spine.CompanySignal
     out = {}
     for pk, s in state.items():
         certs = s["certifications"] or []
         out[pk] = [
-            spine.CompanySignal("tech_level", _("technology level"), s["tech_intensity"] or "unknown", day, source),
-            spine.CompanySignal("rnd_centre", _("R&D centre (기업부설연구소)"), bool(s["rd_centre"]), day, source),
-            spine.CompanySignal(
-                "certifications",
-                _("venture, Inno-Biz and Main-Biz certifications held"),
-                sum(1 for c in certs if c in INNOVATION_CERTIFICATIONS),
-                day,
-                source,
-            ),
-            spine.CompanySignal(
+            Signal("tech_level", labels[0], s["tech_intensity"] or "unknown", day, source),
+            Signal("rnd_centre", labels[1], bool(s["rd_centre"]), day, source),
+            Signal("certifications", labels[2], sum(1 for c in certs if c in INNOVATION_CERTIFICATIONS), day, source),
+            Signal(
                 "smart_factory_level",
-                _("smart-factory level (0 none … 4 advanced)"),
+                labels[3],
                 SMART_FACTORY_LEVELS.get(s["smart_factory_level"] or "none", 0),
                 day,
                 source,
