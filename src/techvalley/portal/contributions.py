@@ -56,13 +56,12 @@ def _stage_figures(viewer, cx) -> list[spine.Figure]:
 
     from techvalley.portal import stages
 
-    counts = stages.count_stages(cx)
+    when, counts = stages.counted(cx)
     source = _("the stage rule over the apps' signals (registry, facilities, collaboration, green …)")
     url = reverse("portal:transition")
-    today = timezone.localdate()
+    when = timezone.localtime(when)
     return [
-        spine.Figure(f"stage-{s.key}", s.label, counts[s.key], _("companies"), source, today, url)
-        for s in stages.STAGES
+        spine.Figure(f"stage-{s.key}", s.label, counts[s.key], _("companies"), source, when, url) for s in stages.STAGES
     ]
 
 

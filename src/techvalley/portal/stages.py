@@ -158,39 +158,35 @@ def companies_of(cx, as_of: dt.date | None = None):
     return qs.filter(Q(in_registry=True) | Q(missing_since__gt=as_of), created_at__lt=end).order_by("id")
 
 
-#: How long counts are reused while no audited record of the complex changes (the signals from
-#: unaudited data, such as meter readings, may lag this long).
-CACHE_SECONDS = 120
+#: How long counts are reused: the complex view reads every app's signals for every company
+#: (the energy lake among them), too much for each page view. The figures say when they were
+#: counted. Past days change only when a record is back-dated, so they are kept longer.
+CACHE_SECONDS = 300
+PAST_CACHE_SECONDS = 6 * 3600
 
 
-def _fingerprint(cx) -> int:
-    """The complex's last audit entry: any audited change (a company's profile, a booking, an
-    agreement …) gives new counts at once."""
-    from django.db.models import Max
-
-    from techvalley.core.models import AuditEntry
-
-    return AuditEntry.objects.filter(complex_id=cx.pk).aggregate(last=Max("id"))["last"] or 0
-
-
-def count_stages(cx, as_of: dt.date | None = None, *, cached: bool = True) -> dict[str, int]:
-    """Companies per stage (every stage listed, highest first), from every app's signals in bulk.
-
-    The dashboards show these on every page view; they are reused for ``CACHE_SECONDS`` unless
-    an audited record of the complex changed meanwhile."""
+def counted(cx, as_of: dt.date | None = None, *, cached: bool = True) -> tuple[dt.datetime, dict[str, int]]:
+    """``(when counted, {stage: companies})`` — every stage listed, highest first — from every
+    app's signals in bulk; reused for ``CACHE_SECONDS`` (``PAST_CACHE_SECONDS`` for a past day)."""
     from django.core.cache import cache
+    from django.utils import timezone
 
-    key = f"portal:stages:{cx.pk}:{as_of}:{_fingerprint(cx)}" if cached else ""
+    key = f"portal:stages:{cx.pk}:{as_of or 'now'}"
     found = cache.get(key) if cached else None
     if found is not None:
         return found
     companies = list(companies_of(cx, as_of))
     by_company = spine.platform.signals(companies, as_of)
     counts = Counter(stage_of(by_company.get(c.pk, {})).key for c in companies)
-    result = {s.key: counts.get(s.key, 0) for s in STAGES}
+    result = (timezone.now(), {s.key: counts.get(s.key, 0) for s in STAGES})
     if cached:
-        cache.set(key, result, CACHE_SECONDS)
+        cache.set(key, result, PAST_CACHE_SECONDS if as_of else CACHE_SECONDS)
     return result
+
+
+def count_stages(cx, as_of: dt.date | None = None, *, cached: bool = True) -> dict[str, int]:
+    """Companies per stage (see ``counted``)."""
+    return counted(cx, as_of, cached=cached)[1]
 
 
 def history_days(cx, today: dt.date | None = None, limit: int = 6) -> list[dt.date]:

@@ -139,14 +139,15 @@ def dashboard(request):
 def transition(request):
     """The complex's transition: the stage rule, companies per stage now and after each import."""
     cx = current_complex(request)
+    when, now = stages.counted(cx)
     history = stages.stage_history(cx)
-    now = history[-1][1] if history else {}
     total = sum(now.values())
     context = {
         "complex": cx,
         "stages": stages.STAGES,
         "now": [(s, now.get(s.key, 0), _pct(now.get(s.key, 0), total)) for s in stages.STAGES],
         "total": total,
+        "counted": when,
         "history": [(day, [counts.get(s.key, 0) for s in stages.STAGES]) for day, counts in history],
         "parts": sorted(spine.platform.transitions, key=lambda t: (t.order, t.key)),
         "signal_keys": spine.SIGNAL_KEYS,
