@@ -109,10 +109,12 @@ def rows(viewer: Viewer, sort: str = "companies", complexes: QuerySet | None = N
 
 def add_metrics(items: list[ComplexRow], year: int) -> None:
     """Energy (toe) and emissions (tCO2eq) of each complex in a year, from the app that computes
-    them; None ("—") when no app provides them or it has no figure."""
+    them; None ("—") when no app provides them or it has no figure. Asked with
+    ``public_only=True``: the comparison is public, so the app may withhold a total that would
+    disclose a single company's figure (a complex of one or two metered companies)."""
     for r in items:
-        r.energy_toe = number(spine.platform.metric_value("green.energy_toe", r.complex, year=year))
-        r.emissions = number(spine.platform.metric_value("green.emissions", r.complex, year=year))
+        r.energy_toe = number(spine.platform.metric_value("green.energy_toe", r.complex, year=year, public_only=True))
+        r.emissions = number(spine.platform.metric_value("green.emissions", r.complex, year=year, public_only=True))
 
 
 def metric_info() -> list[dict]:
