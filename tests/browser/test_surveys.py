@@ -102,19 +102,25 @@ def test_published_results_for_anyone(page, live_server, demo):
 def test_officer_promotes_a_candidate_to_a_plan_sub_project(page, live_server, demo):
     """Answer → candidate → plan sub-project, in the browser: the promote form on the candidate,
     the link on both pages, and a second promotion refused."""
+    from django.apps import apps
+
     from techvalley.surveys.models import Candidate
 
+    pledge = apps.get_model("projects", "Project").objects.get(management_no="3-1")
     candidate = Candidate.objects.filter(title__contains="에너지 비용 절감").first()
     assert candidate is not None and candidate.status != "promoted"
     login(page, live_server.url, "officer")
     page.wait_for_url(re.compile(r"/dashboard/"))
     page.goto(f"{live_server.url}/surveys/candidates/{candidate.pk}/")
     page.click("#promote summary")
-    page.select_option("#promote-form select[name=parent]", label=re.compile(r"^3-1 "))
+    page.select_option("#promote-form select[name=parent]", value=str(pledge.pk))
     page.fill("#promote-form input[name=title]", "에너지 비용 절감 지원사업")
     page.fill("#promote-form input[name=budget_million_krw]", "120")
     shot(page, "surveys-promote-form")
-    page.click("#promote-button")
+    # sent as a person on a keyboard does (Enter in the form)
+    with page.expect_navigation():
+        page.press("#promote-form input[name=title]", "Enter")
+    shot(page, "surveys-promoted")
     page.wait_for_selector("#promoted")
     assert page.locator("#promote-form").count() == 0
     page.click(".record-links a >> text=에너지 비용 절감 지원사업")
