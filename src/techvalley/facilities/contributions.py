@@ -24,7 +24,7 @@ spine.nav(
         "facilities-operate",
         _("Operate centres"),
         "facilities:approvals",
-        lambda viewer: permissions.operates_any(viewer),
+        permissions.operates_here,
         order=55,
         group="officer",
     ),

@@ -37,6 +37,16 @@ def operates_any(viewer: Viewer, complex=None) -> bool:
     return qs.exists()
 
 
+def operates_here(viewer: Viewer) -> bool:
+    """The operators' menu entry: operating a centre of the complex the page is about (an officer
+    of another complex is not shown it), or of any complex when the page names none."""
+    if viewer.here is None:
+        return operates_any(viewer)
+    from techvalley.core.models import Complex
+
+    return operates_any(viewer, Complex(pk=viewer.here))
+
+
 def booking_org_id(viewer: Viewer) -> int | None:
     """The organisation a viewer books for: their company first, else their first organisation."""
     if viewer.company_org_ids:
