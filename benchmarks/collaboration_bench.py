@@ -364,6 +364,71 @@ def bench_eligibility() -> dict:
     }
 
 
+def bench_spine() -> dict:
+    """The transition signals for every demo company at once (beside asking company by company),
+    the open datasets' rows, and the web import's preview and import of a 5,000-row expertise CSV."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from techvalley.collaboration import services, transition
+    from techvalley.core import spine
+    from techvalley.core.audit import acting_as
+    from techvalley.core.models import Complex
+    from techvalley.registry.models import Company
+
+    cx = Complex.objects.get(slug="sinpyeong-jangnim")
+    companies = list(Company.objects.filter(complex=cx))
+    with CaptureQueriesContext(connection) as bulk_q:
+        t = time.perf_counter()
+        transition.signals(companies)
+        bulk_s = time.perf_counter() - t
+    sample = companies[:100]
+    with CaptureQueriesContext(connection) as naive_q:
+        t = time.perf_counter()
+        for c in sample:
+            transition.signals([c])
+        naive_s = (time.perf_counter() - t) * len(companies) / max(len(sample), 1)
+    datasets = {}
+    for d in spine.platform.datasets_sorted():
+        if d.key.startswith("collaboration."):
+            t = time.perf_counter()
+            n = sum(1 for _ in d.rows(cx))
+            datasets[d.key] = {"rows": n, "ms": round((time.perf_counter() - t) * 1000, 1)}
+    rng = random.Random(5)
+    lines = ["ref,org,unit,fields,text"]
+    for i in range(5000):
+        material, process = rng.choice(MATERIALS), rng.choice(PROCESSES)
+        lines.append(
+            f"BENCH-{i:05d},부산대학교,{process}연구실 {i},{process}; {material},{material} {process} 공정 연구 {i}"
+        )
+    data = ("\n".join(lines) + "\n").encode("cp949")
+    with acting_as(None, "bench"):
+        t = time.perf_counter()
+        preview = services.import_experts(cx, data, filename="bench.csv", dry_run=True)
+        preview_s = time.perf_counter() - t
+        t, cpu = time.perf_counter(), time.process_time()
+        services.import_experts(cx, data, filename="bench.csv")
+        import_s, import_cpu = time.perf_counter() - t, time.process_time() - cpu
+        t = time.perf_counter()
+        again = services.import_experts(cx, data, filename="bench.csv")
+        again_s = time.perf_counter() - t
+    return {
+        "companies": len(companies),
+        "signals_queries": len(bulk_q),
+        "signals_s": round(bulk_s, 3),
+        "naive_queries_per_company": round(len(naive_q) / max(len(sample), 1), 1),
+        "naive_s_estimated": round(naive_s, 3),
+        "datasets": datasets,
+        "import_rows": 5000,
+        "preview_s": round(preview_s, 3),
+        "preview_created": preview.as_dict()["created"],
+        "import_s": round(import_s, 3),
+        "import_cpu_s": round(import_cpu, 3),
+        "reimport_unchanged_s": round(again_s, 3),
+        "reimport_unchanged": again.as_dict()["unchanged"],
+    }
+
+
 def bench_quality() -> dict:
     from techvalley.collaboration.evaluation import evaluate
     from techvalley.collaboration.recommend import Matcher
@@ -389,6 +454,7 @@ def main() -> None:
     django.setup()
     out = {"cpu": pinned, "queries": bench_queries(args.docs, args.queries, args.baseline_queries)}
     out["eligibility"] = bench_eligibility()
+    out["spine"] = bench_spine()
     out["quality"] = bench_quality()
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -424,6 +490,18 @@ def main() -> None:
     print(
         f"eligibility: {e['companies']:,} demo companies × {e['programmes']} programmes = {e['checks']:,} checks "
         f"in {e['seconds']} s (target < {e['target_s']} s); {e['verdicts']}"
+    )
+    sp = out["spine"]
+    print(
+        f"transition signals for all {sp['companies']:,} demo companies: {sp['signals_queries']} queries, "
+        f"{sp['signals_s']} s (company by company: {sp['naive_queries_per_company']} queries each, "
+        f"~{sp['naive_s_estimated']} s); open datasets "
+        + ", ".join(f"{k.split('.', 1)[1]} {v['rows']} rows in {v['ms']} ms" for k, v in sp["datasets"].items())
+    )
+    print(
+        f"expertise file ({sp['import_rows']:,} rows, CP949 CSV): preview {sp['preview_s']} s, import "
+        f"{sp['import_s']} s ({sp['import_cpu_s']} s CPU), the same file again {sp['reimport_unchanged_s']} s "
+        f"({sp['reimport_unchanged']:,} unchanged)"
     )
     print(
         f"quality on {g['needs']} labelled needs: experts nDCG@10 {g['experts']['ndcg@10']:.3f}, "
