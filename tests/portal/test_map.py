@@ -65,7 +65,9 @@ def test_filters_hide_layers_and_categories(world):
 @pytest.mark.django_db
 def test_public_sees_public_fields_only(world):
     _located(world)
+    CompanyFactory(complex=world["cx"], lat=35.081, lon=128.971)  # its name carries <script>
     html = Client().get(reverse("portal:map")).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "010-1111-2222" not in html and "a@example.com" not in html and "4321" not in html
 
 
