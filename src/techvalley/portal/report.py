@@ -173,5 +173,33 @@ def render_hwpx(report: Report) -> bytes:
     return buf.getvalue()
 
 
+#: Rendered documents are kept this long by their content: a PDF takes seconds, and officers
+#: download the same report again (or in another format) within minutes.
+DOCUMENT_CACHE_SECONDS = 600
+
+
+def fingerprint(report: Report) -> str:
+    """What the document shows, as a key: the same figures, stages and minute give the same file."""
+    import hashlib
+    import json
+
+    content = [
+        report.complex_name,
+        report.month,
+        f"{report.generated:%Y-%m-%d %H:%M}",
+        report.base_url,
+        table(report),
+        report.stage_counts,
+    ]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
 def render(report: Report, fmt: str) -> bytes:
-    return {"pdf": render_pdf, "xlsx": render_xlsx, "hwpx": render_hwpx}[fmt](report)
+    from django.core.cache import cache
+
+    key = f"portal:report:{fmt}:{fingerprint(report)}"
+    body = cache.get(key)
+    if body is None:
+        body = {"pdf": render_pdf, "xlsx": render_xlsx, "hwpx": render_hwpx}[fmt](report)
+        cache.set(key, body, DOCUMENT_CACHE_SECONDS)
+    return body
