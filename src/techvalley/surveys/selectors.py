@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
+from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -199,10 +200,12 @@ def communication_counts(complex, *, years: range | list[int] | None = None, pub
     by_kind: dict[str, Counter] = defaultdict(Counter)
     by_year: Counter = Counter()
     latest = None
-    for kind, held_on in qs.values_list("kind", "held_on"):
-        by_kind[kind][held_on.year] += 1
-        by_year[held_on.year] += 1
-        latest = held_on if latest is None or held_on > latest else latest
+    # counted in the database: one row per kind and year, whatever the number of records
+    grouped = qs.annotate(year=ExtractYear("held_on")).values("kind", "year")
+    for row in grouped.annotate(n=Count("id"), last=Max("held_on")).order_by():
+        by_kind[row["kind"]][row["year"]] += row["n"]
+        by_year[row["year"]] += row["n"]
+        latest = row["last"] if latest is None or row["last"] > latest else latest
     total = sum(by_year.values())
     return {
         "by_kind": {k: dict(sorted(by_kind[k].items())) for k in CommunicationKind.values if k in by_kind},
