@@ -268,13 +268,17 @@ def leaked(response, world: dict, role: str) -> list[str]:
     return [m for m in world.get("private_markers", []) if m in body]
 
 
-def verdict(response, entry: spine.Access) -> str:
-    """'allowed', 'denied' or 'error' from the response."""
+def verdict(response, entry: spine.Access, world: dict | None = None) -> str:
+    """'allowed', 'denied' or 'error' from the response. A redirect to the sign-in page, or to
+    another complex than complex A (an officer of B sent to B's own page), is a denial."""
     status = response.status_code
     if status >= 500:
         return "error"
     if status in (401, 403, 404):
         return "denied"
-    if status in (301, 302) and "/login/" in response.get("Location", ""):
+    location = response.get("Location", "") if status in (301, 302, 303) else ""
+    if "/login/" in location:
+        return "denied"
+    if world is not None and "complex=" in location and f"complex={world['cx'].slug}" not in location:
         return "denied"
     return "allowed"

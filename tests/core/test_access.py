@@ -37,7 +37,7 @@ def test_access_table(world, case, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     entry, role, side = case
     response = access.request(entry, world, role, side)
-    got = access.verdict(response, entry)
+    got = access.verdict(response, entry, world)
     expected = access.expected(entry, role, side)
     assert got == expected or (expected == "either" and got != "error"), (
         f"{access.case_id(case)}: {response.status_code} {response.content[:300]!r}"
