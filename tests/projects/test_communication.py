@@ -139,3 +139,22 @@ def test_the_pledge_list_reads_the_metric_once(world, pledge, metric):
 def test_a_sub_project_keeps_its_own_figures(pledge, metric):
     sub = services.add_subproject(pledge, "착수보고회")
     assert communication.shown(sub).origin == communication.OWN and metric == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_renders_the_card_as_shown(world, metric, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from techvalley.cli import app
+    from techvalley.projects.demo import data_file
+
+    services.import_card_file(data_file("cards/saha-3-1.txt"), world["cx"], publish=True)
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["card", "render", "3-1", "--format", "text", "--complex", world["cx"].slug])
+    assert r.exit_code == 0, r.output
+    card = parse_card((tmp_path / "3-1.txt").read_text(encoding="utf-8")).card
+    assert card["communication"]["설명회·보고회"] == 3 and card["communication"]["기타"] == 0
+    r = CliRunner().invoke(app, ["card", "render", "--format", "xlsx", "--complex", world["cx"].slug])
+    assert r.exit_code == 0, r.output
+    sheet = load_workbook(next(tmp_path.glob("pledges-*.xlsx"))).active
+    assert [c.value for c in sheet[2]][-2] == 7
