@@ -364,7 +364,7 @@ def _upsert(model, cx: Complex, rows: list[dict], summary: ImportSummary, dry_ru
             audit.entry(
                 o, "create", {k: [None, audit.jsonable(v)] for k, v in r.items() if v not in (None, "", [], {})}
             )
-            for o, r in zip(created, (r for r in rows if r["ref"] in set(summary.created)), strict=True)
+            for o, r in zip(created, (summary.new_items[o.ref] for o in created), strict=True)
         ]
         entries += [audit.entry(o, "update", diff) for o, diff in changed]
         audit.record_bulk(entries)
