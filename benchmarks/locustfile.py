@@ -32,8 +32,8 @@ from locust import HttpUser, between, task
 
 PASSWORD = "techvalley-demo"
 SKIP = re.compile(
-    r"\.(xlsx|csv|pdf|hwpx|ics|json|parquet|zip|png|svg)$|/(export|download|feed|ical|logout|admin|api|static|media)"
-    r"(/|$|\?)|/login/|/i18n/|[?&](format|download)=",
+    r"\.(xlsx|csv|pdf|hwpx|ics|json|parquet|zip|png|svg)(\?|$)"
+    r"|/(export|download|feed|ical|logout|admin|api|static|media)(/|$|\?|\.)|/login/|/i18n/|[?&](format|download)=",
 )
 NUMBER = re.compile(r"/\d+(?=/|$)")
 TOKEN = re.compile(r"/[A-Za-z0-9_-]{20,}(?=/|$)")

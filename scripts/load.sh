@@ -28,6 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+echo "== load: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 echo "== load: demo into PostgreSQL ($ENERGY_DAYS days of readings)"
 $BIN/techvalley demo --no-serve --energy-days "$ENERGY_DAYS" >"$OUT/demo.log" 2>&1 || { tail -30 "$OUT/demo.log"; exit 1; }
 $BIN/python -m django collectstatic --noinput -v 0 --settings techvalley.settings
@@ -56,6 +57,7 @@ $BIN/locust -f benchmarks/locustfile.py --headless --host "http://127.0.0.1:$POR
   --csv "$OUT/load" --only-summary --loglevel WARNING >"$OUT/locust.log" 2>&1
 $BIN/python benchmarks/load_bench.py "$OUT/load" --users "$USERS" --seconds "$SECONDS_RUN" --json "$OUT/load.json"
 status=$?
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs (other work on the machine slows every figure)"
 errors=$(grep -cE '" 5[0-9]{2} ' "$OUT/access.log")
 echo "server errors (5xx) in the access log: $errors"
 [ "$errors" -eq 0 ] || { grep -E '" 5[0-9]{2} ' "$OUT/access.log" | head; tail -40 "$OUT/gunicorn.log"; status=1; }

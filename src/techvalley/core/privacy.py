@@ -329,13 +329,46 @@ def my_data(request):
     return response
 
 
-# --- command line (`techvalley privacy …`; the root CLI adds ``GROUPS``) -----------------------
+# --- command line ----------------------------------------------------------------------------
+# ``techvalley privacy export|purge``: core/cli.py holds the Typer group (the CLI starts without
+# Django, and this module defines a model) and calls these after ``django_setup()``.
 
 
-def _cli():
-    app = typer.Typer(
-        help="Personal data (개인정보): a person's export, retention-based erasure.", no_args_is_help=True
-    )
+def export_command(username: str, output: str = "") -> int:
+    """Write a person's export to ``output`` (or standard output). Returns the exit code."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        typer.echo(f"사용자가 없습니다 / no such user: {username}", err=True)
+        return 2
+    text = export_json(user)
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+        typer.echo(f"{output}: {len(text):,} bytes")
+    else:
+        typer.echo(text)
+    return 0
+
+
+def purge_command(dry_run: bool = False) -> int:
+    """Erase what is due (or, with ``dry_run``, count it), printing counts by purpose."""
+    from techvalley.core.audit import acting_as
+
+    with acting_as(None, "cli:privacy-purge"):
+        counts = purge_expired(dry_run=dry_run)
+    verb = "지울 대상 / due" if dry_run else "지움 / erased"
+    if not counts:
+        typer.echo("지울 개인정보가 없습니다 / nothing is due")
+    for key, n in sorted(counts.items()):
+        typer.echo(f"{key}: {n} {verb}")
+    return 0
+
+
+def cli_groups() -> dict:
+    """The same group core/cli.py declares, for use after Django is set up (tests, scripts)."""
+    app = typer.Typer(help="Personal data (개인정보): a person's export, retention-based erasure.")
 
     @app.command("export")
     def export_cmd(
@@ -343,43 +376,13 @@ def _cli():
         output: Annotated[str, typer.Option("-o", "--output", help="file to write (default: standard output)")] = "",
     ) -> None:
         """Everything the platform holds about one person, as JSON (열람 청구)."""
-        from techvalley.core.cli import django_setup
-
-        django_setup()
-        from django.contrib.auth import get_user_model
-
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            typer.echo(f"사용자가 없습니다 / no such user: {username}", err=True)
-            raise typer.Exit(2)
-        text = export_json(user)
-        if output:
-            with open(output, "w", encoding="utf-8") as f:
-                f.write(text)
-            typer.echo(f"{output}: {len(text):,} bytes")
-        else:
-            typer.echo(text)
+        raise typer.Exit(export_command(username, output))
 
     @app.command("purge")
     def purge_cmd(
         dry_run: Annotated[bool, typer.Option("--dry-run", help="count only; erase nothing")] = False,
     ) -> None:
         """Erase the personal data whose retention period ended or whose consent was withdrawn."""
-        from techvalley.core.cli import django_setup
+        raise typer.Exit(purge_command(dry_run))
 
-        django_setup()
-        from techvalley.core.audit import acting_as
-
-        with acting_as(None, "cli:privacy-purge"):
-            counts = purge_expired(dry_run=dry_run)
-        verb = "지울 대상 / due" if dry_run else "지움 / erased"
-        if not counts:
-            typer.echo("지울 개인정보가 없습니다 / nothing is due")
-        for key, n in sorted(counts.items()):
-            typer.echo(f"{key}: {n} {verb}")
-
-    return app
-
-
-def cli_groups() -> dict:
-    return {"privacy": _cli()}
+    return {"privacy": app}
