@@ -40,8 +40,9 @@ def can_edit_rules(viewer: Viewer, complex) -> bool:
 
 
 def can_open_attraction(viewer: Viewer) -> bool:
-    """The officers' "Attraction" menu entry."""
-    return viewer.is_officer
+    """The officers' "Attraction" menu entry: officers of the complex the page is about (an
+    officer of another complex would only meet a 403)."""
+    return viewer.is_officer_here
 
 
 def can_view_company_leases(viewer: Viewer, company) -> bool:
