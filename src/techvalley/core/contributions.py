@@ -7,7 +7,7 @@ from techvalley.core import spine
 spine.pages("", "techvalley.core.urls")
 spine.api("/core", "techvalley.core.api.router")
 spine.nav(
-    spine.NavEntry("audit", _("Audit trail"), "core:audit_list", lambda v: v.is_officer, order=90, group="officer"),
+    spine.NavEntry("audit", _("Audit trail"), "core:audit_list", lambda v: v.is_officer_here, order=90, group="officer"),
 )
 
 A = spine.Access

@@ -12,12 +12,15 @@ spine.api("/registry", "techvalley.registry.api.router")
 spine.api("/ksic", "techvalley.registry.api.ksic_router")
 
 
-def _default_complex():
-    """The complex the registry pages open on (as ``core.views.current_complex`` picks it)."""
+def _page_complex(viewer):
+    """The complex the page is about (``viewer.here``, set by the menus' context), else the
+    installation's default — as ``core.views.current_complex`` picks it."""
     from django.conf import settings
 
     from techvalley.core.models import Complex
 
+    if viewer.here is not None:
+        return Complex.objects.filter(pk=viewer.here).first()
     return Complex.objects.filter(slug=settings.TECHVALLEY_DEFAULT_COMPLEX).first() or (
         Complex.objects.order_by("id").first()
     )
@@ -26,14 +29,14 @@ def _default_complex():
 def _can_review(viewer) -> bool:
     from techvalley.registry import permissions
 
-    cx = viewer.is_officer and _default_complex()
+    cx = viewer.is_officer_here and _page_complex(viewer)
     return bool(cx) and permissions.can_review(viewer, cx)
 
 
 def _can_import(viewer) -> bool:
     from techvalley.registry import permissions
 
-    cx = viewer.is_officer and _default_complex()
+    cx = viewer.is_officer_here and _page_complex(viewer)
     return bool(cx) and permissions.can_import(viewer, cx)
 
 
