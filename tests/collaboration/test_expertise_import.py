@@ -188,6 +188,7 @@ def _public_sees(world, expert) -> dict:
             ).json()["experts"]
         ),
         "expert_list": expert.unit in client.get(reverse("collaboration:expert_list")).content.decode(),
+        "api_list": any(e["ref"] == expert.ref for e in client.get("/api/collaboration/experts").json()["items"]),
     }
 
 

@@ -254,3 +254,18 @@ def test_company_enters_a_need_with_urgency_on_the_web(world):
     assert need.budget_krw == 30_000_000 and need.urgency == "high"
     page = manager.get(need.get_absolute_url()).content.decode()
     assert "30,000,000" in page and "2027-01-31" in page
+
+
+def test_officer_names_the_registry_company_of_a_partner(world, programme):
+    officer = _client(world, "officer")
+    found = services.add_participant(programme, "포유산업", "company")
+    url = reverse("collaboration:partner_edit", args=[found.pk])
+    r = officer.post(url, {"name": "(주)포유산업", "kind": "company", "company": "없는 회사"})
+    assert r.status_code == 400 and "기업 등록부에" in r.content.decode()
+    r = officer.post(url, {"name": "(주)포유산업", "kind": "company", "company": world["a"].name})
+    assert r.status_code == 302
+    found.refresh_from_db()
+    assert found.company_id == world["a"].pk and found.name == "(주)포유산업"
+    listing = officer.get(reverse("collaboration:partner_list")).content.decode()
+    assert "(주)포유산업" in listing
+    assert _client(world, "manager_a").get(reverse("collaboration:partner_list")).status_code == 403
