@@ -94,3 +94,23 @@ def test_card_import_publish_evidence_and_links(page, live_server, demo, setting
     assert download.ok and download.headers["content-type"] == "application/octet-stream"
     assert download.headers["content-disposition"].startswith("attachment")
     shot(page, "plan-report-evidence")
+
+
+def test_officer_keeps_the_cards_own_communication_figures(page, live_server, demo):
+    """The card's 구민소통 counted from the communication records, then the card's own figures kept
+    by the officer — each time the card says which it shows."""
+    from django.apps import apps
+
+    pledge = apps.get_model("projects", "Project").objects.get(management_no="3-1")
+    login(page, live_server.url, "officer")
+    page.wait_for_url(re.compile(r"/dashboard/"))
+    page.goto(f"{live_server.url}/plan/{pledge.pk}/card/")
+    assert "구민소통 기록에서 집계" in page.locator("#communication-shown").inner_text()
+    assert "출처: 구청의 구민소통 기록" in page.locator("#communication-source").inner_text()
+    shot(page, "plan-communication-records")
+    page.select_option("#communication-panel select[name=source]", "card")
+    with page.expect_navigation():
+        page.click("#communication-source-save")
+    assert "담당자가 구민소통 기록 대신 유지" in page.locator("#communication-source").inner_text()
+    assert "1회" in page.locator(".mcard-comm").inner_text()  # the card's own: 기타 1회
+    shot(page, "plan-communication-kept")
