@@ -203,3 +203,18 @@ def test_rollups_from_memory_equal_rollups_from_the_files(tmp_path, monkeypatch,
     for kind in ("daily", "monthly", "intervals"):
         assert _rollup_rows(lake, kind) == _rollup_rows(reference, kind) != []
     assert len(_rollup_rows(lake, "intervals")) < table.num_rows  # electricity only, no negatives
+
+
+def test_a_batch_too_large_for_the_memory_limit_says_so(tmp_path):
+    """Out of memory is not "unreadable input": it says what to do, and leaves nothing behind."""
+    from techvalley.green import simulate
+    from techvalley.green.ingest import ingest
+    from techvalley.green.lake import Lake
+
+    specs = simulate.meter_specs(400, [f"c{i}" for i in range(300)])
+    sim = simulate.write(specs, dt.date(2025, 1, 1), 3, tmp_path / "sim")
+    lake = Lake(tmp_path / "lake")
+    with pytest.raises(IngestError) as err:
+        ingest(lake, {s.meter_id: (s.kind, "15min") for s in specs}, paths=[sim["readings"]], memory_limit="2MB")
+    assert err.value.code == "batch_too_large" and err.value.status == 413 and "2MB" in err.value.message
+    assert lake.manifest()["files"] == [] and not (lake.root / "_staging").exists()

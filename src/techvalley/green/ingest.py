@@ -292,6 +292,16 @@ def ingest(
                 lake, manifest, meters, paths, sources, table, batch, staged, result, note, memory_limit,
                 crash_after_stage, fingerprint,
             )  # fmt: skip
+        except duckdb.OutOfMemoryException as exc:
+            _cleanup(lake, staged, batch)
+            raise IngestError(
+                f"한 번에 넣기에 너무 큰 묶음입니다 (메모리 한도 {memory_limit}): "
+                "파일을 나누어 넣거나 한도를 올리십시오 "
+                f"/ the batch is too large for the memory limit of {memory_limit}: split the file (e.g. by month) "
+                "or raise the limit",
+                code="batch_too_large",
+                status=413,
+            ) from exc
         except duckdb.Error as exc:
             _cleanup(lake, staged, batch)
             raise _read_error(paths, exc) from exc
