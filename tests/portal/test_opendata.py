@@ -194,3 +194,28 @@ def test_export_command_writes_every_dataset_with_its_dictionary(world, tmp_path
         assert (out / f"{key}.csv").read_bytes() == served
     bad = CliRunner().invoke(app, ["opendata", "export", str(out / "index.json")])
     assert bad.exit_code == 2
+
+
+@pytest.mark.django_db
+def test_no_dataset_holds_personal_data_of_the_demo(settings, tmp_path):
+    """The same check over the demo, where every app has records: its contacts, representatives,
+    business numbers and the people who sign in (names, e-mails) appear in no dataset."""
+    from django.contrib.auth import get_user_model
+
+    from techvalley.core.models import Complex
+    from techvalley.demo import load_demo
+    from techvalley.registry.models import Company, Contact
+
+    settings.TECHVALLEY_LAKE_DIR = tmp_path / "lake"
+    load_demo(energy_days=7)
+    names = set()
+    for name, phone, email in Contact.objects.values_list("name", "phone", "email"):
+        names |= {name, phone, email}
+    for rep, brn, corp in Company.objects.values_list("representative", "brn", "corporate_no"):
+        names |= {rep, brn, corp}
+    for first, last, email in get_user_model().objects.values_list("first_name", "last_name", "email"):
+        names |= {f"{last}{first}", email}
+    names = {n for n in names if n and len(n) >= 3}
+    assert len(names) >= 4  # the demo keeps contacts with phones and e-mails
+    for cx in Complex.objects.all():
+        assert personal_findings(cx, spine.platform.datasets_sorted(), sorted(names)) == [], cx.slug
