@@ -123,8 +123,10 @@ def own_company(viewer: Viewer, complex=None):
 
 
 def can_open_needs(viewer: Viewer) -> bool:
-    """The "Needs" menu: officers (every company's), company users with a registry entry (their own)."""
-    return viewer.is_officer or own_company(viewer) is not None
+    """The "Needs" menu: officers of the complex the page is about (every company's needs; core
+    sets ``is_officer_here`` for the menus), company users with a registry entry (their own)."""
+    officer_here = getattr(viewer, "is_officer_here", viewer.is_officer)
+    return bool(officer_here) or own_company(viewer) is not None
 
 
 def can_open_needs_in(viewer: Viewer, complex) -> bool:
