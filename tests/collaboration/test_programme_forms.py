@@ -269,3 +269,21 @@ def test_officer_names_the_registry_company_of_a_partner(world, programme):
     listing = officer.get(reverse("collaboration:partner_list")).content.decode()
     assert "(주)포유산업" in listing
     assert _client(world, "manager_a").get(reverse("collaboration:partner_list")).status_code == 403
+
+
+def test_programme_page_queries_do_not_grow_with_its_lines(world, programme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = _client(world, "officer")
+    url = programme.get_absolute_url()
+    officer.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert officer.get(url).status_code == 200
+    for year in range(2000, 2030):
+        services.save_budget_line(programme, {"source": "private", "year": str(year), "amount_krw": "1000"})
+        services.save_kpi(programme, {"name": f"지표 {year}", "target": "1"})
+        services.add_participant(programme, f"기관 {year}", "agency")
+    with CaptureQueriesContext(connection) as many:
+        assert officer.get(url).status_code == 200
+    assert len(many) == len(few)
