@@ -158,3 +158,17 @@ def test_the_command_line_renders_the_card_as_shown(world, metric, tmp_path, mon
     assert r.exit_code == 0, r.output
     sheet = load_workbook(next(tmp_path.glob("pledges-*.xlsx"))).active
     assert [c.value for c in sheet[2]][-2] == 7
+
+
+def test_documents_say_the_source_in_korean_whatever_the_page_language(pledge, metric):
+    from django.utils import translation
+
+    from techvalley.projects import documents
+
+    card, shown = communication.card_as_shown(pledge)
+    with translation.override("en"):
+        assert shown.note.startswith("Source: communication records")  # the page, in English
+        html = documents.render_html(card, communication=shown)
+        fragment = documents.render_html(card, communication=shown, standalone=False)
+    assert "※ 출처: 구청의 구민소통 기록(2022~2027년), 2026-11-25 기준; 최근 기록 2024-04-12" in html
+    assert "Source: communication records" in fragment

@@ -44,8 +44,16 @@ def card_context(card: dict, *, public: bool = False, communication=None) -> dic
 
 
 def render_html(card: dict, *, public: bool = False, standalone: bool = True, communication=None) -> str:
-    template = "projects/card_document.html" if standalone else "projects/_card.html"
-    return render_to_string(template, card_context(card, public=public, communication=communication))
+    """The card as HTML: a document of its own (the HTML and PDF downloads, in Korean as the card
+    is, whatever the page's language) or the fragment the card page shows."""
+    from django.utils import translation
+
+    if not standalone:
+        return render_to_string("projects/_card.html", card_context(card, public=public, communication=communication))
+    with translation.override("ko"):
+        return render_to_string(
+            "projects/card_document.html", card_context(card, public=public, communication=communication)
+        )
 
 
 def render_pdf(card: dict, *, public: bool = False, communication=None) -> bytes:
