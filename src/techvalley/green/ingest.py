@@ -384,19 +384,27 @@ def _ingest_batch(
     _months_table(con)
 
     note("stage")
+    # Everything the flags need per meter in one small table, so each reading is joined once (the
+    # conditions below are those under which ``checked`` gives no reason).
+    con.execute("""CREATE TEMP TABLE per_meter AS SELECT m.meter_id, m.kind, m.resolution, m.bucket, s.p90,
+                   w.ts AS wm_ts FROM meters m JOIN stats s USING (meter_id) LEFT JOIN wm w USING (meter_id)""")
     reader = con.sql(f"""
         SELECT r.meter_id, r.ts, r.value,
                CAST((CASE WHEN r.value < 0 THEN {NEGATIVE} ELSE 0 END)
-                  + (CASE WHEN s.p90 > 0 AND r.value > 10 * s.p90 THEN {SPIKE} ELSE 0 END)
-                  + (CASE WHEN w.ts IS NOT NULL AND r.ts <= w.ts THEN {LATE} ELSE 0 END) AS UTINYINT) AS flags,
-               r.kind, mo.month
-        FROM checked r JOIN stats s USING (meter_id) LEFT JOIN wm w USING (meter_id)
+                  + (CASE WHEN m.p90 > 0 AND r.value > 10 * m.p90 THEN {SPIKE} ELSE 0 END)
+                  + (CASE WHEN m.wm_ts IS NOT NULL AND r.ts <= m.wm_ts THEN {LATE} ELSE 0 END) AS UTINYINT) AS flags,
+               m.kind, mo.month, m.bucket
+        FROM raw r JOIN per_meter m USING (meter_id)
         JOIN months mo ON mo.ym = year(r.ts) * 100 + month(r.ts)
-        WHERE r.reason IS NULL""").to_arrow_reader(500_000)
+        WHERE r.ts IS NOT NULL AND r.value IS NOT NULL AND isfinite(r.value)
+          AND r.ts >= TIMESTAMP '{TS_MIN}' AND r.ts < TIMESTAMP '{TS_MAX}' AND NOT ({GRID_SQL})""").to_arrow_reader(
+        500_000
+    )
     # The flagged rows are written once (zstd, by kind and month) and kept in memory as they stream
     # past (up to KEEP_ROWS): the day aggregate and the interval rollups are computed from them
     # instead of reading back and decoding what was just written.
-    staged_schema = reader.schema
+    columns = ["meter_id", "ts", "value", "flags", "kind", "month"]
+    staged_schema = pa.schema([reader.schema.field(c) for c in columns])
     kept: list[pa.RecordBatch] | None = []
 
     def tee():
@@ -406,7 +414,7 @@ def _ingest_batch(
             if kept is not None:
                 count += b.num_rows
                 kept = kept + [b] if count <= KEEP_ROWS else None
-            yield b
+            yield b.select(columns)
 
     ds.write_dataset(
         pa.RecordBatchReader.from_batches(staged_schema, tee()),
@@ -429,7 +437,7 @@ def _ingest_batch(
         "hive_types = {'kind': VARCHAR, 'month': VARCHAR})"
     )
     if kept is not None:
-        con.register("kept", pa.Table.from_batches(kept, staged_schema))
+        con.register("kept", pa.Table.from_batches(kept, reader.schema))  # with each meter's bucket
         stored = "kept"
     else:
         stored = stored_files
@@ -565,6 +573,11 @@ def _write_intervals(con, staged: Path, batch: str, stored: str | None = None) -
     target = staged / "rollups" / "intervals"
     source = f"read_parquet('{electricity}/*/*.parquet')" if stored is None else stored
     kind = "" if stored is None else "AND r.kind = 'electricity'"
+    if stored == "kept":  # the staged rows in memory carry their meter's bucket: no join
+        con.execute(f"""COPY (SELECT meter_id, ts, value, bucket FROM kept r WHERE r.flags & {NEGATIVE} = 0 {kind})
+            TO '{target}' (FORMAT parquet, PARTITION_BY (bucket), FILENAME_PATTERN 'part-{batch}-{{i}}',
+            COMPRESSION snappy)""")
+        return _listed_intervals(staged, target, batch)
     # The bucket of each meter comes from a meters table (computed once per meter, not per row).
     if "meters" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
         ids = [r[0] for r in con.execute(f"SELECT DISTINCT meter_id FROM {source}").fetchall()]
@@ -575,6 +588,10 @@ def _write_intervals(con, staged: Path, batch: str, stored: str | None = None) -
         FROM {source} r JOIN meters m ON r.meter_id = m.meter_id
         WHERE r.flags & {NEGATIVE} = 0 {kind}) TO '{target}'
         (FORMAT parquet, PARTITION_BY (bucket), FILENAME_PATTERN 'part-{batch}-{{i}}', COMPRESSION snappy)""")
+    return _listed_intervals(staged, target, batch)
+
+
+def _listed_intervals(staged: Path, target: Path, batch: str) -> list[dict]:
     return [
         {"path": str(f.relative_to(staged)), "batch": batch, "kind": "intervals", "bucket": int(f.parent.name[7:])}
         for f in sorted(target.glob("bucket=*/*.parquet"))
