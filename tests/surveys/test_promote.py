@@ -48,6 +48,7 @@ def test_promote_through_the_page_links_both_ways(world, pledge, candidate):
     c = login(world, "officer")
     page = c.get(reverse("surveys:candidate_detail", args=[candidate.pk])).content.decode()
     assert 'id="promote-form"' in page and "세부사업으로 승격" in page and f'value="{pledge.pk}"' in page
+    assert page.count('id="id_title"') == 1 and page.count('id="promote_title"') == 1  # no id twice
     r = c.post(
         reverse("surveys:candidate_promote", args=[candidate.pk]),
         {

@@ -620,7 +620,8 @@ def _promote_form(viewer, candidate, data=None):
         "description": candidate.description,
         "budget_million_krw": candidate.estimated_cost_million_krw or None,
     }
-    return forms.PromoteForm(data, initial=initial, headings=_plan_headings(candidate.complex))
+    # its own element ids: the candidate's form on the same page has a title and a description too
+    return forms.PromoteForm(data, initial=initial, headings=_plan_headings(candidate.complex), auto_id="promote_%s")
 
 
 def _candidate_page(request, viewer, candidate, form, promote_form=None, status: int = 200):
