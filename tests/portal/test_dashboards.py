@@ -14,14 +14,15 @@ from tests.portal.conftest import registered
 
 ROLES = ("anonymous", "visitor", "member_a", "manager_a", "university", "officer")
 #: Figures other apps register without part of their provenance, reported to the lead with the
-#: fix (issue 13's report). The test tolerates exactly these; a new gap fails it, and so does a
-#: gap that has been fixed (remove it from here then).
+#: fix (issue 13's report). The test tolerates exactly these gaps of these figures; any other
+#: gap fails it.
 KNOWN_GAPS = {
     ("kic-occupancy", "kic-none"): ["source", "as_of"],  # tenancy: "no centre registered yet"
-    ("resident-communication", "communication-total"): ["url"],  # surveys: the total links nowhere
     ("energy-complex", "energy-none"): ["source", "as_of"],  # green: "no readings yet"
     ("energy-company", "energy-none"): ["source", "as_of"],
     ("registry_work", "review_queue"): ["as_of"],  # registry: a live count without its date
+    # surveys: the total links to the communication records, which the public may not open
+    ("resident-communication", "communication-total"): ["url"],
 }
 
 
