@@ -46,7 +46,9 @@ def build(world) -> dict:
     consenting = Expert.objects.create(
         complex=cx, ref="ACC-CONSENT", org=uni.name, unit="연구실", text="표면처리", public_consent=True
     )
-    hidden = Expert.objects.create(complex=cx, ref="ACC-PRIVATE", org="대학", unit="연구자", text="열처리")
+    hidden = Expert.objects.create(
+        complex=cx, ref="ACC-PRIVATE", org="대학", unit="연구자", text="열처리 HIDDEN-EXPERT-PROFILE"
+    )
     support = SupportProgramme.objects.create(
         complex=cx, ref="ACC-SUPPORT", title=f"지원사업 {XSS}", text="도금", eligibility={"employees_max": 49}
     )
@@ -69,8 +71,14 @@ def build(world) -> dict:
     }
     for side in ("a", "b"):
         company = world[side]
-        need = services.record_need(company, kind="technology", title=f"수요 {side} {XSS}", text="도금 6가 크롬")
+        need = services.record_need(
+            company, kind="technology", title=f"수요 {side} {XSS}", text=f"도금 6가 크롬 PRIVATE-NEED-{side}"
+        )
         engagement = services.start_engagement(company, need=need, expert=expert, on=dt.date(2026, 1, 5))
         out["need"][side] = {"pk": need.pk}
         out["engagement"][side] = {"pk": engagement.pk}
+    # What an officer of another complex must never be shown (tests/access.py checks every answer).
+    world.setdefault("private_markers", []).extend(
+        ["비공개 협약", "비공개 사업", "HIDDEN-EXPERT-PROFILE", "PRIVATE-NEED-a", "PRIVATE-NEED-b"]
+    )
     return out
