@@ -132,7 +132,7 @@ def _csp(response) -> dict[str, list[str]]:
     return policy
 
 
-@pytest.mark.parametrize("path", ["/", "/login/", "/api/docs", "/api/core/me", "/no-such-page/"])
+@pytest.mark.parametrize("path", ["/", "/login/", "/api/docs", "/no-such-page/"])
 def test_every_response_has_a_strict_content_security_policy(client, db, path):
     from tests.factories import ComplexFactory
 
@@ -146,6 +146,13 @@ def test_every_response_has_a_strict_content_security_policy(client, db, path):
     assert "camera=()" in r["Permissions-Policy"]
     assert r["X-Frame-Options"] == "DENY" and r["X-Content-Type-Options"] == "nosniff"
     assert r["Referrer-Policy"] == "same-origin" and r["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("path", ["/api/core/me", "/api/openapi.json", "/static/core/favicon.svg"])
+def test_files_and_json_are_sandboxed(client, db, path):
+    policy = _csp(client.get(path))
+    assert policy["default-src"] == ["'none'"] and "sandbox" in policy and "script-src" not in policy
+    assert policy["frame-ancestors"] == ["'none'"]
 
 
 def test_development_cookies_are_httponly_and_samesite(client, person):

@@ -75,8 +75,9 @@ def _control_chars_in(request) -> str | None:
 
 
 class SecurityHeadersMiddleware:
-    """Every response carries the Content-Security-Policy (no inline script, nothing from
-    elsewhere; ``core/security.py``) and a Permissions-Policy that turns off unused features."""
+    """Every page carries the Content-Security-Policy (no inline script, nothing from elsewhere;
+    ``core/security.py``); every other response (files, JSON) a sandbox in which nothing runs;
+    all a Permissions-Policy that turns off unused features."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -84,7 +85,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        is_page = response.get("Content-Type", "").startswith("text/html")
+        response.headers.setdefault("Content-Security-Policy", self.policy if is_page else security.FILE_CSP)
         response.headers.setdefault("Permissions-Policy", security.PERMISSIONS_POLICY)
         return response
 

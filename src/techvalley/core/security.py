@@ -145,6 +145,10 @@ DEFAULT_CSP: dict[str, list[str]] = {
     "manifest-src": ["'self'"],
 }
 
+#: The policy of everything that is not a page (files, JSON, images): nothing may run, even if a
+#: browser is made to open an uploaded SVG or HTML file from this site.
+FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; sandbox"
+
 #: Browser features no page uses.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
