@@ -156,3 +156,16 @@ def test_complex_page_states_both_definitions_of_high_tech(world):
     assert re.search(r'data-figure="broad"><div class="figure"><a [^>]+>50.0%', html)
     assert re.search(r'data-figure="strict"><div class="figure"><a [^>]+>25.0%', html)
     assert "좁은 의미" in html and "넓은 정의" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["portal:home", "portal:complex", "portal:transition", "portal:map", "portal:opendata", "portal:dashboard"]
+)
+def test_portal_pages_in_korean_and_english(world, name):
+    c = _client(world, "manager_a")
+    ko = c.get(reverse(name)).content.decode()
+    assert '<html lang="ko">' in ko
+    c.post(reverse("set_language"), {"language": "en", "next": "/"})
+    en = c.get(reverse(name)).content.decode()
+    assert '<html lang="en">' in en and "<script>alert(1)</script>" not in en
