@@ -77,6 +77,7 @@ def test_record_page_shows_private_parts_only_to_its_people(world):
         assert "secret-detail-42" in pages[role] and 'id="stage"' in pages[role]
         assert 'data-kind="registry.rnd_centre"' in pages[role]
         assert 'data-signal="rnd_centre"' in pages[role] and 'data-stage="innovating"' in pages[role]
+        assert "중저위기술" in pages[role] and ">medium_low<" not in pages[role]  # the level by its name
     assert "&lt;script&gt;" in pages["anonymous"] and "<script>alert" not in pages["anonymous"]
 
 

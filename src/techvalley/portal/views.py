@@ -159,6 +159,15 @@ def _pct(n: int, total: int) -> float:
     return round(100 * n / total, 1) if total else 0.0
 
 
+def _signal_text(signal: spine.CompanySignal):
+    """A signal's value as a reader says it: a technology level by its name, not its key."""
+    from techvalley.registry.labels import INTENSITIES
+
+    if signal.key == "tech_level":
+        return INTENSITIES.get(signal.value, signal.value)
+    return signal.value
+
+
 def company_transition(request, pk: int):
     """One company's transition record: the timeline the apps give (each scoped to the viewer),
     and — for its own people and the officers — its stage and the signals behind it."""
@@ -172,9 +181,9 @@ def company_transition(request, pk: int):
     if private:
         found = spine.platform.signals([company]).get(company.pk, {})
         stage = stages.stage_of(found)
-        signals = [found[k] for k in spine.SIGNAL_KEYS if k in found] + [
-            s for k, s in found.items() if k not in spine.SIGNAL_KEYS
-        ]
+        ordered = [found[k] for k in spine.SIGNAL_KEYS if k in found]
+        ordered += [s for k, s in found.items() if k not in spine.SIGNAL_KEYS]
+        signals = [(s, _signal_text(s)) for s in ordered]
     context = {
         "complex": company.complex,
         "company": company,
