@@ -179,6 +179,44 @@ def serve(port: int, workers: int, mode: str = "pool", threads: int = 8) -> list
     raise SystemExit("the server did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of processes (Linux /proc): what the servers spent, whatever else
+    the machine was doing — the figure that does not depend on the load."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def postgres_cpu_seconds() -> float | None:
+    """CPU time of the throw-away PostgreSQL of ``scripts/pg.sh`` (``PG_DIR``): the postmaster,
+    its finished backends (reaped children) and the running ones. None for another database."""
+    pg_dir = os.environ.get("PG_DIR")
+    if not pg_dir or connection.vendor != "postgresql":
+        return None
+    try:
+        master = int(Path(pg_dir, "data", "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, ValueError, IndexError):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = sum(int(f) for f in fields[11:15]) / ticks  # utime, stime, cutime, cstime
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            rest = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(rest[1]) == master:
+            children.append(int(stat.parent.name))
+    return total + cpu_seconds(children)
+
+
 def throughput(base: str, rooms, tokens, seconds: float, seed: int = 7) -> dict:
     """Each client books 15-minute slots from a shared sequence; one request in four re-tries a
     slot another client just took (it must answer 409 slot_taken)."""
@@ -366,12 +404,25 @@ def main() -> None:
             )
             + f", on port {port}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})"
         )
+        cpu_before, db_before = cpu_seconds(p.pid for p in servers), postgres_cpu_seconds()
         t = throughput(base, rooms, tokens, args.seconds)
+        server_cpu = cpu_seconds(p.pid for p in servers) - cpu_before
+        db_after = postgres_cpu_seconds()
+        db_cpu = db_after - db_before if db_before is not None and db_after is not None else None
         print(
             f"bookings/s: {t['booked'] / t['seconds']:.0f}  ({t['booked']} booked in {t['seconds']:.1f} s; "
             f"{t['requests'] / t['seconds']:.0f} requests/s; {t['slot_taken']} answered slot_taken, "
             f"{t['retries_booked']} re-tries of a taken slot booked [must be 0]; other answers {t['other'] or 'none'}; "
             f"latency p50 {t['p50_ms']:.0f} ms, p95 {t['p95_ms']:.0f} ms)"
+        )
+        print(
+            f"server CPU per booking request: {1000 * server_cpu / max(t['requests'], 1):.1f} ms "
+            f"(Django processes, {server_cpu:.1f} s for {t['requests']} requests)"
+            + (
+                f"; PostgreSQL {1000 * db_cpu / max(t['requests'], 1):.1f} ms"
+                if db_cpu is not None
+                else "; the database's CPU not measured (PG_DIR of scripts/pg.sh not set)"
+            )
         )
         race = same_slot_race(base, rooms[0], tokens, args.race_rounds)
         print(f"same-slot race, {args.clients} clients × {args.race_rounds} rounds: {dict(race)}")

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -162,11 +162,49 @@ def strikes(organisation_id: int, centre_id: int, now: dt.datetime) -> int:
     )
 
 
-def _count(qs) -> Subquery:
-    """``SELECT COUNT(*) FROM … WHERE …`` as a scalar subquery (no GROUP BY)."""
-    return Subquery(
-        qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1], output_field=IntegerField()
+@functools.lru_cache(maxsize=4)
+def _facts_sql(vendor: str) -> str:
+    """The SQL of ``booking_facts``, written once (the ORM's version of it cost more CPU to build
+    and compile than the whole booking otherwise: it is the hot path of every booking)."""
+    from techvalley.registry.models import Company
+
+    q = connection.ops.quote_name
+
+    def t(model) -> str:
+        return q(model._meta.db_table)
+
+    cols = ", ".join(f"r.{q(f.column)}" for f in Resource._meta.concrete_fields)
+    booking, res = t(Booking), t(Resource)
+    own_here = (
+        f"b.{q('organisation_id')} = %s AND b.{q('resource_id')} = r.{q('id')} AND b.{q('status')} IN (%s, %s, %s)"
     )
+    start = f"b.{q('start')}"
+    return f"""
+SELECT {cols},
+  c.{q("operator_id")} AS centre_operator_id, c.{q("complex_id")} AS centre_complex_id,
+  c.{q("name")} AS centre_name, c.{q("email")} AS centre_email,
+  o.{q("kind")} AS org_kind, o.{q("complex_id")} AS org_complex_id, o.{q("name")} AS org_name,
+  EXISTS (SELECT 1 FROM {t(Company)} rc WHERE rc.{q("organisation_id")} = o.{q("id")}
+          AND rc.{q("complex_id")} = r.{q("complex_id")}) AS in_registry,
+  (SELECT cl.{q("reason")} FROM {t(Closure)} cl WHERE cl.{q("centre_id")} = r.{q("centre_id")}
+     AND cl.{q("first_day")} <= %s AND cl.{q("last_day")} >= %s
+     AND (cl.{q("resource_id")} IS NULL OR cl.{q("resource_id")} = r.{q("id")})
+   ORDER BY cl.{q("id")} LIMIT 1) AS closure_reason,
+  EXISTS (SELECT 1 FROM {t(Qualification)} qu WHERE qu.{q("resource_id")} = r.{q("id")}
+          AND qu.{q("user_id")} = %s) AS qualified,
+  (SELECT COUNT(*) FROM {booking} b WHERE {own_here} AND {start} >= %s AND {start} < %s) AS used_day,
+  (SELECT COUNT(*) FROM {booking} b WHERE {own_here} AND {start} >= %s AND {start} < %s) AS used_month,
+  (SELECT COUNT(*) FROM {booking} b WHERE {own_here} AND {start} >= %s) AS used_future,
+  (SELECT COUNT(*) FROM {booking} b JOIN {res} br ON br.{q("id")} = b.{q("resource_id")}
+    WHERE b.{q("organisation_id")} = %s AND br.{q("centre_id")} = r.{q("centre_id")} AND {start} >= %s
+      AND (b.{q("late_cancel")} OR b.{q("no_show")})) AS strikes,
+  (SELECT COUNT(*) FROM {booking} b WHERE b.{q("resource_id")} = r.{q("id")} AND b.{q("status")} = %s
+      AND b.{q("offer_expires_at")} < %s) AS lapsed
+FROM {res} r
+JOIN {t(Centre)} c ON c.{q("id")} = r.{q("centre_id")}
+LEFT JOIN {t(Organisation)} o ON o.{q("id")} = %s
+WHERE r.{q("id")} = %s
+""".strip()
 
 
 def booking_facts(resource_id: int, organisation_id: int, user, start: dt.datetime, now: dt.datetime) -> Resource:
@@ -176,56 +214,49 @@ def booking_facts(resource_id: int, organisation_id: int, user, start: dt.dateti
     future), its strikes at the centre (90 days) and the resource's lapsed waitlist offers.
 
     Returns the resource annotated with them (``Http404`` when there is none)."""
-    from techvalley.registry.models import Company
-
     if not 0 < resource_id < 2**31:  # an id no row can have (and no integer overflow in SQL)
         raise Http404("자원을 찾을 수 없습니다. / No such resource.")
+    tz = timezone.get_default_timezone()
     day = local(start).date()
-    day_start = timezone.make_aware(dt.datetime.combine(day, dt.time()), timezone.get_default_timezone())
+    day_start = timezone.make_aware(dt.datetime.combine(day, dt.time()), tz)
     month_start = day_start.replace(day=1)
     next_month = timezone.make_aware(
-        dt.datetime.combine((month_start + dt.timedelta(days=32)).replace(day=1), dt.time()),
-        timezone.get_default_timezone(),
+        dt.datetime.combine((month_start + dt.timedelta(days=32)).replace(day=1), dt.time()), tz
     )
-    org = Organisation.objects.filter(pk=organisation_id)
-    own_live_here = Booking.objects.filter(organisation_id=organisation_id, resource_id=OuterRef("pk"), status__in=LIVE)
-    user_id = getattr(user, "pk", None)
-    found = (
-        Resource.objects.select_related("centre")
-        .filter(pk=resource_id)
-        .annotate(
-            org_kind=Subquery(org.values("kind")[:1]),
-            org_complex_id=Subquery(org.values("complex_id")[:1]),
-            org_name=Subquery(org.values("name")[:1]),
-            in_registry=Exists(
-                Company.objects.filter(organisation_id=organisation_id, complex_id=OuterRef("complex_id"))
-            ),
-            closure_reason=Subquery(
-                Closure.objects.filter(centre_id=OuterRef("centre_id"), first_day__lte=day, last_day__gte=day)
-                .filter(Q(resource__isnull=True) | Q(resource_id=OuterRef("pk")))
-                .values("reason")[:1]
-            ),
-            qualified=Exists(Qualification.objects.filter(resource_id=OuterRef("pk"), user_id=user_id))
-            if user_id is not None
-            else Value(False),
-            used_day=_count(own_live_here.filter(start__gte=day_start, start__lt=day_start + dt.timedelta(days=1))),
-            used_month=_count(own_live_here.filter(start__gte=month_start, start__lt=next_month)),
-            used_future=_count(own_live_here.filter(start__gte=now)),
-            strikes=_count(
-                Booking.objects.filter(
-                    organisation_id=organisation_id,
-                    resource__centre_id=OuterRef("centre_id"),
-                    start__gte=now - STRIKE_WINDOW,
-                ).filter(Q(late_cancel=True) | Q(no_show=True))
-            ),
-            lapsed=_count(
-                Booking.objects.filter(resource_id=OuterRef("pk"), status=Status.OFFERED, offer_expires_at__lt=now)
-            ),
-        )
-        .first()
-    )
+    ops = connection.ops
+    d, ts = ops.adapt_datefield_value, ops.adapt_datetimefield_value
+    live = [str(s) for s in LIVE]
+    own = [organisation_id, *live]
+    params = [
+        d(day),
+        d(day),
+        getattr(user, "pk", None),
+        *own,
+        ts(day_start),
+        ts(day_start + dt.timedelta(days=1)),
+        *own,
+        ts(month_start),
+        ts(next_month),
+        *own,
+        ts(now),
+        organisation_id,
+        ts(now - STRIKE_WINDOW),
+        str(Status.OFFERED),
+        ts(now),
+        organisation_id,
+        resource_id,
+    ]
+    found = next(iter(Resource.objects.raw(_facts_sql(connection.vendor), params)), None)
     if found is None:
         raise Http404("자원을 찾을 수 없습니다. / No such resource.")
+    found.centre = Centre(
+        pk=found.centre_id,
+        operator_id=found.centre_operator_id,
+        complex_id=found.centre_complex_id,
+        name=found.centre_name,
+        email=found.centre_email or "",
+    )
+    found.in_registry, found.qualified = bool(found.in_registry), bool(found.qualified)
     return found
 
 
