@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres bench fuzz install messages lint clean
+.PHONY: demo test test-sqlite test-postgres bench fuzz load load-short install messages lint clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-deps.sh base
@@ -31,6 +31,15 @@ bench: install
 
 fuzz: install
 	bash scripts/fuzz.sh
+
+# 50 simulated users of mixed roles for 5 minutes against gunicorn on PostgreSQL (loopback only).
+load: install
+	bash scripts/system-deps.sh test
+	bash scripts/load.sh
+
+load-short: install
+	bash scripts/system-deps.sh test
+	bash scripts/load.sh --short
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts

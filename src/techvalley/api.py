@@ -131,6 +131,7 @@ class PlatformAPI(NinjaAPI):
         "409": "Conflicts with the current state (충돌)",
         "413": "Too large (용량 초과)",
         "422": "A field failed validation (검증 실패)",
+        "429": "Too many attempts (시도 초과)",
     }
 
     def get_openapi_schema(self, *args, **kwargs):
@@ -153,9 +154,11 @@ class PlatformAPI(NinjaAPI):
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for operations in schema["paths"].values():
             for op in operations.values():
-                responses = op.setdefault("responses", {})
+                # One key per status: django-ninja writes the operation's own codes as ints.
+                responses = {str(k): v for k, v in op.get("responses", {}).items()}
                 for status, description in self.ERROR_STATUSES.items():
                     responses.setdefault(status, {"description": description, "content": error})
+                op["responses"] = responses
         return schema
 
 

@@ -653,5 +653,28 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="the token's id (s
     )
 
 
-GROUPS = {"complex": complex_app, "org": org_app, "user": user_app, "token": token_app}
+privacy_app = typer.Typer(
+    help="Personal data (개인정보): a person's export, retention-based erasure.", no_args_is_help=True
+)
+
+
+@privacy_app.command("export")
+def privacy_export(username: str, output: Annotated[str, typer.Option("-o", "--output")] = "") -> None:
+    """Everything the platform holds about one person, as JSON (열람 청구)."""
+    django_setup()
+    from techvalley.core import privacy
+
+    raise typer.Exit(privacy.export_command(username, output))
+
+
+@privacy_app.command("purge")
+def privacy_purge(dry_run: Annotated[bool, typer.Option("--dry-run")] = False) -> None:
+    """Erase personal data whose retention ended or whose consent was withdrawn (run daily)."""
+    django_setup()
+    from techvalley.core import privacy
+
+    raise typer.Exit(privacy.purge_command(dry_run))
+
+
+GROUPS = {"complex": complex_app, "org": org_app, "user": user_app, "token": token_app, "privacy": privacy_app}
 COMMANDS = [serve, migrate, createadmin, setup]

@@ -7,7 +7,9 @@ from techvalley.core import spine
 spine.pages("", "techvalley.core.urls")
 spine.api("/core", "techvalley.core.api.router")
 spine.nav(
-    spine.NavEntry("audit", _("Audit trail"), "core:audit_list", lambda v: v.is_officer_here, order=90, group="officer"),
+    spine.NavEntry(
+        "audit", _("Audit trail"), "core:audit_list", lambda v: v.is_officer_here, order=90, group="officer"
+    ),
 )
 
 A = spine.Access
@@ -30,6 +32,7 @@ spine.access(
         ),
         A("core:link_remove", spine.OFFICERS, obj="record_link", method="POST"),
         A("core:link_candidates", spine.OFFICERS, params={"query": {"type": "no-such-type"}}),
+        A("core:my_data", spine.SIGNED_IN, note="a person's own data as JSON"),
         A("core:search", spine.ANYONE, params={"query": {"q": "<script>"}}),
         A("api:GET /core/me", spine.ANYONE),
         A("api:GET /core/audit", spine.OFFICERS),

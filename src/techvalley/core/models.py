@@ -162,3 +162,8 @@ class RecordLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_type.model} #{self.source_id} → {self.target_type} #{self.target_id}"
+
+
+# Consent records live with the rules that use them (core/privacy.py); imported here so
+# Django's model registry and migrations see the model whether or not privacy was imported.
+from techvalley.core.privacy import Consent  # noqa: E402,F401

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from techvalley.core import link_views, search_views, views
+from techvalley.core import link_views, privacy, search_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("links/add/", link_views.link_add, name="link_add"),
     path("links/<int:pk>/remove/", link_views.link_remove, name="link_remove"),
     path("links/candidates/", link_views.link_candidates, name="link_candidates"),
+    path("my-data/", privacy.my_data, name="my_data"),
 ]
