@@ -36,6 +36,15 @@ def lake(tmp_path_factory):
     root = tmp_path_factory.mktemp("cluster-lake")
     specs = simulate.meter_specs(10, [f"c{i}" for i in range(6)])
     simulate.write(specs, dt.date(2025, 1, 1), 60, root / "sim")
+    # An unusual day (four times the usual use of one company's electricity) for the anomalies.
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    readings = pq.read_table(root / "sim/readings.parquet")
+    day = pc.equal(pc.cast(readings["timestamp"], pa.date32()), pa.scalar(dt.date(2025, 2, 12)))
+    odd = pc.and_(pc.equal(readings["meter_id"], specs[0].meter_id), day)
+    values = pc.if_else(odd, pc.multiply(readings["value"], 4.0), readings["value"])
+    pq.write_table(readings.set_column(2, "value", values), root / "sim/readings.parquet")
     lake = Lake(root / "lake")
     meters = {s.meter_id: (s.kind, "15min") for s in specs}
     ingest(lake, meters, paths=[root / "sim/readings.parquet"])
@@ -83,12 +92,14 @@ def test_report_anomalies_and_benchmark_equal_duckdb_on_the_cluster(cluster, lak
             assert [c["company"] for c in a["companies"]] == [c["company"] for c in b["companies"]]
             assert a["total"] == pytest.approx(b["total"], rel=1e-9) and a["total"]["kwh"] > 0
         anomalies = sorted(duck.query(analytics.anomaly_sql(2025)), key=bench._row_key)
+        assert any(str(a["day"]) == "2025-02-12" for a in anomalies), anomalies
         assert bench._same_rows(anomalies, sorted(spark.query(analytics.anomaly_sql(2025)), key=bench._row_key))
     finally:
         duck.close()
     figures = bench.spark_run(lake, table, 2025, master=cluster.master_url, repeat=1)
     assert figures["master"] == cluster.master_url
     assert figures["report_from_readings_rows"] > 0 and figures["spark_report_from_readings_s"] > 0
+    assert figures["anomalies_rows"] >= 1 and figures["load_rows"] == 6
     print("\ncluster benchmark:", figures)
 
 
