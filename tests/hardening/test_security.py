@@ -282,11 +282,6 @@ def test_the_scanner_finds_what_it_should(tmp_path):
 #: them today (a confirm() that never asks, a select that never submits, the survey form's script).
 KNOWN_OFFENCES = {
     "green/templates/green/measure_form.html",
-    "surveys/templates/surveys/communication_form.html",
-    "surveys/templates/surveys/question_form.html",
-    "surveys/templates/surveys/respond.html",
-    "surveys/templates/surveys/results.html",
-    "surveys/templates/surveys/tracking.html",
 }
 
 
@@ -295,7 +290,7 @@ def test_no_new_template_has_inline_script_event_handlers_or_javascript_urls():
     assert offences == [], "the Content-Security-Policy blocks these:\n" + "\n".join(offences)
 
 
-@pytest.mark.xfail(strict=True, reason="green and surveys templates still hold the KNOWN_OFFENCES")
+@pytest.mark.xfail(strict=True, reason="a green template still holds the KNOWN_OFFENCES")
 def test_no_template_has_inline_script_event_handlers_or_javascript_urls():
     offences = inline_script_offences()
     assert offences == [], "the Content-Security-Policy blocks these:\n" + "\n".join(offences)
