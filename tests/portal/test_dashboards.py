@@ -20,7 +20,6 @@ KNOWN_GAPS = {
     ("kic-occupancy", "kic-none"): ["source", "as_of"],  # tenancy: "no centre registered yet"
     ("energy-complex", "energy-none"): ["source", "as_of"],  # green: "no readings yet"
     ("energy-company", "energy-none"): ["source", "as_of"],
-    ("registry_work", "review_queue"): ["as_of"],  # registry: a live count without its date
     # surveys: the total links to the communication records, which the public may not open
     ("resident-communication", "communication-total"): ["url"],
 }

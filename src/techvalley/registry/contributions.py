@@ -1,6 +1,7 @@
 """What the registry contributes through the spine: the directory, structure, imports and the
 KSIC API; its access table, menu entries, dashboard panels, company search and linkable type."""
 
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +115,13 @@ def _complex_figures(viewer, cx) -> list[spine.Figure]:
     }
     url = reverse("registry:structure")
     when = as_of["date"] if as_of else None
+    if when is None:  # no import yet: the records as last changed
+        from django.db.models import Max
+
+        from techvalley.registry.models import Company
+
+        latest = Company.objects.filter(complex=cx).aggregate(m=Max("updated_at"))["m"]
+        when = latest.date() if latest else None
     return [
         spine.Figure(
             "companies",
@@ -161,7 +169,7 @@ def _officer_figures(viewer, cx) -> list[spine.Figure]:
             selectors.review_queue(viewer, cx).count(),
             _("companies"),
             _("registry imports"),
-            None,
+            timezone.localdate(),
             reverse("registry:review_queue"),
         ),
         spine.Figure(
