@@ -44,7 +44,7 @@ spine.panel(
         _("Resident communication"),
         panels.communication_figures,
         order=70,
-        audiences=frozenset({"complex", "officer"}),
+        audiences=frozenset({"complex"}),  # a count to know, not something to act on
     ),
 )
 

@@ -43,7 +43,7 @@ def own_companies(viewer: Viewer, complex=None):
 
 def can_open_surveys(viewer: Viewer) -> bool:
     """The "Surveys" menu entry: officers (the surveys they run) and company users (theirs to answer)."""
-    return viewer.is_officer or own_companies(viewer).exists()
+    return viewer.is_officer_here or own_companies(viewer).exists()
 
 
 def can_view_public_results(survey) -> bool:
@@ -56,4 +56,5 @@ def can_keep_communication(viewer: Viewer, complex) -> bool:
 
 
 def can_open_officer_pages(viewer: Viewer) -> bool:
-    return viewer.is_officer
+    """Officers of the complex the page is about (of any complex when it is not known)."""
+    return viewer.is_officer_here
