@@ -41,3 +41,5 @@ echo "== energy: 2,000 meters × 365 days of 15-minute readings (about 70 millio
 $BIN/techvalley green bench --meters 2000 --days 365
 echo "== energy at a tenth of the size (for the scaling figure)"
 $BIN/techvalley green bench --meters 200 --days 365
+echo "== ops: backup and restore of the demo (a year of readings) beside cp -a"
+TECHVALLEY_DATA_DIR=$(mktemp -d) $BIN/python -m techvalley.ops.bench

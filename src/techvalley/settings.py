@@ -219,6 +219,8 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"  # __Host-: HTTPS only, this host only, path /
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_flag("TECHVALLEY_SSL_REDIRECT", True)
+    # The machine's own health checks speak plain HTTP to the loopback address.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
