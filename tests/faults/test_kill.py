@@ -170,12 +170,6 @@ def check_bookings(state: dict, when: str) -> None:
     assert len(burst) == len(set(burst)), f"{when}: a slot booked twice: {b}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="facilities: book() commits the booking, then writes its confirmation message in another "
-    "transaction; a kill between them leaves a booking nobody was told about",
-)
 def test_kill_at_exact_writes_of_a_booking_burst(make_site, rng):
     calib, _ = calibrate(make_site, "bookings")
     assert calib.result["made"] == BURST_BOOKINGS

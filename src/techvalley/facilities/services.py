@@ -373,8 +373,9 @@ def overlapping(resource_id: int, start: dt.datetime, end: dt.datetime):
     return Booking.objects.filter(resource_id=resource_id, status__in=LIVE, start__lt=end, end__gt=start)
 
 
-def _insert(booking: Booking) -> Booking:
-    """Insert under the database's guarantee (see the module's text).
+def _insert(booking: Booking, then=None) -> Booking:
+    """Insert under the database's guarantee (see the module's text); ``then(booking)`` runs in
+    the same transaction (the notifications: a booking is never committed without them).
 
     On PostgreSQL the INSERT alone: the exclusion constraint is the check, so no overlap query
     repeats it. Elsewhere the check runs under the write lock BEGIN IMMEDIATE took."""
@@ -386,6 +387,8 @@ def _insert(booking: Booking) -> Booking:
             ):
                 raise SlotTaken()
             booking.save()
+            if then is not None:
+                then(booking)
     except (IntegrityError, DatabaseError) as exc:
         if _is_conflict(exc):
             raise SlotTaken() from exc
@@ -474,8 +477,7 @@ def book(
         series=series,
         override_reason=override_reason,
     )
-    _insert(booking)
-    _notify_booking(booking)
+    _insert(booking, then=_notify_booking)
     return booking
 
 
@@ -567,7 +569,7 @@ def decide(user, booking: Booking, approve: bool, note: str = "", now=None) -> B
         booking.save(update_fields=["status", "decision_note"])
         if not approve:
             offer_waitlist(booking.resource, booking.start, booking.end, now)
-    _notify_booking(booking)
+        _notify_booking(booking)
     return booking
 
 
