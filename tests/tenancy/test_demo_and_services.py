@@ -237,3 +237,22 @@ def test_matching_prefers_fitting_eligible_units(world):
     )
     assert selectors.match_units(v, cx, shop) == []  # not eligible as a tenant business in a complex
     assert fit.pk
+
+
+def test_an_inquiry_records_its_consent_and_the_privacy_purge_erases_the_lead(cx):
+    from techvalley.core import privacy
+    from techvalley.core.privacy import Consent
+
+    now = timezone.now()
+    lead = services.submit_inquiry(
+        cx, {"company_name": "A", "contact_name": "홍길동", "phone": "010-1234-5678"}, consent=True, now=now
+    )
+    consent = Consent.objects.get(purpose_key="tenancy.inquiry")
+    assert consent.record_id == str(lead.pk) and consent.subject == "홍길동" and "phone" in consent.items
+    assert privacy.purge_expired(now) == {}  # within its retention period: nothing due
+    privacy.withdraw_consent(consent, now)
+    assert privacy.purge_expired(now + dt.timedelta(seconds=1)) == {"tenancy.inquiry": 1}
+    lead.refresh_from_db()
+    consent.refresh_from_db()
+    assert (lead.contact_name, lead.phone, lead.email) == ("(파기됨)", "", "")
+    assert lead.company_name == "A" and consent.subject == "" and consent.erased_at is not None

@@ -234,3 +234,22 @@ spine.dataset(
         order=60,
     )
 )
+
+
+def _erase_inquiry(consent) -> None:
+    from techvalley.tenancy import services
+
+    services.erase_consented_lead(consent)
+
+
+# An inquiry's contact data (개인정보): `techvalley privacy purge` erases it when the consent
+# recorded with the inquiry runs out or is withdrawn.
+spine.personal_data(
+    spine.PersonalData(
+        "tenancy.inquiry",
+        _("Tenancy inquiries"),
+        erase_consented=_erase_inquiry,
+        retention_days=365,
+        items=("contact_name", "phone", "email", "message"),
+    )
+)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from techvalley.core import privacy
 from techvalley.core.validation import BadInput, clean_text
 from techvalley.registry import ksic
 from techvalley.registry.models import Company
@@ -119,6 +120,16 @@ def submit_inquiry(complex, data: dict, *, consent: bool, tracking_code: str = "
             created_at=now,
         )
         LeadEvent.objects.create(lead=lead, stage=Stage.INQUIRY, at=now, note="inquiry")
+        privacy.record_consent(
+            purpose_key=PERSONAL_DATA_KEY,
+            purpose="지식산업센터 입주 문의 상담 / following up a tenancy inquiry",
+            items=PERSONAL_ITEMS,
+            retention_days=RETENTION_DAYS,
+            complex=complex,
+            subject=contact,
+            subject_contact=email or phone,
+            record=lead,
+        )
     return lead
 
 
@@ -215,18 +226,38 @@ def purge_expired_leads(complex, today: dt.date | None = None) -> int:
     anonymous funnel figures. Returns how many were erased."""
     today = today or timezone.localdate()
     n = 0
-    for lead in Lead.objects.filter(complex=complex, retain_until__lt=today).exclude(contact_name="(파기됨)"):
-        if lead.stage == Stage.MOVED_IN and lead.tenant_id:
-            current = Lease.objects.filter(tenant_id=lead.tenant_id, end__isnull=True).exists()
-            if current:
-                continue  # kept for the term of the contract, as the consent says
-        lead.contact_name = "(파기됨)"
-        lead.phone = ""
-        lead.email = ""
-        lead.message = ""
-        lead.save(update_fields=["contact_name", "phone", "email", "message"])
-        n += 1
+    for lead in Lead.objects.filter(complex=complex, retain_until__lt=today).exclude(contact_name=ERASED):
+        n += _erase_lead(lead)
     return n
+
+
+#: The inquiry's personal data, for the consent record and the privacy notice.
+PERSONAL_DATA_KEY = "tenancy.inquiry"
+PERSONAL_ITEMS = ("contact_name", "phone", "email", "message")
+ERASED = "(파기됨)"
+
+
+def _erase_lead(lead: Lead) -> int:
+    """Erase one lead's personal data, keeping the anonymous funnel figures; a lead that moved
+    in keeps it for the term of its current lease, as the consent says. Returns 1 if erased."""
+    if lead.contact_name == ERASED:
+        return 0
+    if lead.stage == Stage.MOVED_IN and lead.tenant_id:
+        if Lease.objects.filter(tenant_id=lead.tenant_id, end__isnull=True).exists():
+            return 0
+    lead.contact_name = ERASED
+    lead.phone = ""
+    lead.email = ""
+    lead.message = ""
+    lead.save(update_fields=["contact_name", "phone", "email", "message"])
+    return 1
+
+
+def erase_consented_lead(consent) -> None:
+    """``core.privacy``'s purge: the lead a due or withdrawn inquiry consent names."""
+    lead = Lead.objects.filter(pk=consent.record_id).first() if consent.record_id.isdigit() else None
+    if lead is not None:
+        _erase_lead(lead)
 
 
 # --- units and leases --------------------------------------------------------------------------------
