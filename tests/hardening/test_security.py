@@ -278,19 +278,6 @@ def test_the_scanner_finds_what_it_should(tmp_path):
     assert [int(f.split(":")[1]) for f in found] == [1, 4, 6, 7]
 
 
-#: Offences in other apps' templates on 2026-11-25, reported to their owners. The policy blocks
-#: them today (a confirm() that never asks, a select that never submits, the survey form's script).
-KNOWN_OFFENCES = {
-    "green/templates/green/measure_form.html",
-}
-
-
-def test_no_new_template_has_inline_script_event_handlers_or_javascript_urls():
-    offences = [o for o in inline_script_offences() if o.split(":")[0] not in KNOWN_OFFENCES]
-    assert offences == [], "the Content-Security-Policy blocks these:\n" + "\n".join(offences)
-
-
-@pytest.mark.xfail(strict=True, reason="a green template still holds the KNOWN_OFFENCES")
 def test_no_template_has_inline_script_event_handlers_or_javascript_urls():
     offences = inline_script_offences()
     assert offences == [], "the Content-Security-Policy blocks these:\n" + "\n".join(offences)
