@@ -46,4 +46,4 @@ def own_energy_company(viewer: Viewer, complex=None):
 def can_open_energy(viewer: Viewer) -> bool:
     """Whether the "Energy" menu entry leads somewhere: officers to the complex, company users
     whose organisation has a company in the registry to their own page. Nobody else sees it."""
-    return viewer.is_officer or own_energy_company(viewer) is not None
+    return viewer.is_officer_here or own_energy_company(viewer) is not None
