@@ -17,9 +17,6 @@ ROLES = ("anonymous", "visitor", "member_a", "manager_a", "university", "officer
 #: fix (issue 13's report). The test tolerates exactly these gaps of these figures; any other
 #: gap fails it.
 KNOWN_GAPS = {
-    ("kic-occupancy", "kic-none"): ["source", "as_of"],  # tenancy: "no centre registered yet"
-    ("energy-complex", "energy-none"): ["source", "as_of"],  # green: "no readings yet"
-    ("energy-company", "energy-none"): ["source", "as_of"],
     # surveys: the total links to the communication records, which the public may not open
     ("resident-communication", "communication-total"): ["url"],
 }

@@ -47,12 +47,21 @@ def _source(rep: dict) -> str:
     }
 
 
+def _no_readings(complex, url: str) -> spine.Figure:
+    """Nothing ingested yet: said with where readings come from, as of today."""
+    from django.utils import timezone
+
+    return spine.Figure(
+        "energy-none", _("Energy readings"), _("none yet"), "", _("Energy readings"), timezone.localdate(), url
+    )
+
+
 def complex_figures(viewer, complex) -> list[spine.Figure]:
     from techvalley.green import selectors, services
 
     year, as_of = _as_of(complex)
     if year is None:
-        return [spine.Figure("energy-none", _("Energy readings"), _("none yet"), url=reverse("green:complex"))]
+        return [_no_readings(complex, reverse("green:complex"))]
     rep = selectors.report(viewer, complex, year)
     url = reverse("green:complex") + f"?year={year}"
     total = rep["total"]
@@ -99,7 +108,7 @@ def company_figures(viewer, complex) -> list[spine.Figure]:
     year, as_of = _as_of(complex)
     url = reverse("green:company", args=[company.pk])
     if year is None:
-        return [spine.Figure("energy-none", _("Energy readings"), _("none yet"), url=url)]
+        return [_no_readings(complex, url)]
     rep = selectors.report(viewer, complex, year, company=company)
     total = rep["total"]
     url += f"?year={year}"

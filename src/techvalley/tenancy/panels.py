@@ -27,9 +27,11 @@ def complex_figures(viewer, complex) -> list[spine.Figure]:
     occ = selectors.occupancy(complex)
     today = timezone.localdate()
     url = reverse("tenancy:vacancy_list")
-    if not occ["units"]:
-        return [spine.Figure("kic-none", _("Knowledge-industry centres"), _("none recorded yet"), url=url)]
     source = _("Units recorded by the district office; demo figures are estimates")
+    if not occ["units"]:
+        return [
+            spine.Figure("kic-none", _("Knowledge-industry centres"), _("none recorded yet"), "", source, today, url)
+        ]
     return [
         spine.Figure(
             "kic-occupancy",
