@@ -15,7 +15,7 @@ def test_company_sees_own_energy_and_officer_the_complex(page, live_server, demo
     page.wait_for_url(re.compile(r"/green/company/\d+/"))
     assert page.locator("svg.chart rect").count() >= 1 and "kr-2023" in page.content()
     page.select_option("select[name=factors]", "kr-2014-2016")
-    page.click("text=/표시|Show/")
+    page.click("text=/^(보기|Show)$/")
     page.wait_for_url(re.compile(r"factors=kr-2014-2016"))
     assert "0.4594" in page.content()
     shot(page, "energy-company")

@@ -196,7 +196,10 @@ PRODUCTION_SCRIPT = textwrap.dedent(
 
 
 def _production_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_VERSION")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests while they run; never in deployment.
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(
         TECHVALLEY_DATA_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="techvalley.settings",

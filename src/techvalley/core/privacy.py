@@ -60,8 +60,8 @@ class Consent(models.Model):
     items = models.JSONField(_("items collected"), default=list)
     retention_days = models.PositiveIntegerField(_("retention period (days)"))
     #: The record holding the data ("tenancy.Inquiry", "42").
-    record_type = models.CharField(max_length=100, blank=True)
-    record_id = models.CharField(max_length=64, blank=True)
+    record_type = models.CharField(_("type of the record"), max_length=100, blank=True)
+    record_id = models.CharField(_("number of the record"), max_length=64, blank=True)
     given_at = models.DateTimeField(_("given"), default=timezone.now)
     #: given_at + retention_days, kept so the purge finds what is due with one indexed query.
     expires_at = models.DateTimeField(_("kept until"), editable=False)

@@ -7,8 +7,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import browser, demo, page  # noqa: F401  (the shared browser fixtures)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 #: How many links of the main menu and of each menu page's body to follow, per role.
@@ -40,7 +38,7 @@ def same_site_links(pg, base: str, selector: str) -> list[str]:
             continue
         path = urlparse(url).path
         # downloads (files, feeds) and the sign-out are not pages to look at
-        if re.search(r"\.(xlsx|csv|pdf|hwpx|ics|json|parquet|zip)$|/(export|download|feed|logout)", path):
+        if re.search(r"\.(xlsx|csv|pdf|hwpx|ics|json|parquet|zip)$|/(export|download|feed|logout|my-data)", path):
             continue
         out.append(url)
     return list(dict.fromkeys(out))
