@@ -103,9 +103,13 @@ def test_due_for_erasure_is_past_retention_or_withdrawn(db):
 def test_purge_erases_through_the_apps_hook_and_keeps_a_stripped_proof(db, monkeypatch):
     erased = []
     monkeypatch.setattr(
-        spine,
-        "PERSONAL_DATA",
-        [spine.PersonalData("test.inquiry", "inquiries", erase_consented=lambda c: erased.append(c.record_id))],
+        spine.platform,
+        "personal_data_by_key",
+        {
+            "test.inquiry": spine.PersonalData(
+                "test.inquiry", "inquiries", erase_consented=lambda c: erased.append(c.record_id)
+            )
+        },
     )
     old = consent(days_ago=400, record=None)
     Consent.objects.filter(pk=old.pk).update(record_type="tenancy.Inquiry", record_id="42")
@@ -128,9 +132,13 @@ def test_a_person_exports_their_own_data(world, monkeypatch):
     me.save()
     consent(user=me, retention=730)
     monkeypatch.setattr(
-        spine,
-        "PERSONAL_DATA",
-        [spine.PersonalData("test.bookings", "bookings", export=lambda user: [{"room": "회의실", "who": user.email}])],
+        spine.platform,
+        "personal_data_by_key",
+        {
+            "test.bookings": spine.PersonalData(
+                "test.bookings", "bookings", export=lambda user: [{"room": "회의실", "who": user.email}]
+            )
+        },
     )
     data = privacy.export_person(me)
     json.dumps(data)  # JSON all through

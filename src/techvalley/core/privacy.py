@@ -219,7 +219,7 @@ def purge_expired(now: dt.datetime | None = None, *, dry_run: bool = False) -> d
     from techvalley.core import spine
 
     now = now or timezone.now()
-    hooks = {p.key: p for p in spine.PERSONAL_DATA}
+    hooks = spine.platform.personal_data_by_key
     counts: dict[str, int] = {}
     for consent in due_for_erasure(now).order_by("id").iterator():
         counts[consent.purpose_key] = counts.get(consent.purpose_key, 0) + 1
@@ -302,7 +302,7 @@ def export_person(user) -> dict:
             for e in AuditEntry.objects.filter(actor=user).order_by("at", "id")[:5000]
         ],
     }
-    for provider in spine.PERSONAL_DATA:
+    for provider in spine.platform.personal_data_by_key.values():
         if provider.export is not None:
             data[provider.key] = provider.export(user)
     return _jsonable(data)

@@ -351,7 +351,7 @@ class PersonalData:
     ``core.privacy.Consent`` whose retention ended or that was withdrawn (``consent.purpose_key``
     is this ``key``; ``consent.record_type``/``record_id`` name the record). ``retention_days`` is
     the app's default period for new consents; ``items`` what it collects (for the privacy notice).
-    Register with ``spine.personal_data(PersonalData(...))``; read ``spine.PERSONAL_DATA``."""
+    Register with ``spine.personal_data(PersonalData(...))``; read ``platform.personal_data_by_key``."""
 
     key: str
     label: Any
@@ -359,17 +359,6 @@ class PersonalData:
     erase_consented: Callable[..., Any] | None = None  # (consent) -> None
     retention_days: int = 365
     items: tuple[str, ...] = ()
-
-
-#: Every app's personal data (registered by ``personal_data``).
-PERSONAL_DATA: list[PersonalData] = []
-
-
-def personal_data(*providers: PersonalData) -> None:
-    for p in providers:
-        if any(q.key == p.key for q in PERSONAL_DATA):
-            raise ValueError(f"personal data {p.key!r} registered twice")
-        PERSONAL_DATA.append(p)
 
 
 @dataclass
@@ -391,6 +380,7 @@ class Contributions:
     transitions: list[Transition] = field(default_factory=list)
     datasets: dict[str, Dataset] = field(default_factory=dict)
     map_layers: list[MapLayer] = field(default_factory=list)
+    personal_data_by_key: dict[str, PersonalData] = field(default_factory=dict)
 
     # registration --------------------------------------------------------------------
     def pages(self, prefix: str, urlconf: str) -> None:
@@ -441,6 +431,10 @@ class Contributions:
 
     def map_layer(self, *layers: MapLayer) -> None:
         self.map_layers.extend(layers)
+
+    def personal_data(self, *providers: PersonalData) -> None:
+        for p in providers:
+            _once(self.personal_data_by_key, p.key, p, "personal data")
 
     # reading ---------------------------------------------------------------------------
     def metric_value(self, key: str, complex, **params):
@@ -535,6 +529,7 @@ action = platform.action
 transition = platform.transition
 dataset = platform.dataset
 map_layer = platform.map_layer
+personal_data = platform.personal_data
 
 
 def autodiscover() -> None:

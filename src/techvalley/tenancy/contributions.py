@@ -236,20 +236,19 @@ spine.dataset(
 )
 
 
-def _erase_inquiry(consent) -> None:
+def _personal_data():
+    """An inquiry's contact data (개인정보): `techvalley privacy purge` erases it when the consent
+    recorded with the inquiry runs out or is withdrawn. The key, items and period are the ones
+    the inquiry records its consent with."""
     from techvalley.tenancy import services
 
-    services.erase_consented_lead(consent)
-
-
-# An inquiry's contact data (개인정보): `techvalley privacy purge` erases it when the consent
-# recorded with the inquiry runs out or is withdrawn.
-spine.personal_data(
-    spine.PersonalData(
-        "tenancy.inquiry",
+    return spine.PersonalData(
+        services.PERSONAL_DATA_KEY,
         _("Tenancy inquiries"),
-        erase_consented=_erase_inquiry,
-        retention_days=365,
-        items=("contact_name", "phone", "email", "message"),
+        erase_consented=services.erase_consented_lead,
+        retention_days=services.RETENTION_DAYS,
+        items=services.PERSONAL_ITEMS,
     )
-)
+
+
+spine.personal_data(_personal_data())
