@@ -13,6 +13,7 @@ if [ "${1:-base}" = test ]; then
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v java >/dev/null || need+=(openjdk-17-jre-headless)  # Spark runs the energy tests too
+  [ -x /usr/sbin/nginx ] || need+=(nginx-light)  # the deployment test runs deploy/nginx in front of gunicorn
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
@@ -21,3 +22,5 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUD
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# A freshly installed nginx may have started its default site; the tests start their own.
+if [[ " ${need[*]} " == *" nginx-light "* ]] && [ -f /run/nginx.pid ]; then $SUDO /usr/sbin/nginx -s quit || true; fi

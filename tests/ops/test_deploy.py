@@ -177,3 +177,152 @@ def test_deploy_settings_are_documented():
     assert not missing, f"not in docs/operations.md: {missing}"
     for path in ("deploy/gunicorn.conf.py", "deploy/nginx/techvalley.conf", "deploy/compose.yaml"):
         assert path in guide
+
+
+# --- nginx for real: the repository's site in front of gunicorn -------------------------------
+
+NGINX = Path("/usr/sbin/nginx")
+NGINX_HTTP, NGINX_HTTPS, UPSTREAM = 8261, 8262, 8263  # this app's test ports
+HOST = "techvalley.example.go.kr"  # the site's server_name, as a browser would send it
+
+
+def nginx_site(tmp_path: Path, static: Path) -> Path:
+    """deploy/nginx/*.conf with only the machine-specific parts replaced (ports on 127.0.0.1, the
+    certificate, the static folder, logs), inside a main configuration of its own."""
+    site = (DEPLOY / "nginx" / "techvalley.conf").read_text()
+    replaced = {
+        "listen 80;": f"listen 127.0.0.1:{NGINX_HTTP};",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{NGINX_HTTPS} ssl http2;",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{UPSTREAM};",
+        "/etc/ssl/techvalley/": f"{tmp_path}/",
+        "/srv/techvalley/static/": f"{static}/",
+        "/etc/nginx/techvalley-proxy.conf": str(DEPLOY / "nginx" / "techvalley-proxy.conf"),
+        "/var/log/nginx/": f"{tmp_path}/",
+    }
+    for old, new in replaced.items():
+        assert old in site, f"deploy/nginx/techvalley.conf no longer has {old!r}"
+        site = site.replace(old, new)
+    site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)  # no IPv6 needed here
+    (tmp_path / "site.conf").write_text(site)
+    main = tmp_path / "nginx.conf"
+    user = "user root;" if os.geteuid() == 0 else ""  # workers must read the test's private folders
+    temp = "".join(f"{k}_temp_path {tmp_path}/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    main.write_text(
+        f"{user}\ndaemon off;\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/main-error.log;\n"
+        f"events {{ worker_connections 64; }}\nhttp {{\ninclude /etc/nginx/mime.types;\naccess_log off;\n{temp}"
+        f"include {tmp_path}/site.conf;\n}}\n"
+    )
+    return main
+
+
+def request(port: int, path: str, *, tls: bool, method: str = "GET", headers: dict | None = None):
+    import http.client
+    import ssl
+
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=20, context=context)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        conn.putrequest(method, path, skip_host=True)
+        conn.putheader("Host", HOST)
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+def wait_for(port: int, tls: bool, what: str, logs: list[Path]) -> None:
+    for _ in range(150):
+        try:
+            request(port, "/healthz", tls=tls)
+            return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"{what} did not start: " + "\n".join(p.read_text() for p in logs if p.exists()))
+
+
+@pytest.mark.skipif(
+    not NGINX.exists() and not os.environ.get("CI"), reason="nginx not installed (make test installs it)"
+)
+def test_nginx_site_in_front_of_gunicorn_in_production_mode(tmp_path):
+    """The repository's nginx site, run by Debian's nginx in front of gunicorn with the production
+    settings: HTTPS with the proxy headers Django trusts, health checks over plain HTTP, everything
+    else redirected, static files from the collected folder, uploads never served, the body limit."""
+    data, logs = tmp_path / "data", tmp_path / "logs"
+    data.mkdir()
+    logs.mkdir()
+    ok(techvalley(data, "migrate"))
+    production = environment(data) | {
+        "TECHVALLEY_PRODUCTION": "1",
+        "TECHVALLEY_ALLOWED_HOSTS": HOST,
+        "TECHVALLEY_BIND": f"127.0.0.1:{UPSTREAM}",
+        "TECHVALLEY_WORKERS": "1",
+        "TECHVALLEY_THREADS": "2",
+        "TECHVALLEY_LOG_DIR": str(logs),
+    }
+    collected = subprocess.run(
+        [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v", "0"],
+        env=production, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert collected.returncode == 0, collected.stderr
+    static = data / "static"
+    css = next(static.rglob("*.css")).relative_to(static)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
+         "-keyout", str(tmp_path / "privkey.pem"), "-out", str(tmp_path / "fullchain.pem")],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    main = nginx_site(tmp_path, static)
+    checked = subprocess.run([str(NGINX), "-t", "-c", str(main)], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+
+    gunicorn = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py"), "techvalley.wsgi:application"],
+        env=production, cwd=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    nginx = subprocess.Popen([str(NGINX), "-c", str(main)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(UPSTREAM, False, "gunicorn", [logs / "error.log"])
+        wait_for(NGINX_HTTP, False, "nginx", [tmp_path / "main-error.log", tmp_path / "techvalley.error.log"])
+        # Plain HTTP: the machine's health checks answer; everything else goes to HTTPS.
+        status, _h, body = request(NGINX_HTTP, "/healthz", tls=False)
+        assert (status, json.loads(body)) == (200, {"status": "ok"})
+        status, headers, _b = request(NGINX_HTTP, "/dashboard/", tls=False)
+        assert status == 301 and headers["location"] == f"https://{HOST}/dashboard/"
+        # HTTPS: Django sees a secure request through X-Forwarded-Proto (no redirect loop).
+        status, headers, body = request(NGINX_HTTPS, "/login/", tls=True)
+        assert status == 200, (status, headers)
+        assert "max-age=31536000" in headers["strict-transport-security"]
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert "<html" in body.decode()
+        assert "__Host-csrftoken=" in headers["set-cookie"] and "Secure" in headers["set-cookie"]
+        # A client's own forwarded headers are overwritten, not trusted.
+        status, headers, _b = request(NGINX_HTTPS, "/login/", tls=True, headers={"X-Forwarded-Proto": "http"})
+        assert status == 200
+        # Static files come from the collected folder, with caching; uploads are never served.
+        status, headers, body = request(NGINX_HTTPS, f"/static/{css}", tls=True)
+        assert status == 200 and body == (static / css).read_bytes()
+        assert headers["cache-control"] == "public" and "expires" in headers
+        (data / "media").mkdir(exist_ok=True)
+        (data / "media" / "evidence.pdf").write_bytes(b"%PDF-1.4 private")
+        assert request(NGINX_HTTPS, "/media/evidence.pdf", tls=True)[0] == 404
+        # Bodies over the platform's limit are refused by nginx before they reach Django.
+        status, _h, _b = request(
+            NGINX_HTTPS, "/login/", tls=True, method="POST", headers={"Content-Length": str(51 * 1024 * 1024)}
+        )
+        assert status == 413
+        assert request(NGINX_HTTPS, "/readyz", tls=True)[0] == 200
+    finally:
+        for process in (nginx, gunicorn):
+            process.terminate()
+        for process in (nginx, gunicorn):
+            process.wait(timeout=30)
+    access = (tmp_path / "techvalley.access.log").read_text()
+    assert "GET /login/" in access and '"POST /login/ HTTP/1.1" 413' in access
