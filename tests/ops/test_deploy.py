@@ -115,6 +115,10 @@ def test_systemd_units_are_valid(tmp_path):
     assert "Persistent=true" in timer and "OnCalendar=" in timer
     backup = (DEPLOY / "systemd" / "techvalley-backup.service").read_text()
     assert "ExecStart=/opt/techvalley/deploy/bin/techvalley-backup" in backup
+    purge = (DEPLOY / "systemd" / "techvalley-privacy-purge.service").read_text()
+    assert "ExecStart=/opt/techvalley/venv/bin/techvalley privacy purge" in purge
+    purge_timer = (DEPLOY / "systemd" / "techvalley-privacy-purge.timer").read_text()
+    assert "OnCalendar=*-*-* 03:30:00" in purge_timer and "02:30:00" in timer  # after the backup
     web = (DEPLOY / "systemd" / "techvalley.service").read_text()
     assert "deploy/gunicorn.conf.py techvalley.wsgi:application" in web
 
