@@ -127,12 +127,6 @@ def energy_checker(meters: int, rows: int):
     return check
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="green: `green ingest` publishes the lake inside the database transaction, before its last write "
-    "(the ingest log); a kill there leaves readings published for meters the database does not have",
-)
 def test_kill_at_exact_writes_of_an_energy_ingest(make_site, rng):
     calib, state = calibrate(make_site, "energy")
     done = state["energy"]

@@ -144,8 +144,6 @@ def green_ingest(
     no reading) is kept when something cannot be read. Exits 2 on unreadable input, 1 when no
     reading was accepted."""
     django_setup()
-    from django.db import transaction
-
     from techvalley.core.audit import acting_as
     from techvalley.core.validation import BadInput
     from techvalley.green import services
@@ -170,17 +168,17 @@ def green_ingest(
                     files.append(p)
             if not files:
                 raise BadInput("검침 파일이 없습니다 (.csv, .parquet) / no readings files given")
-            with transaction.atomic():  # meters and companies stay only if the readings could be read
-                for _path, rows in meter_rows:
-                    services.register_meters(cx, rows)
-                with progress_bar() as bar:
-                    task = bar.add_task("ingest", total=5)
-                    steps = ["stats", "stage", "check", "publish"]
-                    result = services.ingest_files(
-                        cx,
-                        files,
-                        progress=lambda s: bar.update(task, description=f"ingest: {s}", completed=steps.index(s) + 1),
-                    )
+            # Meters, companies and the ingest log are committed together with the lake's batch
+            # (services._ingest): nothing is kept when something cannot be read.
+            with progress_bar() as bar:
+                task = bar.add_task("ingest", total=5)
+                steps = ["stats", "stage", "check", "publish"]
+                result = services.ingest_files(
+                    cx,
+                    files,
+                    progress=lambda s: bar.update(task, description=f"ingest: {s}", completed=steps.index(s) + 1),
+                    meter_rows=[rows for _path, rows in meter_rows],
+                )
         except BadInput as exc:  # IngestError included
             console.print(f"[red]{exc.message}", highlight=False)
             raise typer.Exit(2) from exc

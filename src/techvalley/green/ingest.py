@@ -259,8 +259,15 @@ def ingest(
     progress: Callable[[str], None] | None = None,
     memory_limit: str = "1GB",
     crash_after_stage: bool = False,
+    commit: Callable[[IngestResult], None] | None = None,
 ) -> IngestResult:
     """Ingest files or a JSON batch. ``meters``: meter_id → (kind, resolution).
+
+    ``commit(result)``, when given, records the batch in the database (meters, companies, the
+    ingest log with ``result.batch``) and commits; it is called while the lake is locked, after
+    the batch is prepared (``Lake.publish(prepare_only=True)``) and before it is published, so a
+    crash anywhere leaves the lake and the database agreeing (see ``lake.py``). It is called for
+    a skipped (already ingested) input too. If it raises, the batch is discarded.
 
     Input that cannot be read at all (layout, a non-numeric value, an unreadable time, a corrupt
     file) raises ``IngestError`` naming the file and line; nothing is published and the batch's
@@ -284,14 +291,23 @@ def ingest(
         if fingerprint in {b.get("fingerprint") for b in manifest["batches"].values()}:
             result.skipped = True
             result.seconds = time.perf_counter() - started
+            if commit is not None:
+                commit(result)
             return result
         batch, staged = lake.new_batch_dir()
         result.batch = batch
         try:
             _ingest_batch(
                 lake, manifest, meters, paths, sources, table, batch, staged, result, note, memory_limit,
-                crash_after_stage, fingerprint,
+                crash_after_stage, fingerprint, two_phase=commit is not None,
             )  # fmt: skip
+            result.seconds = time.perf_counter() - started
+            if commit is not None:
+                try:
+                    commit(result)
+                except BaseException:
+                    lake.discard_pending()
+                    raise
         except duckdb.OutOfMemoryException as exc:
             _cleanup(lake, staged, batch)
             raise IngestError(
@@ -308,6 +324,8 @@ def ingest(
         except Exception:
             _cleanup(lake, staged, batch)
             raise
+        if commit is not None:  # the database has the batch: publish it (a crash here is rolled forward)
+            lake.commit_pending()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -323,7 +341,7 @@ def _cleanup(lake: Lake, staged: Path, batch: str) -> None:
 
 def _ingest_batch(
     lake, manifest, meters, paths, sources, table, batch, staged, result, note, memory_limit, crash_after_stage,
-    fingerprint,
+    fingerprint, two_phase=False,
 ) -> None:  # fmt: skip
     con = duckdb.connect()
     tmp = lake.root / "_tmp"
@@ -510,7 +528,9 @@ def _ingest_batch(
         "at": dt.datetime.now(KST).isoformat(timespec="seconds"),
     }
     kinds = {k: lake.has_rollups(k, manifest) for k in ("daily", "intervals")}
-    lake.publish(staged, added, batch=record, watermarks=marks, rollups=rollups, rollup_kinds=kinds)
+    lake.publish(
+        staged, added, batch=record, watermarks=marks, rollups=rollups, rollup_kinds=kinds, prepare_only=two_phase
+    )
 
 
 def _day_aggregate(con, stored: str) -> dict[tuple[str, str], tuple[int, int]]:

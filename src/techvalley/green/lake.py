@@ -10,12 +10,21 @@ Layout under the lake root::
                        split by meter into BUCKETS buckets (``bucket_of``): a company's page reads
                        only the buckets of its meters, never the whole complex
     _manifest.json     the published state: files, rollups, ingested batches, per-meter watermarks
+    _pending.json      a prepared next manifest waiting for the database to commit its batch
     _staging/<batch>/  files being written (invisible to readers)
     _rejects/          rows that could not be stored, for review
 
 Readers see only what the manifest lists. A writer writes new files first, then replaces the
 manifest atomically (write, fsync, rename), so a crash at any point leaves the published state
 as it was; files of an unfinished batch are swept by ``vacuum``. One writer at a time (flock).
+
+An ingest that also writes the database (meters, companies, its ingest log) publishes in two
+phases, the database being the coordinator: ``prepare`` moves the files into place and writes the
+next manifest to ``_pending.json``; the database transaction commits (with the batch id in its
+ingest log); ``commit_pending`` renames the pending manifest into place. A crash before the
+database commit leaves the old manifest (the pending one is discarded); a crash between the
+commit and the rename is rolled forward by ``recover`` — run when the lake is next opened through
+``services.lake_for`` or written — which asks ``committed(batch)`` whether the database has it.
 """
 
 from __future__ import annotations
@@ -42,11 +51,22 @@ def bucket_of(meter_id: str) -> int:
     return int(hashlib.md5(meter_id.encode()).hexdigest()[:2], 16) % BUCKETS
 
 
+class PendingBatch(RuntimeError):
+    """A prepared batch waits for its database commit and this lake cannot ask the database."""
+
+
 class Lake:
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, committed=None):
+        """``committed(batch_id) -> bool`` tells whether the database committed a prepared batch
+        (``services.lake_for`` passes one); a lake without it never prepares in two phases."""
         self.root = Path(root)
+        self.committed = committed
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "readings").mkdir(exist_ok=True)
+
+    @property
+    def pending_path(self) -> Path:
+        return self.root / "_pending.json"
 
     @property
     def manifest_path(self) -> Path:
@@ -103,13 +123,50 @@ class Lake:
 
     @contextlib.contextmanager
     def writer(self) -> Iterator[None]:
-        """Hold the lake's write lock (one ingest or compaction at a time)."""
+        """Hold the lake's write lock (one ingest or compaction at a time); a batch a crashed
+        writer left prepared is settled first."""
         with open(self.root / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
+                self._settle_pending()
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def recover(self) -> bool:
+        """Settle a batch a crashed writer left prepared (rolled forward when the database
+        committed it, else discarded), unless a live writer holds the lock. Cheap when there is
+        nothing to settle. Returns whether a pending batch was settled."""
+        if not self.pending_path.exists():
+            return False
+        with open(self.root / ".lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False  # its writer is alive and will finish it
+            try:
+                return self._settle_pending()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _settle_pending(self) -> bool:
+        try:
+            pending = json.loads(self.pending_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return False
+        except ValueError:  # torn while being written: it was never committed
+            self.pending_path.unlink()
+            return True
+        if self.committed is None:
+            raise PendingBatch(
+                f"{self.root}: batch {pending['batch']} waits for its database commit; open the lake through "
+                "services.lake_for"
+            )
+        if self.committed(pending["batch"]):
+            self._switch(self.pending_path, pending["gone"])
+        else:
+            self.pending_path.unlink()
+        return True
 
     def publish(
         self,
@@ -121,11 +178,14 @@ class Lake:
         rollups: list[dict] = (),
         removed_rollups: list[str] = (),
         rollup_kinds: dict[str, bool] | None = None,
+        prepare_only: bool = False,
     ) -> dict:
         """Move staged files into place, then switch the manifest in one atomic rename.
 
         ``added`` entries have ``path`` relative to ``staged``; they are moved under the lake
-        root keeping that relative path. Call inside ``writer()``.
+        root keeping that relative path. Call inside ``writer()``. With ``prepare_only`` the new
+        manifest goes to ``_pending.json`` instead: ``commit_pending`` or ``discard_pending``
+        finish it (still inside the same ``writer()``).
         """
         for f in [*added, *rollups]:
             target = self.root / f["path"]
@@ -143,25 +203,59 @@ class Lake:
             if ts > manifest["watermarks"].get(meter, ""):
                 manifest["watermarks"][meter] = ts
         manifest["version"] += 1
+        shutil.rmtree(staged, ignore_errors=True)
+        if prepare_only:
+            if batch is None:
+                raise ValueError("only a batch is prepared in two phases")
+            pending = {"batch": batch["id"], "gone": sorted(gone), "manifest": manifest}
+            self._write_durably(self.pending_path, pending)
+            return manifest
         tmp = self.root / f"_manifest.{uuid.uuid4().hex}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(manifest, f, ensure_ascii=False)
+        self._write_durably(tmp, manifest)
+        self._switch(tmp, sorted(gone), wrapped=False)
+        return manifest
+
+    def commit_pending(self) -> None:
+        """The database committed the prepared batch: publish it (inside the same ``writer()``)."""
+        self._switch(self.pending_path, json.loads(self.pending_path.read_text(encoding="utf-8"))["gone"])
+
+    def discard_pending(self) -> None:
+        """The database did not commit the prepared batch: forget it (its files are unlisted)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.pending_path.unlink()
+
+    def _write_durably(self, path: Path, content: dict) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(content, f, ensure_ascii=False)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, self.manifest_path)
+
+    def _switch(self, source: Path, gone: list[str], wrapped: bool = True) -> None:
+        """Make ``source`` the manifest (a pending file holds it under "manifest"), then delete the
+        files it no longer lists."""
+        if wrapped:
+            tmp = self.root / f"_manifest.{uuid.uuid4().hex}.tmp"
+            self._write_durably(tmp, json.loads(source.read_text(encoding="utf-8"))["manifest"])
+            os.replace(tmp, self.manifest_path)
+            self._sync_dir()
+            source.unlink()
+        else:
+            os.replace(source, self.manifest_path)
+        self._sync_dir()
+        for path in gone:
+            with contextlib.suppress(FileNotFoundError):
+                (self.root / path).unlink()
+
+    def _sync_dir(self) -> None:
         dir_fd = os.open(self.root, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        for path in gone:
-            with contextlib.suppress(FileNotFoundError):
-                (self.root / path).unlink()
-        shutil.rmtree(staged, ignore_errors=True)
-        return manifest
 
     def vacuum(self) -> int:
-        """Delete staging leftovers and files the manifest does not list (after a crash)."""
+        """Delete staging leftovers and files the manifest does not list (after a crash; a pending
+        batch is settled first)."""
         with self.writer():
             manifest = self.manifest()
             listed = {f["path"] for f in manifest["files"] + manifest["rollups"]}

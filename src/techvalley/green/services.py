@@ -40,7 +40,14 @@ MIN_PEERS = 5
 
 
 def lake_for(cx: Complex) -> Lake:
-    return Lake(Path(settings.TECHVALLEY_LAKE_DIR) / cx.slug)
+    """The complex's lake; a batch a crashed ingest left prepared is settled on opening it: published
+    when the database committed its ingest log, else discarded (``lake.py``, two phases)."""
+    lake = Lake(
+        Path(settings.TECHVALLEY_LAKE_DIR) / cx.slug,
+        committed=lambda batch: IngestLog.objects.filter(complex=cx, batch=batch).exists(),
+    )
+    lake.recover()
+    return lake
 
 
 # Results computed from the lake, remembered until the lake changes: every ingest and compaction
@@ -206,16 +213,52 @@ def _log(cx: Complex, source: str, result: IngestResult) -> IngestLog:
     )
 
 
-def ingest_files(cx: Complex, paths: list[Path], progress=None) -> IngestResult:
-    result = ingest(lake_for(cx), meter_map(cx), paths=paths, progress=progress)
-    _log(cx, ", ".join(Path(p).name for p in paths), result)
+def _planned_meters(cx: Complex, meter_rows: list[list[dict]], create_companies: bool) -> dict:
+    """The meters the ingest may take: those registered and those ``meter_rows`` will register."""
+    meters = meter_map(cx)
+    for rows in meter_rows:
+        validate_meter_rows(cx, rows, create_companies=create_companies)
+        for row in rows:
+            meters[row["meter_id"]] = (row["kind"], row.get("resolution") or "15min")
+    return meters
+
+
+def _ingest(cx: Complex, source: str, meter_rows, create_companies: bool, **kwargs) -> IngestResult:
+    """One ingest and its database writes as one unit: the meters of ``meter_rows`` (lists of
+    ``meters.csv`` rows), their companies and the ingest log are committed in one transaction
+    while the lake holds the prepared batch, and the batch is published only after that commit
+    (``ingest(commit=…)``): a crash at any point leaves no readings without their meters and log,
+    and no meters or log without their readings."""
+    meter_rows = list(meter_rows or [])
+
+    def commit(result: IngestResult) -> None:
+        with transaction.atomic():
+            for rows in meter_rows:
+                register_meters(cx, rows, create_companies=create_companies)
+            _log(cx, source, result)
+
+    result = ingest(lake_for(cx), _planned_meters(cx, meter_rows, create_companies), commit=commit, **kwargs)
+    if not result.skipped:
+        after_lake_change(cx)
     return result
+
+
+def ingest_files(
+    cx: Complex, paths: list[Path], progress=None, meter_rows: list[list[dict]] | None = None,
+    create_companies: bool = True,
+) -> IngestResult:  # fmt: skip
+    """Ingest readings files; ``meter_rows``: ``meters.csv`` contents registered with the batch."""
+    source = ", ".join(Path(p).name for p in paths)
+    return _ingest(cx, source, meter_rows, create_companies, paths=paths, progress=progress)
 
 
 def ingest_records(cx: Complex, records: list[dict]) -> IngestResult:
-    result = ingest(lake_for(cx), meter_map(cx), records=records)
-    _log(cx, f"API batch of {len(records)}", result)
-    return result
+    return _ingest(cx, f"API batch of {len(records)}", None, True, records=records)
+
+
+def after_lake_change(cx: Complex) -> None:
+    """Work done once per new lake state, outside the timed ingest (the officers' Excel file)."""
+    return None
 
 
 def open_engine(cx: Complex, year: int, engine: str = "duckdb", master: str | None = None):
