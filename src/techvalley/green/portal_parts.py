@@ -34,14 +34,41 @@ def _years(cx) -> list[int]:
     return sorted({int(f["month"][:4]) for f in services.lake_for(cx).manifest()["files"]})
 
 
-def _report(cx, year: int) -> dict | None:
-    """The complex's report for the year (kept per lake state), or None without readings."""
-    from techvalley.green import services
+#: The totals the portal's figures read, per company and for the complex (the report's keys).
+TOTAL_KEYS = ("kwh", "toe", "tco2eq")
+
+
+def _totals(cx, year: int) -> dict | None:
+    """The year's totals of the complex's report — ``{"companies": {company_id: (kwh, toe, tco2eq)},
+    "total": (kwh, toe, tco2eq)}`` — or None without readings that year.
+
+    The same figures as ``services.report(cx, year)`` (its monthly query, summed in the same order),
+    kept per state of the lake (``services.lake_memo``) in this compact form: the stage counts,
+    a company's transition signals, the open dataset and the city comparison read a few numbers
+    per company, not every company's twelve months (whose copy per request costs more than the
+    query). No company names are read."""
+    from techvalley.green import analytics, services
 
     if year not in _years(cx):
         return None
-    rep = services.report(cx, year)
-    return rep if rep["companies"] else None
+
+    def compute() -> dict:
+        eng = services.open_engine(cx, year)
+        try:
+            rows = eng.query(analytics.monthly_sql(year))
+        finally:
+            eng.close()
+        # as analytics.annual_report adds them up: per company in row order, then company by company
+        per: dict[str, list[float]] = {}
+        for r in rows:
+            acc = per.setdefault(r["company"], [0.0, 0.0, 0.0])
+            for i, k in enumerate(TOTAL_KEYS):
+                acc[i] += r[k]
+        total = tuple(sum(acc[i] for acc in per.values()) for i in range(len(TOTAL_KEYS)))
+        return {"companies": {int(c): tuple(acc) for c, acc in per.items()}, "total": total}
+
+    found = services.lake_memo("portal-totals", cx, (year,), compute)
+    return found if found["companies"] else None
 
 
 # --- the transition record -------------------------------------------------------------------
@@ -88,17 +115,17 @@ def signals(companies, as_of: dt.date | None = None) -> dict[int, list[spine.Com
     for members in by_complex.values():
         cx = members[0].complex
         years = [y for y in _years(cx) if as_of is None or y <= as_of.year]
-        rep = _report(cx, years[-1]) if years else None
-        if rep is None:
+        totals = _totals(cx, years[-1]) if years else None
+        if totals is None:
             continue
-        tco2 = {c["company_id"]: c["total"]["tco2eq"] for c in rep["companies"]}
+        per = totals["companies"]
         for company in members:
-            if company.pk in tco2 and company.employees:
+            if company.pk in per and company.employees:
                 out[company.pk] = [
                     spine.CompanySignal(
                         "energy_intensity",
                         _("Emissions per employee (tCO2eq)"),
-                        round(tco2[company.pk] / company.employees, 3),
+                        round(per[company.pk][2] / company.employees, 3),
                         dt.date(years[-1], 12, 31),
                         _("Energy: metered use × emission factors, per reported employee"),
                     )
@@ -146,17 +173,17 @@ def division_rows(cx):
 
     divisions = dict(Company.objects.filter(complex=cx).values_list("id", "ksic_code"))
     for year in _years(cx):
-        rep = _report(cx, year)
-        if rep is None:
+        totals = _totals(cx, year)
+        if totals is None:
             continue
         cells: dict[str, list] = {}
-        for c in rep["companies"]:
-            code = (divisions.get(c["company_id"]) or "")[:2]
+        for company_id, (kwh, toe, tco2) in totals["companies"].items():
+            code = (divisions.get(company_id) or "")[:2]
             cell = cells.setdefault(code, [0, 0.0, 0.0, 0.0])
             cell[0] += 1
-            cell[1] += c["total"]["kwh"]
-            cell[2] += c["total"]["toe"]
-            cell[3] += c["total"]["tco2eq"]
+            cell[1] += kwh
+            cell[2] += toe
+            cell[3] += tco2
         published, other = _suppress(cells)
         for code in sorted(published):
             n, kwh, toe, tco2 = published[code]
@@ -181,8 +208,8 @@ def _total(key: str):
     def compute(cx, year: int | None = None, **_params):
         years = _years(cx)
         year = year or (years[-1] if years else None)
-        rep = _report(cx, year) if year else None
-        return None if rep is None else round(rep["total"][key], 3)
+        totals = _totals(cx, year) if year else None
+        return None if totals is None else round(totals["total"][TOTAL_KEYS.index(key)], 3)
 
     return compute
 
