@@ -53,8 +53,10 @@ def test_an_api_booking_costs_the_token_the_viewer_one_read_and_the_inserts(worl
     # the token (with its user), the viewer's memberships, the resource with the rules' facts;
     # on SQLite the overlap check under the write lock as well
     assert len(reads) == (3 if connection.vendor == "postgresql" else 4), reads
-    # the booking, its audit entry, the outbox (one INSERT for every message)
-    assert len(inserts) == 3, inserts
+    # the booking, its audit entry, the outbox (one INSERT for every message), the consent to the
+    # booker's personal data and its audit entry
+    assert len(inserts) == 5, inserts
+    assert sum("core_consent" in q for q in inserts) == 1
     assert len(work) == len(reads) + len(inserts)
     assert OutboxMessage.objects.count() == 1
 

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from techvalley.core.privacy import mask_name, mask_phone
 from techvalley.registry.parsers import (
     RegistryFileError,
     business_key,
@@ -12,7 +13,7 @@ from techvalley.registry.parsers import (
     read_registry,
     split_address,
 )
-from techvalley.registry.validators import brn_is_valid, corporate_no_is_valid, mask_name, mask_phone
+from techvalley.registry.validators import brn_is_valid, corporate_no_is_valid
 
 HEADER = "순번,회사명,공장대표주소,업종명,전화번호\n"
 

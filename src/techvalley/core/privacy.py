@@ -165,12 +165,14 @@ def record_consent(
     items: Iterable[str],
     retention_days: int,
     complex: Complex | None = None,
+    complex_id: int | None = None,
     user=None,
     subject: str = "",
     subject_contact: str = "",
     record=None,
 ) -> Consent:
-    """Record a consent (call it in the transaction that stores the data)."""
+    """Record a consent (call it in the transaction that stores the data). ``complex`` or
+    ``complex_id`` (saves a query when only the id is at hand)."""
     if not 1 <= int(retention_days) <= MAX_RETENTION_DAYS:
         raise BadInput(
             f"retention_days: 보유기간은 1일~{MAX_RETENTION_DAYS}일이어야 합니다. "
@@ -183,7 +185,7 @@ def record_consent(
     if user is None and not subject:
         raise BadInput("subject: 정보주체가 없습니다. / whose data is it?", field="subject")
     return Consent.objects.create(
-        complex=complex,
+        complex_id=complex.pk if complex is not None else complex_id,
         user=user,
         subject=clean_text(subject, "subject", max_length=200),
         subject_contact=clean_text(subject_contact, "subject_contact", max_length=200),
@@ -194,6 +196,38 @@ def record_consent(
         record_type=record._meta.label if record is not None else "",
         record_id=str(record.pk) if record is not None else "",
     )
+
+
+def record_consents_in_bulk(records, *, purpose_key: str, purpose: str, items: Iterable[str], retention_days) -> int:
+    """One consent for each of many records of one kind (a demo, a back-fill), in one INSERT per
+    batch: ``records`` are saved model instances with ``complex_id``; ``retention_days`` a number
+    or a function of the record; the person is the record's ``user_for_consent`` attribute or its
+    ``booked_by``/``user``. Records without a person are skipped. Returns the number recorded."""
+    now = timezone.now()
+    items = list(items)
+    rows = []
+    for r in records:
+        person = getattr(r, "booked_by_id", None) or getattr(r, "user_id", None)
+        if person is None:
+            continue
+        days = int(retention_days(r) if callable(retention_days) else retention_days)
+        days = max(1, min(MAX_RETENTION_DAYS, days))
+        rows.append(
+            Consent(
+                complex_id=getattr(r, "complex_id", None),
+                user_id=person,
+                purpose_key=purpose_key,
+                purpose=purpose,
+                items=items,
+                retention_days=days,
+                record_type=r._meta.label,
+                record_id=str(r.pk),
+                given_at=now,
+                expires_at=now + dt.timedelta(days=days),
+            )
+        )
+    Consent.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
 
 
 def withdraw_consent(consent: Consent, now: dt.datetime | None = None) -> Consent:
@@ -216,25 +250,75 @@ def purge_expired(now: dt.datetime | None = None, *, dry_run: bool = False) -> d
     """Erase the data of every consent due (each app erases its own records through its
     ``spine.personal_data`` hook), then strip the consent of the person. One transaction per
     consent: a crash leaves each one either done or to do. Returns counts by purpose key."""
-    from techvalley.core import spine
 
     now = now or timezone.now()
-    hooks = spine.platform.personal_data_by_key
     counts: dict[str, int] = {}
     for consent in due_for_erasure(now).order_by("id").iterator():
         counts[consent.purpose_key] = counts.get(consent.purpose_key, 0) + 1
-        if dry_run:
-            continue
-        with transaction.atomic():
-            hook = hooks.get(consent.purpose_key)
-            if hook is not None and hook.erase_consented is not None:
-                hook.erase_consented(consent)
-            consent.subject = ""
-            consent.subject_contact = ""
-            consent.user = None
-            consent.erased_at = now
-            consent.save(update_fields=["subject", "subject_contact", "user", "erased_at"])
+        if not dry_run:
+            erase_now(consent, now)
     return counts
+
+
+def erase_now(consent: Consent, now: dt.datetime | None = None) -> Consent:
+    """Erase the data of one consent at once (a withdrawal that takes effect immediately, and
+    each step of the purge): the app's hook erases its record, then the consent is stripped of
+    the person and marked erased. One transaction."""
+    from techvalley.core import spine
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        hook = spine.platform.personal_data_by_key.get(consent.purpose_key)
+        if hook is not None and hook.erase_consented is not None:
+            hook.erase_consented(consent)
+        if hook is not None and consent.record_type:
+            redact_audit(consent.record_type, consent.record_id, hook.items)
+        consent.subject = ""
+        consent.subject_contact = ""
+        consent.user = None
+        consent.erased_at = now
+        consent.save(update_fields=["subject", "subject_contact", "user", "erased_at"])
+    return consent
+
+
+#: What erased personal data reads as, in records kept and in the audit trail.
+ERASED = "(파기됨)"
+
+
+def redact_audit(record_type: str, record_id: str, fields: Iterable[str]) -> int:
+    """Erase personal data from the audit trail of one record: the old and new values of
+    ``fields`` and the record's label (which may name the person) become ``ERASED``. Who changed
+    what and when stays. Without this the trail would keep what the purge erased. Returns the
+    number of entries changed."""
+    from techvalley.core.models import AuditEntry
+
+    fields = set(fields)
+    n = 0
+    for e in AuditEntry.objects.filter(model=record_type, object_id=str(record_id)).only("id", "changes"):
+        changes = e.changes if isinstance(e.changes, dict) else json.loads(e.changes or "{}")
+        e.changes = {
+            k: ([None if v in (None, "") else ERASED for v in pair] if k in fields and isinstance(pair, list) else pair)
+            for k, pair in changes.items()
+        }
+        e.object_repr = f"{record_type} {record_id} {ERASED}"
+        e.save(update_fields=["changes", "object_repr"])
+        n += 1
+    return n
+
+
+def consents_of(record) -> models.QuerySet:
+    """The consents recorded with ``record`` (a model instance)."""
+    return Consent.objects.filter(record_type=record._meta.label, record_id=str(record.pk))
+
+
+def days_until(until: dt.datetime | dt.date, now: dt.datetime | None = None) -> int:
+    """A retention period (days, for ``record_consent``) that ends at ``until`` — e.g. three
+    years after a course ends — bounded to 1..``MAX_RETENTION_DAYS``."""
+    now = now or timezone.now()
+    if not isinstance(until, dt.datetime):
+        until = dt.datetime.combine(until, dt.time.max, tzinfo=timezone.get_current_timezone())
+    days = -(-(until - now) // dt.timedelta(days=1))  # rounded up: never shorter than asked
+    return max(1, min(MAX_RETENTION_DAYS, days))
 
 
 # --- a person's own data ----------------------------------------------------------------------

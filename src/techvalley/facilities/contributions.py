@@ -302,3 +302,31 @@ def _demo(summary: dict, options: dict) -> dict:
 
 
 spine.demo_step(spine.DemoStep("facilities", "support centre, rooms, equipment, bookings, a course", _demo, order=60))
+
+
+def _personal_data():
+    """Bookings and training hold personal data (개인정보): each records a consent with the key,
+    items and period below; `techvalley privacy purge` erases the person when it runs out."""
+    from techvalley.facilities import services
+
+    return (
+        spine.PersonalData(
+            services.BOOKING_DATA_KEY,
+            _("Facility bookings"),
+            export=services.export_bookings,
+            erase_consented=services.erase_booking_person,
+            retention_days=services.BOOKING_KEPT_AFTER.days,
+            items=services.BOOKING_ITEMS,
+        ),
+        spine.PersonalData(
+            services.TRAINING_DATA_KEY,
+            _("Training courses"),
+            export=services.export_training,
+            erase_consented=services.erase_trainee,
+            retention_days=services.TRAINING_KEPT_AFTER.days,
+            items=services.TRAINING_ITEMS,
+        ),
+    )
+
+
+spine.personal_data(*_personal_data())

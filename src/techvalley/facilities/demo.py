@@ -10,7 +10,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from techvalley.core import privacy
 from techvalley.core.models import Membership, Organisation
+from techvalley.facilities import services
 from techvalley.facilities.models import (
     Attendance,
     Booking,
@@ -220,6 +222,13 @@ def load_facilities_demo(cx) -> dict:
                 )
             )
     Booking.objects.bulk_create(bookings)
+    privacy.record_consents_in_bulk(
+        bookings,
+        purpose_key=services.BOOKING_DATA_KEY,
+        purpose=services.BOOKING_PURPOSE,
+        items=services.BOOKING_ITEMS,
+        retention_days=lambda b: privacy.days_until(b.end + services.BOOKING_KEPT_AFTER),
+    )
     cmm = next(r for r in resources if r.name.startswith("3차원"))
     course = Course.objects.create(
         complex=cx,
@@ -257,6 +266,7 @@ def load_facilities_demo(cx) -> dict:
             completed_on=sessions[-1].start.date() if done else None,
         )
         Attendance.objects.bulk_create([Attendance(enrolment=e, session=s, present=s in present) for s in sessions])
+        services.record_training_consent(e, course)
     upcoming = Course.objects.create(
         complex=cx,
         centre=centre,

@@ -412,15 +412,6 @@ def verify(code: str) -> Enrolment | None:
     )
 
 
-def mask_name(name: str) -> str:
-    """김민준 → 김*준; two letters → 김*; for the public verification page."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 # --- invoices and satisfaction -------------------------------------------------------------------
 
 

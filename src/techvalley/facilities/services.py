@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from techvalley.core import privacy
 from techvalley.core.models import Organisation
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput, clean_text, finite, int_param
@@ -440,8 +441,9 @@ def book(
     approval. Answers ``SlotTaken`` (409) when another live booking overlaps.
 
     Queries: one for the resource and every fact the rules need (``booking_facts``), then the
-    INSERT with its audit entry (and, on SQLite, the overlap check under the write lock), and
-    one INSERT of the notifications."""
+    INSERT with its audit entry (and, on SQLite, the overlap check under the write lock), one
+    INSERT of the notifications, and the consent to the booker's personal data (with its audit
+    entry)."""
     viewer = viewer_for(user)
     if not permissions.can_book(viewer, resource):
         raise PermissionDenied("예약하려면 기관에 소속되어야 합니다. / Only members of an organisation book.")
@@ -477,8 +479,14 @@ def book(
         series=series,
         override_reason=override_reason,
     )
-    _insert(booking, then=_notify_booking)
+    _insert(booking, then=_booked)
     return booking
+
+
+def _booked(booking: Booking) -> None:
+    """What a new booking's transaction also writes: the notifications and the consent."""
+    _notify_booking(booking)
+    record_booking_consent(booking)
 
 
 def book_series(user, resource: Resource, start, end, purpose: str, *, weeks: int, **kwargs) -> list[Booking]:
@@ -648,7 +656,7 @@ def offer_waitlist(resource: Resource, start: dt.datetime, end: dt.datetime, now
             offer_expires_at=min(now + dt.timedelta(hours=resource.offer_hours), entry.start),
         )
         try:
-            _insert(booking)
+            _insert(booking, then=record_booking_consent)
         except SlotTaken:
             continue
         entry.state = WaitlistEntry.State.OFFERED
@@ -1172,6 +1180,7 @@ def enrol(
             enrolled_by=user,
             state=state,
         )
+        record_training_consent(enrolment, course)
     if email:
         notify(course.complex_id, email, f"[{course}] {enrolment.get_state_display()}", f"{name}: {course}")
     return enrolment
@@ -1255,6 +1264,7 @@ def complete_course(user, course: Course, today: dt.date | None = None) -> dict:
                 e.state = Enrolment.State.NOT_COMPLETED
                 failed += 1
             e.save()
+        keep_training_records(course, today)
     return {"completed": done, "not_completed": failed, "hours": total}
 
 
@@ -1278,3 +1288,162 @@ def answer_satisfaction(user, enrolment: Enrolment, answers: dict) -> Enrolment:
 
 def using_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+# --- personal data (개인정보): consents, erasure, a person's export ---------------------------------
+
+#: A booking's personal data is the booker (their account: name, e-mail, phone come from it).
+#: Kept one year after the booking ends — invoices, disputes and no-show strikes look back less —
+#: then the booking stays, anonymous, for the centre's statistics. Project default, no statute.
+BOOKING_DATA_KEY = "facilities.booking"
+BOOKING_PURPOSE = "시설·장비 예약 이행·청구·이용 규칙 적용 / carrying out, invoicing and ruling the booking"
+BOOKING_ITEMS = ("booked_by",)
+BOOKING_KEPT_AFTER = dt.timedelta(days=365)
+#: A trainee's personal data: name, e-mail, account, answers and certificate. Kept three years
+#: after the course ends, so a certificate can be verified and re-issued. Project default: for a
+#: subsidised 직업능력개발훈련, keep what its funding rules require (check with the funder).
+TRAINING_DATA_KEY = "facilities.training"
+TRAINING_PURPOSE = "교육 운영·출석 관리·수료증 발급과 확인 / running the course, attendance and certificates"
+TRAINING_ITEMS = ("trainee_name", "trainee_email", "user", "enrolled_by", "satisfaction", "certificate_code")
+TRAINING_KEPT_AFTER = dt.timedelta(days=3 * 365)
+
+
+def record_booking_consent(booking: Booking) -> None:
+    """The consent record of a booking's personal data, in the booking's transaction."""
+    if booking.booked_by_id is None:
+        return
+    privacy.record_consent(
+        purpose_key=BOOKING_DATA_KEY,
+        purpose=BOOKING_PURPOSE,
+        items=BOOKING_ITEMS,
+        retention_days=privacy.days_until(booking.end + BOOKING_KEPT_AFTER),
+        complex_id=booking.complex_id,
+        user=booking.booked_by,
+        record=booking,
+    )
+
+
+def _course_end(course: Course, today: dt.date | None = None) -> dt.datetime:
+    last = course.sessions.order_by("-end").values_list("end", flat=True).first()
+    end = last or timezone.now()
+    if today is not None:
+        end = max(end, dt.datetime.combine(today, dt.time.max, tzinfo=timezone.get_current_timezone()))
+    return end
+
+
+def record_training_consent(enrolment: Enrolment, course: Course) -> None:
+    """The consent record of a trainee's personal data, given by the enrolling manager on the
+    trainee's behalf, in the enrolment's transaction."""
+    privacy.record_consent(
+        purpose_key=TRAINING_DATA_KEY,
+        purpose=TRAINING_PURPOSE,
+        items=TRAINING_ITEMS,
+        retention_days=privacy.days_until(_course_end(course) + TRAINING_KEPT_AFTER),
+        complex_id=enrolment.complex_id,
+        user=enrolment.user,
+        subject=enrolment.trainee_name,
+        subject_contact=enrolment.trainee_email,
+        record=enrolment,
+    )
+
+
+def keep_training_records(course: Course, today: dt.date | None = None) -> int:
+    """When a course closes, its trainees' consents run to three years after its real end (the
+    sessions may have moved since the enrolment). Returns how many consents changed."""
+    until = _course_end(course, today) + TRAINING_KEPT_AFTER
+    ids = [str(pk) for pk in Enrolment.objects.filter(course=course).values_list("pk", flat=True)]
+    changed = 0
+    for consent in privacy.Consent.objects.filter(
+        purpose_key=TRAINING_DATA_KEY, record_type=Enrolment._meta.label, record_id__in=ids, erased_at__isnull=True
+    ):
+        days = privacy.days_until(until, consent.given_at)
+        if days != consent.retention_days:
+            consent.retention_days = days
+            consent.save(update_fields=["retention_days"])
+            changed += 1
+    return changed
+
+
+def _record_of(consent, model):
+    if consent.record_type != model._meta.label or not consent.record_id.isdigit():
+        return None
+    return model.objects.filter(pk=int(consent.record_id)).first()
+
+
+def erase_booking_person(consent) -> None:
+    """The ``spine.personal_data`` hook: the booking stays (the centre's statistics, the
+    organisation's invoice) without the person who booked it."""
+    booking = _record_of(consent, Booking)
+    if booking is not None and booking.booked_by_id is not None:
+        booking.booked_by = None
+        booking.save(update_fields=["booked_by"])
+
+
+def erase_trainee(consent) -> None:
+    """The ``spine.personal_data`` hook: the enrolment stays (hours, completion: the course's
+    statistics) without the trainee — name, e-mail, account, answers and certificate code (a
+    certificate whose code no longer verifies is past its keeping period)."""
+    enrolment = _record_of(consent, Enrolment)
+    if enrolment is None or enrolment.trainee_name == privacy.ERASED:
+        return
+    enrolment.trainee_name = privacy.ERASED
+    enrolment.trainee_email = ""
+    enrolment.user = None
+    enrolment.enrolled_by = None
+    enrolment.satisfaction = {}
+    enrolment.certificate_code = None
+    enrolment.save(
+        update_fields=["trainee_name", "trainee_email", "user", "enrolled_by", "satisfaction", "certificate_code"]
+    )
+
+
+def export_bookings(user) -> dict:
+    """The ``spine.personal_data`` export of bookings: what the person booked, waits for and
+    may use (qualifications)."""
+    bookings = Booking.objects.filter(booked_by=user).select_related("resource", "organisation").order_by("start")
+    waiting = WaitlistEntry.objects.filter(user=user).select_related("resource").order_by("start")
+    qualified = Qualification.objects.filter(user=user).select_related("resource").order_by("granted_at")
+    return {
+        "bookings": [
+            {
+                "resource": str(b.resource),
+                "organisation": b.organisation.name,
+                "start": b.start,
+                "end": b.end,
+                "purpose": b.purpose,
+                "status": b.get_status_display(),
+                "fee_krw": b.fee_krw,
+            }
+            for b in bookings
+        ],
+        "waitlist": [
+            {"resource": str(w.resource), "start": w.start, "end": w.end, "state": w.get_state_display()}
+            for w in waiting
+        ],
+        "qualifications": [
+            {"resource": str(q.resource), "granted_at": q.granted_at, "note": q.note} for q in qualified
+        ],
+    }
+
+
+def export_training(user) -> list[dict]:
+    """The ``spine.personal_data`` export of training: the person's enrolments — linked to their
+    account, or under their e-mail address by an organisation they belong to."""
+    mine = Q(user=user)
+    if user.email:
+        mine |= Q(trainee_email__iexact=user.email, organisation__memberships__user=user)
+    enrolments = Enrolment.objects.filter(mine).select_related("course", "organisation").distinct().order_by("id")
+    return [
+        {
+            "course": e.course.title,
+            "organisation": e.organisation.name,
+            "trainee_name": e.trainee_name,
+            "trainee_email": e.trainee_email,
+            "state": e.get_state_display(),
+            "hours_attended": e.hours_attended,
+            "completed_on": e.completed_on,
+            "certificate_code": e.certificate_code,
+            "satisfaction": e.satisfaction,
+        }
+        for e in enrolments
+    ]

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from techvalley.core import privacy
 from techvalley.core.models import Organisation
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput, clean_text, int_param
@@ -495,7 +496,7 @@ def verify(request):
     return render_page(
         request,
         "facilities/verify.html",
-        {"code": code, "e": found, "masked": selectors.mask_name(found.trainee_name) if found else ""},
+        {"code": code, "e": found, "masked": privacy.mask_name(found.trainee_name) if found else ""},
     )
 
 

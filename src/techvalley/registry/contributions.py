@@ -248,3 +248,21 @@ def _demo(summary: dict, options: dict) -> dict:
 
 spine.demo_step(spine.DemoStep("registry", "registry, coordinates, estimates, people", _demo, order=10))
 from techvalley.registry import portal_parts  # noqa: E402, F401 — the transition record, open data and map layer
+
+
+def _personal_data():
+    """A company's contact persons (담당자) are personal data: each is kept under a consent
+    recorded with it; `techvalley privacy purge` erases them when it runs out or is withdrawn."""
+    from techvalley.registry import services
+
+    return spine.PersonalData(
+        services.CONTACT_DATA_KEY,
+        _("Company contact persons"),
+        export=services.export_contacts,
+        erase_consented=services.erase_consented_contact,
+        retention_days=services.CONTACT_RETENTION_DAYS,
+        items=services.CONTACT_ITEMS,
+    )
+
+
+spine.personal_data(_personal_data())

@@ -21,7 +21,7 @@ from django.db import transaction
 from techvalley.core.audit import acting_as
 from techvalley.core.models import Complex, Membership, Organisation
 from techvalley.registry import services
-from techvalley.registry.models import Company, Contact, Site, SizeClass, size_class_of
+from techvalley.registry.models import Company, ConsentGivenBy, Site, SizeClass, size_class_of
 from techvalley.registry.parsers import company_key
 
 DEMO_PASSWORD = "techvalley-demo"
@@ -174,13 +174,19 @@ def ensure_people(cx: Complex) -> list[tuple[str, str, str]]:
             )[0]
             company.save(update_fields=["organisation"])
         if not company.contacts.exists():
-            Contact.objects.create(
-                complex=cx,
-                company=company,
-                name=["김민준", "이서연"][i],
-                position="생산관리팀장",
-                phone=f"051-20{i}-1234",
-                email=f"contact{i}@example.com",
+            # Fictional people, recorded as an officer would, with the consent that keeps them.
+            services.create_contact(
+                company,
+                {
+                    "name": ["김민준", "이서연"][i],
+                    "position": "생산관리팀장",
+                    "phone": f"051-20{i}-1234",
+                    "email": f"contact{i}@example.com",
+                },
+                None,
+                ConsentGivenBy.OFFICER,
+                "데모 자료: 가상 인물 / demo data: a fictional person",
+                services.CONTACT_RETENTION_DAYS,
             )
         orgs[i] = company.organisation
     logins = []

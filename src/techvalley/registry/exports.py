@@ -16,10 +16,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from techvalley.core.privacy import mask_phone
 from techvalley.core.validation import BadInput, safe_row
 from techvalley.registry import labels
 from techvalley.registry.models import Company, SizeClass
-from techvalley.registry.validators import mask_phone
 
 COLUMNS = [
     ("회사명 / name", "name"),

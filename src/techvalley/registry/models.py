@@ -1,8 +1,10 @@
 """Companies of a complex, their sites and contacts, and the registry imports that feed them."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -205,9 +207,19 @@ class Site(models.Model):
         return f"{self.company} — {self.address}"
 
 
+class ConsentGivenBy(models.TextChoices):
+    """Who recorded the contact person's consent (동의 경로)."""
+
+    PERSON = "person", _("the person themself")
+    COMPANY = "company", _("the company")
+    OFFICER = "officer", _("a district officer on the company's behalf")
+
+
 @audited
 class Contact(models.Model):
-    """A person to reach at a company (담당자). Personal data: masked except for authorised viewers."""
+    """A person to reach at a company (담당자). Personal data: masked except for authorised
+    viewers, kept under a consent (``core.privacy.Consent``, key ``registry.contact``) recorded
+    with it; withdrawn or expired, the contact is erased."""
 
     complex = models.ForeignKey(Complex, on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
@@ -215,6 +227,20 @@ class Contact(models.Model):
     position = models.CharField(_("position"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    #: The person's account when they have one (their own data export lists the contact).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account of the person"),
+    )
+    consent_given_by = models.CharField(
+        _("consent recorded by"), max_length=10, choices=ConsentGivenBy.choices, blank=True
+    )
+    consent_note = models.CharField(_("how consent was obtained"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), null=True, blank=True, default=timezone.now)
 
     class Meta:
         verbose_name = _("contact")

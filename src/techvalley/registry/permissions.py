@@ -27,6 +27,20 @@ def can_edit_profile(viewer: Viewer, company) -> bool:
     return viewer.can_manage(company.organisation_id, company.complex_id)
 
 
+def can_edit_contacts(viewer: Viewer, company) -> bool:
+    """Adding the company's contact persons (with their consent): its managers, and officers on
+    the company's behalf (who note how consent was obtained)."""
+    return viewer.can_manage(company.organisation_id, company.complex_id)
+
+
+def can_withdraw_contact(viewer: Viewer, contact) -> bool:
+    """Withdrawing a contact person's consent (erasing them): the person themself, the company's
+    managers and the complex's officers."""
+    if viewer.is_authenticated and contact.user_id is not None and viewer.user_id == contact.user_id:
+        return True
+    return viewer.can_manage(contact.company.organisation_id, contact.complex_id)
+
+
 def can_place_industry(viewer: Viewer, company) -> bool:
     """Setting a company's KSIC code by hand (the review queue): district officers."""
     return viewer.is_officer_of(company.complex_id)

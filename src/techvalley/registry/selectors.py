@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from techvalley.core.models import AuditEntry, Complex
+from techvalley.core.privacy import masked
 from techvalley.core.scoping import Viewer, officer_q
 from techvalley.registry import ksic, permissions
 from techvalley.registry.models import Company, Contact, ImportRun
-from techvalley.registry.validators import mask_email, mask_name, mask_phone
 
 LIST_FIELDS = (
     "id",
@@ -107,31 +107,30 @@ def company(viewer: Viewer, pk: int) -> Company | None:
 
 
 def company_private(viewer: Viewer, company: Company) -> dict:
-    """The company's private data as this viewer may see it: in full, masked, or not at all."""
+    """The company's private data as this viewer may see it: in full, masked, or not at all.
+    Contacts go through ``core.privacy.masked``: unmasked for the company's members, the
+    complex's officers and the person themself; masked for other signed-in people; hidden from
+    the public."""
     entitled = permissions.can_view_private(viewer, company)
-    contacts = list(Contact.objects.filter(company=company).order_by("id"))
-    if entitled:
-        return {
-            "entitled": True,
-            "revenue_million_krw": company.revenue_million_krw,
-            "contacts": [
-                {"name": c.name, "position": c.position, "phone": c.phone, "email": c.email} for c in contacts
-            ],
-        }
+    contacts = []
+    if viewer.is_authenticated:
+        for c in Contact.objects.filter(company=company).order_by("id"):
+            whose = {"user_id": c.user_id, "organisation_id": company.organisation_id, "complex_id": company.complex_id}
+            contacts.append(
+                {
+                    "id": c.pk,
+                    "name": masked(viewer, c.name, "name", **whose),
+                    "position": c.position,
+                    "phone": masked(viewer, c.phone, "phone", **whose),
+                    "email": masked(viewer, c.email, "email", **whose),
+                    "consent": c.get_consent_given_by_display() if c.consent_given_by else "",
+                    "can_withdraw": permissions.can_withdraw_contact(viewer, c),
+                }
+            )
     return {
-        "entitled": False,
-        "revenue_million_krw": None,
-        "contacts": [
-            {
-                "name": mask_name(c.name),
-                "position": c.position,
-                "phone": mask_phone(c.phone),
-                "email": mask_email(c.email),
-            }
-            for c in contacts
-        ]
-        if viewer.is_authenticated
-        else [],
+        "entitled": entitled,
+        "revenue_million_krw": company.revenue_million_krw if entitled else None,
+        "contacts": contacts,
     }
 
 

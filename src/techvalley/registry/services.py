@@ -985,3 +985,283 @@ def load_rules(path: Path, *, dry_run: bool = False, add_complexes: bool = False
         if dry_run:
             transaction.set_rollback(True)
     return counts
+
+
+# --- contact persons (담당자) and their consent ---------------------------------------------------
+
+#: The contact's personal data, for the consent record, the privacy notice and the purge.
+CONTACT_DATA_KEY = "registry.contact"
+CONTACT_PURPOSE = "기업 지원 연락 (사업 안내·설문·지원 상담) / contacting the company about support"
+#: Items collected: the model's field names (the purge redacts them from the audit trail too).
+CONTACT_ITEMS = ("name", "position", "phone", "email")
+#: Project default: 3 years, then the consent is renewed or the contact erased. No statute
+#: fixes a period for a company's contact person; 개인정보 보호법 제21조 asks that data go when
+#: the purpose is served, and 3 years spans the complex's usual support programmes.
+CONTACT_RETENTION_DAYS = 3 * 365
+CONTACT_RETENTION_CHOICES = (365, 2 * 365, 3 * 365)
+MAX_CONTACTS_PER_IMPORT = 5000
+
+
+def _contact_values(data: dict, where: str = "") -> dict:
+    """Checked contact fields, or BadInput naming the field (and the line, for a file)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from techvalley.core.validation import BadInput, clean_text
+
+    prefix = f"{where}: " if where else ""
+    name = clean_text(data.get("name") or "", "name", max_length=100).strip()
+    if not name:
+        raise BadInput(f"{prefix}name: 이름을 적으세요. / enter the person's name.", field="name")
+    position = clean_text(data.get("position") or "", "position", max_length=100).strip()
+    phone = clean_text(data.get("phone") or "", "phone", max_length=40).strip()
+    email = clean_text(data.get("email") or "", "email", max_length=254).strip()
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if phone and (not 8 <= len(digits) <= 12 or any(ch not in "0123456789-+() " for ch in phone)):
+        raise BadInput(
+            f"{prefix}phone: 전화번호가 올바르지 않습니다 (숫자 8~12자리). / not a phone number.", field="phone"
+        )
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise BadInput(
+                f"{prefix}email: 이메일 주소가 올바르지 않습니다. / not an e-mail address.", field="email"
+            ) from exc
+    if not phone and not email:
+        raise BadInput(
+            f"{prefix}phone: 전화번호나 이메일 중 하나는 적으세요. / give a phone or an e-mail.", field="phone"
+        )
+    return {"name": name, "position": position, "phone": phone, "email": email}
+
+
+def _retention(value) -> int:
+    from techvalley.core.privacy import MAX_RETENTION_DAYS
+    from techvalley.core.validation import int_param
+
+    if value in (None, ""):
+        return CONTACT_RETENTION_DAYS
+    return int_param(value, "retention_days", lo=1, hi=MAX_RETENTION_DAYS)
+
+
+def _person_account(company: Company, email: str):
+    """The platform account of the contact person: a member of the company's organisation with
+    this e-mail address (so the contact appears in their own data export), or None."""
+    from django.contrib.auth import get_user_model
+
+    if not email or company.organisation_id is None:
+        return None
+    return (
+        get_user_model()
+        .objects.filter(email__iexact=email, memberships__organisation_id=company.organisation_id)
+        .order_by("id")
+        .first()
+    )
+
+
+def add_contact(actor, company: Company, data: dict, *, note: str = "", retention_days=None):
+    """Add a contact person (담당자) with the consent that allows keeping them, in one
+    transaction. ``actor`` is the user recording it: the person themself, a member of the
+    company, or a district officer on the company's behalf — the officer must say how consent
+    was obtained (``note``: "2026-03-02 전화로 구두 동의, 담당 주무관 확인"). Raises
+    PermissionDenied / BadInput."""
+    from django.core.exceptions import PermissionDenied
+
+    from techvalley.core.scoping import viewer_for
+    from techvalley.core.validation import BadInput, clean_text
+    from techvalley.registry import permissions
+    from techvalley.registry.models import ConsentGivenBy
+
+    viewer = viewer_for(actor)
+    if not permissions.can_edit_contacts(viewer, company):
+        raise PermissionDenied("회사 관리자와 구청 담당자만 담당자를 등록합니다. / Managers and officers only.")
+    values = _contact_values(data)
+    note = clean_text(note or "", "note", max_length=300).strip()
+    days = _retention(retention_days)
+    person = _person_account(company, values["email"])
+    if person is not None and getattr(actor, "pk", None) == person.pk:
+        given_by = ConsentGivenBy.PERSON
+    elif company.organisation_id is not None and company.organisation_id in viewer.org_ids:
+        given_by = ConsentGivenBy.COMPANY
+    else:
+        given_by = ConsentGivenBy.OFFICER
+    if given_by == ConsentGivenBy.OFFICER and len(note) < 5:
+        raise BadInput(
+            "note: 회사를 대신해 등록할 때는 동의를 받은 방법을 적으세요 (언제, 어떻게, 누가). "
+            "/ say how the person's consent was obtained (when, how, by whom).",
+            field="note",
+        )
+    return create_contact(company, values, person, given_by, note, days)
+
+
+def create_contact(company, values, person, given_by, note, days):
+    """Store a checked contact and its consent in one transaction (callers check permission)."""
+    from techvalley.core import privacy
+    from techvalley.registry.models import Contact
+
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            complex_id=company.complex_id,
+            company=company,
+            user=person,
+            consent_given_by=given_by,
+            consent_note=note,
+            **values,
+        )
+        privacy.record_consent(
+            purpose_key=CONTACT_DATA_KEY,
+            purpose=CONTACT_PURPOSE,
+            items=CONTACT_ITEMS,
+            retention_days=days,
+            complex=company.complex,
+            user=person,
+            subject=values["name"],
+            subject_contact=values["email"] or values["phone"],
+            record=contact,
+        )
+    return contact
+
+
+def withdraw_contact(actor, contact, now=None) -> None:
+    """The person (or their company, or an officer at their request) withdraws consent: the
+    contact is erased now — the consent is kept, stripped of the person, as proof — rather than
+    at the next purge. A contact recorded before consents were kept is simply erased."""
+    from django.core.exceptions import PermissionDenied
+
+    from techvalley.core import privacy
+    from techvalley.core.scoping import viewer_for
+    from techvalley.registry import permissions
+
+    viewer = viewer_for(actor)
+    if not permissions.can_withdraw_contact(viewer, contact):
+        raise PermissionDenied("본인, 회사 관리자, 구청 담당자만 철회합니다. / The person, managers and officers only.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        consents = list(privacy.consents_of(contact).filter(erased_at__isnull=True))
+        for consent in consents:
+            privacy.withdraw_consent(consent, now)
+            privacy.erase_now(consent, now)
+        if not consents:
+            pk = contact.pk
+            contact.delete()
+            privacy.redact_audit(contact._meta.label, pk, CONTACT_ITEMS)
+
+
+def erase_consented_contact(consent) -> None:
+    """The ``spine.personal_data`` hook: erase the contact a consent names (retention ended or
+    consent withdrawn). The company keeps no trace of the person."""
+    from techvalley.registry.models import Contact
+
+    if consent.record_type == Contact._meta.label and consent.record_id.isdigit():
+        for contact in Contact.objects.filter(pk=int(consent.record_id)):
+            contact.delete()
+
+
+def export_contacts(user) -> list[dict]:
+    """The ``spine.personal_data`` export: the contacts that are this person (linked to their
+    account, or under their e-mail address at a company they belong to), unmasked."""
+    from django.db.models import Q
+
+    from techvalley.core import privacy
+    from techvalley.registry.models import Contact
+
+    mine = Q(user=user)
+    if user.email:
+        mine |= Q(email__iexact=user.email, company__organisation__memberships__user=user)
+    contacts = Contact.objects.filter(mine).select_related("company").distinct().order_by("id")
+    out = []
+    for c in contacts:
+        consent = privacy.consents_of(c).order_by("-given_at").first()
+        out.append(
+            {
+                "company": c.company.name,
+                "name": c.name,
+                "position": c.position,
+                "phone": c.phone,
+                "email": c.email,
+                "consent_recorded_by": c.get_consent_given_by_display() if c.consent_given_by else "",
+                "how_consent_was_obtained": c.consent_note,
+                "kept_until": consent.expires_at if consent else None,
+            }
+        )
+    return out
+
+
+def import_contacts(actor, cx: Complex, path: Path, *, note: str = "", retention_days=None, dry_run=False) -> dict:
+    """Contacts from a CSV file (UTF-8 or CP949; columns 사업자등록번호 or 회사명, 성명, 직위, 전화,
+    이메일 — or brn, company, name, position, phone, email), each with its consent: all rows or
+    none. An officer importing must say how consent was obtained (``note``), as on the form.
+    Returns counts; raises BadInput naming the first bad line."""
+    import csv
+    import io
+
+    from django.core.exceptions import PermissionDenied
+
+    from techvalley.core.scoping import viewer_for
+    from techvalley.core.validation import BadInput, clean_text
+    from techvalley.registry import permissions
+    from techvalley.registry.models import ConsentGivenBy
+
+    check_size(Path(path).stat().st_size, 5_000_000, "file")
+    raw = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise BadInput("file: UTF-8이나 CP949 CSV가 아닙니다. / not a UTF-8 or CP949 CSV file.", field="file")
+    aliases = {
+        "사업자등록번호": "brn",
+        "회사명": "company",
+        "성명": "name",
+        "이름": "name",
+        "직위": "position",
+        "전화": "phone",
+        "전화번호": "phone",
+        "이메일": "email",
+    }
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise BadInput("file: 빈 파일입니다. / the file is empty.", field="file")
+    note = clean_text(note or "", "note", max_length=300).strip()
+    days = _retention(retention_days)
+    viewer = viewer_for(actor) if actor is not None else None
+    officer = viewer is None or viewer.is_officer_of(cx.pk)
+    if officer and len(note) < 5:
+        raise BadInput(
+            "note: 동의를 받은 방법을 적으세요 (언제, 어떻게, 누가). / say how the consents were obtained.",
+            field="note",
+        )
+    by_brn = dict(Company.objects.filter(complex=cx).exclude(brn="").values_list("brn", "id"))
+    by_name: dict[str, list[int]] = {}
+    for pk, name in Company.objects.filter(complex=cx).values_list("id", "name"):
+        by_name.setdefault(name, []).append(pk)
+    planned = []
+    for line, row in enumerate(reader, start=2):
+        if len(planned) >= MAX_CONTACTS_PER_IMPORT:
+            raise BadInput(f"file: 한 번에 {MAX_CONTACTS_PER_IMPORT}명까지 / at most {MAX_CONTACTS_PER_IMPORT} rows.")
+        row = {aliases.get((k or "").strip(), (k or "").strip().lower()): (v or "") for k, v in row.items()}
+        brn = "".join(ch for ch in row.get("brn", "") if ch.isdigit())
+        names = by_name.get(row.get("company", "").strip(), [])
+        company_id = by_brn.get(brn) if brn else (names[0] if len(names) == 1 else None)
+        if company_id is None:
+            raise BadInput(
+                f"{line}행: 이 단지에서 회사를 찾지 못했거나 같은 이름의 회사가 여럿입니다 (사업자등록번호를 쓰세요). "
+                f"/ line {line}: no single company of this complex matches.",
+                field="company",
+            )
+        planned.append((company_id, _contact_values(row, f"{line}행 / line {line}")))
+    companies = Company.objects.select_related("complex").in_bulk({c for c, _v in planned})
+    if viewer is not None:
+        for company in companies.values():
+            if not permissions.can_edit_contacts(viewer, company):
+                raise PermissionDenied(f"{company.name}: 담당자를 등록할 수 없습니다. / not yours to edit.")
+    given_by = ConsentGivenBy.OFFICER if officer else ConsentGivenBy.COMPANY
+    if not dry_run:
+        with transaction.atomic():
+            for company_id, values in planned:
+                company = companies[company_id]
+                create_contact(company, values, _person_account(company, values["email"]), given_by, note, days)
+    return {"rows": len(planned), "companies": len(companies), "created": 0 if dry_run else len(planned)}

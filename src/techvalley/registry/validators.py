@@ -47,27 +47,3 @@ def validate_corporate_no(value: str) -> None:
             _("법인등록번호가 올바르지 않습니다 (13자리, 검증번호 불일치). / Invalid corporate registration number."),
             code="invalid_corporate_no",
         )
-
-
-def mask_phone(value: str) -> str:
-    """010-1234-5678 → 010-****-5678: for lists and exports seen by people not entitled to it."""
-    d = digits_only(value)
-    if len(d) < 7:
-        return "***" if value else ""
-    return f"{d[:3]}-****-{d[-4:]}"
-
-
-def mask_name(value: str) -> str:
-    """홍길동 → 홍*동."""
-    if not value:
-        return ""
-    if len(value) <= 2:
-        return value[0] + "*"
-    return value[0] + "*" * (len(value) - 2) + value[-1]
-
-
-def mask_email(value: str) -> str:
-    if "@" not in (value or ""):
-        return ""
-    user, domain = value.split("@", 1)
-    return f"{user[:1]}***@{domain}"
