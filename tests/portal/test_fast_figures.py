@@ -8,6 +8,7 @@ it does now, and compares them exactly.
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from techvalley.core import spine
 from techvalley.green import portal_parts, services
@@ -122,3 +123,40 @@ def test_energy_totals_follow_the_lake(world, meters, tmp_path):  # noqa: F811 -
     second = portal_parts._totals(cx, 2025)
     assert set(second["companies"]) == {world["a"].pk, world["b"].pk}
     assert second["total"][0] > first["total"][0]
+
+
+@pytest.mark.django_db
+def test_survey_response_rates_equal_the_joined_counts(world):
+    """The officers' survey panel counts invitations per survey in one grouped query; the counts
+    equal ``selectors.surveys_of``'s (distinct counts over invitations joined with responses)."""
+    from techvalley.core.scoping import viewer_for
+    from techvalley.surveys import panels, selectors
+    from techvalley.surveys import services as surveys
+    from techvalley.surveys.models import Invitation, SurveyStatus
+    from tests.surveys.conftest import VALID
+
+    cx = world["cx"]
+    for _ in range(4):
+        CompanyFactory(complex=cx)
+    made = []
+    for n in range(5):
+        survey = surveys.create_survey(cx, f"demand-{n}", template="demand")
+        if n != 1:  # one stays a draft
+            surveys.set_status(survey, SurveyStatus.OPEN)
+        surveys.invite_companies(survey)
+        made.append(survey)
+    for survey, answering in ((made[0], 3), (made[2], 1), (made[4], 6)):
+        for inv in Invitation.objects.filter(survey=survey).order_by("id")[:answering]:
+            surveys.submit_response(inv, VALID)
+    viewer = viewer_for(world["users"]["officer"])
+    old = [s for s in selectors.surveys_of(viewer, cx) if s.status == SurveyStatus.OPEN]
+    n_open, new = panels.open_surveys_counted(viewer, cx)
+    assert n_open == len(old) == 4
+    assert [(s.pk, s.n_invited, s.n_answered) for s in new] == [(s.pk, s.n_invited, s.n_answered) for s in old[:3]]
+    assert [s.n_answered for s in new] == [6, 0, 1] and all(s.n_invited == 6 for s in new)
+    figures = panels.officer_figures(viewer, cx)
+    assert figures[0].value == 4 and [f.value for f in figures[1:4]] == [100, 0, 17]
+    _n, fewer = panels.open_surveys_counted(viewer, cx, limit=10)
+    assert _n == 4 and [s.pk for s in fewer] == [s.pk for s in old]
+    with pytest.raises(PermissionDenied):
+        panels.open_surveys_counted(viewer_for(world["users"]["manager_a"]), cx)
