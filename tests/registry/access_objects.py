@@ -1,7 +1,8 @@
-"""Objects of the registry's access table beyond companies: a pair of imports to compare, and
-an address rule of each side (a rule belongs to a complex, not a company)."""
+"""Objects of the registry's access table beyond companies: each company's contact person, a
+pair of imports to compare, and an address rule of each side (a rule belongs to a complex, not
+a company)."""
 
-from techvalley.registry.models import AddressRule, ImportRun
+from techvalley.registry.models import AddressRule, Contact, ImportRun
 
 
 def build(world) -> dict:
@@ -22,7 +23,9 @@ def build(world) -> dict:
     rules = [
         AddressRule.objects.create(complex=cx, sigungu="강서구", address_contains=f"접근{side}로") for side in "ab"
     ]
+    contacts = {side: Contact.objects.filter(company=world[side]).order_by("id").first() for side in "ab"}
     return {
+        "contact": {side: {"pk": c.pk, "contact_id": c.pk} for side, c in contacts.items()},
         "import_runs": {"a": pair, "b": pair},
         "address_rule": {"a": {"pk": rules[0].pk}, "b": {"pk": rules[1].pk}},
     }

@@ -41,10 +41,27 @@ class CompanyOut(Schema):
 
 
 class ContactOut(Schema):
+    id: int
     name: str
     position: str
     phone: str
     email: str
+    #: Who recorded the consent that keeps this contact ("" for contacts older than consents).
+    consent: str = ""
+
+
+class ContactIn(Schema):
+    """A contact person and their consent. ``agreed`` must be true: the person agreed to the
+    purpose, the items and the period. ``note``: how consent was obtained (required when an
+    officer records it for the company)."""
+
+    name: str = Field(max_length=100)
+    position: str = Field("", max_length=100)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    retention_days: int = Field(services.CONTACT_RETENTION_DAYS, ge=1, le=5 * 366)
+    note: str = Field("", max_length=300)
+    agreed: bool
 
 
 class CompanyDetailOut(CompanyOut):
@@ -176,6 +193,35 @@ def patch_profile(request, company_id: int, payload: ProfileIn):
     except ValidationError as exc:
         raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
     return _detail(request, company)
+
+
+@router.post("/companies/{company_id}/contacts", response={201: ContactOut})
+def add_contact(request, company_id: int, payload: ContactIn):
+    """Add a contact person with their consent (the company's managers; officers on its behalf)."""
+    company = get_object_or_404(Company.objects.select_related("complex"), pk=company_id)
+    if not request.user.is_authenticated or not permissions.can_edit_contacts(viewer(request), company):
+        raise HttpError(403, "회사 관리자와 구청 담당자만 담당자를 등록합니다. / Managers and officers only.")
+    if payload.agreed is not True:
+        raise BadInput(
+            "agreed: 본인의 동의 없이는 등록할 수 없습니다. / the person's consent is required.", field="agreed"
+        )
+    data = payload.dict()
+    c = services.add_contact(request.user, company, data, note=data["note"], retention_days=data["retention_days"])
+    out = {f: getattr(c, f) for f in ("name", "position", "phone", "email")}
+    return Status(201, {**out, "id": c.pk, "consent": c.get_consent_given_by_display() if c.consent_given_by else ""})
+
+
+@router.delete("/contacts/{contact_id}", response={204: None})
+def withdraw_contact(request, contact_id: int):
+    """Withdraw a contact person's consent: the contact is erased now (the person themself, the
+    company's managers, officers); the consent stays, without the person, as proof."""
+    from techvalley.registry.models import Contact
+
+    contact = get_object_or_404(Contact.objects.select_related("company"), pk=contact_id)
+    if not request.user.is_authenticated or not permissions.can_withdraw_contact(viewer(request), contact):
+        raise HttpError(403, "본인, 회사 관리자, 구청 담당자만 철회합니다. / The person, managers and officers only.")
+    services.withdraw_contact(request.user, contact)
+    return Status(204, None)
 
 
 @router.get("/review", response=list[CompanyOut])

@@ -340,6 +340,39 @@ def rules_export(output: Annotated[Path, typer.Option("-o", "--output", help=".c
     console.print(f"[green]규칙 {len(rows)}개를 {output}에 썼습니다 / {len(rows)} rules written")
 
 
+# --- contact persons ---------------------------------------------------------------------------
+
+contacts_app = typer.Typer(help="Contact persons (담당자) of companies, each with its consent.", no_args_is_help=True)
+registry_app.add_typer(contacts_app, name="contacts")
+
+
+@contacts_app.command("import")
+def contacts_import(
+    file: Annotated[Path, typer.Argument(help="CSV: 사업자등록번호 or 회사명, 성명, 직위, 전화, 이메일")],
+    note: Annotated[
+        str, typer.Option("--note", help="how the consents were obtained (when, how, by whom) — required")
+    ] = "",
+    complex: Annotated[str | None, typer.Option("--complex")] = None,
+    retention_days: Annotated[int | None, typer.Option("--retention-days", help="default 1095 (3 years)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row; store nothing.")] = False,
+) -> None:
+    """Import contact persons, recording for each the consent that keeps them (an officer's
+    import: ``--note`` says how the consents were obtained). All rows or none."""
+    django_setup()
+    from techvalley.core.audit import acting_as
+    from techvalley.core.validation import BadInput
+    from techvalley.registry import services
+
+    cx = complex_or_exit(complex)
+    try:
+        with acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
+            counts = services.import_contacts(None, cx, file, note=note, retention_days=retention_days, dry_run=dry_run)
+    except (BadInput, OSError) as exc:
+        _fail(exc)
+    verb = "확인 / checked" if dry_run else "등록 / added"
+    console.print(f"[green]담당자 {counts['rows']}명 ({counts['companies']}개 회사) {verb}", highlight=False)
+
+
 @registry_app.command("export")
 def registry_export(
     output: Annotated[Path, typer.Option("-o", "--output", help=".csv (UTF-8 with BOM) or .xlsx")],

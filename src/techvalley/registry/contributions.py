@@ -53,6 +53,16 @@ spine.nav(
 # its own only; the directory and company pages are public (published registry data).
 HUGE_PAGE = {"query": {"page": "4611686018427387905"}}
 PROFILE_FORM = {"status": "operating", "smart_factory_level": "none", "employees": "12"}
+CONTACT_NOTE = "2026-03-02 전화로 구두 동의, 담당 주무관 확인 / oral consent by phone"
+CONTACT_FORM = {
+    "name": "박담당",
+    "phone": "051-200-1234",
+    "email": "contact@example.com",
+    "retention_days": "1095",
+    "note": CONTACT_NOTE,
+    "agreed": "on",
+}
+CONTACT_JSON = {"name": "박담당", "phone": "051-200-1234", "agreed": True, "note": CONTACT_NOTE}
 
 spine.access(
     "registry",
@@ -69,6 +79,15 @@ spine.access(
             obj="company",
             method="POST",
             body={"code": "25922", "reason": "접근 점검 / access test"},
+        ),
+        Access("registry:contact_add", OFFICERS | OWN_MANAGER, obj="company"),
+        Access("registry:contact_add", OFFICERS | OWN_MANAGER, obj="company", method="POST", body=CONTACT_FORM),
+        Access(
+            "registry:contact_withdraw",
+            OFFICERS | OWN_MANAGER,
+            obj="contact",
+            method="POST",
+            note="the person themself too, when the contact is linked to their account",
         ),
         Access("registry:review_queue", OFFICERS),
         Access("registry:review_queue", OFFICERS, params=HUGE_PAGE),
@@ -90,6 +109,13 @@ spine.access(
             obj="company",
             body={"code": "25922", "reason": "접근 점검"},
         ),
+        Access(
+            "api:POST /registry/companies/{company_id}/contacts",
+            OFFICERS | OWN_MANAGER,
+            obj="company",
+            body=CONTACT_JSON,
+        ),
+        Access("api:DELETE /registry/contacts/{contact_id}", OFFICERS | OWN_MANAGER, obj="contact"),
         Access("api:GET /registry/review", OFFICERS),
         Access("api:GET /registry/structure", ANYONE),
         Access("api:GET /registry/structure/change", OFFICERS, obj="import_runs"),

@@ -57,3 +57,32 @@ class AddressRuleForm(forms.Form):
     legal_dong = forms.CharField(label=_("legal dong (법정동)"), max_length=50, required=False)
     address_contains = forms.CharField(label=_("address contains"), max_length=100, required=False)
     note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class ContactForm(forms.Form):
+    """A contact person (담당자) and the consent that allows keeping them: what is collected, for
+    what, how long, and — when an officer records it for the company — how consent was obtained."""
+
+    name = forms.CharField(label=_("name"), max_length=100)
+    position = forms.CharField(label=_("position"), max_length=100, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    retention_days = forms.TypedChoiceField(
+        label=_("kept for"),
+        coerce=int,
+        choices=[(365, _("1 year")), (730, _("2 years")), (1095, _("3 years"))],
+        initial=1095,
+    )
+    note = forms.CharField(
+        label=_("how consent was obtained"),
+        max_length=300,
+        required=False,
+        help_text=_("When, how and by whom (required when an officer records it for the company)."),
+    )
+    agreed = forms.BooleanField(
+        label=_(
+            "The person agreed that the complex's support bodies keep their name, position, phone and e-mail "
+            "to contact the company about support, for the period above, and may withdraw at any time."
+        ),
+        required=True,
+    )

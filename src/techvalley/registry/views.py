@@ -27,8 +27,8 @@ from techvalley.core.selectors import actor_label
 from techvalley.core.validation import BadInput, check_size, clean_text, page_param, year_param
 from techvalley.core.views import current_complex, render_page
 from techvalley.registry import exports, ksic, labels, permissions, selectors, services
-from techvalley.registry.forms import ImportForm, IndustryForm, ProfileForm
-from techvalley.registry.models import Company, SizeClass
+from techvalley.registry.forms import ContactForm, ImportForm, IndustryForm, ProfileForm
+from techvalley.registry.models import Company, Contact, SizeClass
 from techvalley.registry.parsers import RegistryFileError
 
 FILTERS = ("q", "intensity", "dong", "division", "size")
@@ -84,6 +84,7 @@ def company_detail(request, pk: int):
         "sites": company.sites.all(),
         "history": selectors.readable_history(viewer, company, limit=20),
         "can_edit": permissions.can_edit_profile(viewer, company),
+        "can_add_contact": permissions.can_edit_contacts(viewer, company),
         "can_review": permissions.can_review(viewer, company.complex),
         "intensity_source": ksic.intensity_source(get_language()),
         # what other apps offer on a company's page (e.g. the knowledge-industry-centre check)
@@ -106,6 +107,52 @@ def company_edit(request, pk: int):
         messages.success(request, _("Saved."))
         return redirect("registry:company_detail", pk=pk)
     return render_page(request, "registry/company_edit.html", {"company": company, "form": form})
+
+
+@login_required
+def contact_add(request, pk: int):
+    """Add a contact person with their consent (the company's managers; officers on its behalf)."""
+    company = Company.objects.select_related("complex").filter(pk=pk).first()
+    if company is None:
+        raise Http404(_("No such company."))
+    viewer = viewer_for(request.user)
+    if not permissions.can_edit_contacts(viewer, company):
+        raise PermissionDenied(_("Only the company's managers and district officers may add contacts."))
+    form = ContactForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_contact(
+                    request.user, company, data, note=data["note"], retention_days=data["retention_days"]
+                )
+            except BadInput as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Contact added with the person's consent."))
+                return redirect(reverse("registry:company_detail", args=[pk]) + "#private")
+        status = 400
+    on_behalf = company.organisation_id not in viewer.org_ids
+    context = {"company": company, "form": form, "on_behalf": on_behalf}
+    response = render_page(request, "registry/contact_add.html", context)
+    response.status_code = status
+    return response
+
+
+@require_POST
+def contact_withdraw(request, pk: int):
+    """Withdraw a contact person's consent: the contact is erased now (the person themself, the
+    company's managers, officers)."""
+    contact = Contact.objects.select_related("company").filter(pk=pk).first()
+    if contact is None:
+        raise Http404(_("No such contact."))
+    if not request.user.is_authenticated or not permissions.can_withdraw_contact(viewer_for(request.user), contact):
+        raise PermissionDenied(_("Only the person, the company's managers and district officers may do this."))
+    company_id = contact.company_id
+    services.withdraw_contact(request.user, contact)
+    messages.success(request, _("Consent withdrawn: the contact was erased."))
+    return redirect(reverse("registry:company_detail", args=[company_id]) + "#private")
 
 
 def review_queue(request):
