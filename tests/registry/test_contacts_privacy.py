@@ -205,10 +205,13 @@ def test_the_import_records_a_consent_per_row_all_or_nothing(world, tmp_path):
     assert result.exit_code == 0, result.output
     made = Contact.objects.filter(name__in=["정하나", "윤두리"])
     assert {c.company_id for c in made} == {a.pk, b.pk} and {c.consent_given_by for c in made} == {"officer"}
-    assert privacy.Consent.objects.filter(purpose_key="registry.contact", record_id__in=[str(c.pk) for c in made]).count() == 2
+    ids = [str(c.pk) for c in made]
+    assert privacy.Consent.objects.filter(purpose_key="registry.contact", record_id__in=ids).count() == 2
     bad = tmp_path / "bad.csv"
-    bad.write_text("회사명,성명,전화\n" + f"{a.name},가나,051-111-3333\n" + "없는회사,다라,051-111-4444\n", encoding="cp949")
-    failed = runner.invoke(registry_app, ["contacts", "import", str(bad), "--complex", world["cx"].slug, "--note", NOTE])
+    rows = f"회사명,성명,전화\n{a.name},가나,051-111-3333\n없는회사,다라,051-111-4444\n"
+    bad.write_text(rows, encoding="cp949")
+    args = ["contacts", "import", str(bad), "--complex", world["cx"].slug, "--note", NOTE]
+    failed = runner.invoke(registry_app, args)
     assert failed.exit_code == 2 and "3행" in failed.output
     assert not Contact.objects.filter(name="가나").exists()
 
