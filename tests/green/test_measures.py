@@ -213,15 +213,23 @@ def test_compaction_builds_rollups_for_an_old_lake(world, meters, tmp_path, lake
     from techvalley.green.ingest import compact
 
     services.ingest_files(world["cx"], [write_csv(tmp_path / "a.csv", quarter_rows("A-electricity"))])
-    manifest = lake.manifest()  # make it look like a lake from before the daily and interval rollups
+    manifest = lake.manifest()  # make it look like a lake from before the daily rollups
     manifest["rollups"] = [r for r in manifest["rollups"] if r.get("kind", "monthly") == "monthly"]
+    # … which carried a second copy of the electricity readings by meter bucket (no longer read)
+    old = lake.root / "rollups/intervals/bucket=7/part-old-0.parquet"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"PAR1")
+    manifest["rollups"].append({"path": str(old.relative_to(lake.root)), "batch": "old", "kind": "intervals"})
     manifest.pop("rollup_kinds")
     lake.manifest_path.write_text(__import__("json").dumps(manifest))
-    assert not lake.has_rollups("daily") and not lake.has_rollups("intervals")
+    assert not lake.has_rollups("daily")
     before = services.report(world["cx"], 2025)["total"]
+    page = services.company_energy(world["cx"], world["a"], 2025)["load"]
     assert compact(lake)["rollups_rebuilt"] is True
-    assert lake.has_rollups("daily") and lake.rollup_files(kind="daily") and lake.rollup_files(kind="intervals")
+    assert lake.has_rollups("daily") and lake.rollup_files(kind="daily") and not lake.rollup_files(kind="intervals")
+    assert not old.exists()
     assert services.report(world["cx"], 2025)["total"] == before
+    assert services.company_energy(world["cx"], world["a"], 2025)["load"] == page
 
 
 @pytest.mark.django_db

@@ -20,7 +20,7 @@ import pyarrow as pa
 import sqlglot
 
 from techvalley.green import factors
-from techvalley.green.lake import Lake, bucket_of
+from techvalley.green.lake import Lake
 
 NEGATIVE = 1
 
@@ -251,23 +251,22 @@ class DuckDBEngine:
                     f"{period}, NULL::DOUBLE AS qty, NULL::BIGINT AS n, NULL::BIGINT AS negatives WHERE false"
                 )
 
-    def company_intervals(self, meter_ids: list[str], year: int, name: str = "company_e") -> str | None:
+    def company_intervals(self, meter_ids: list[str], year: int, name: str = "company_e") -> str:
         """Gather the electricity intervals of these meters (one company's) for the year into a temp
         table (company, ts, kwh) that ``load_sql``/``profile_sql``/``anomaly_sql`` take as
-        ``relation``: one read of the interval rollups of its meters' buckets only, instead of one
-        scan of the whole complex's readings per indicator. None when the lake has no interval
-        rollups yet (then the readings are read; ``techvalley green compact`` builds them)."""
-        if not self.lake.has_rollups("intervals"):
-            return None
-        files = self.lake.rollup_files(kind="intervals", buckets={bucket_of(m) for m in meter_ids})
+        ``relation``: one read of the year's electricity readings restricted to these meters —
+        DuckDB skips every row group whose meter_id range misses them (files are clustered by
+        meter: in the input's order at ingest, sorted at settling and compaction) — instead of
+        one scan of the whole complex's readings per indicator."""
+        files = self.lake.files(kinds=["electricity"], months=months_of(year))
         if files and meter_ids:
             listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
             ids = ", ".join("'" + m.replace("'", "''") + "'" for m in meter_ids)
             self.con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS
                 SELECT m.company AS company, r.ts AS ts, sum(r.value) AS kwh
                 FROM read_parquet([{listed}]) r JOIN meters m ON r.meter_id = m.meter_id
-                WHERE r.meter_id IN ({ids}) AND r.ts >= TIMESTAMP '{year}-01-01 00:00:00'
-                  AND r.ts < TIMESTAMP '{year + 1}-01-01 00:00:00'
+                WHERE r.meter_id IN ({ids}) AND (r.flags & {NEGATIVE}) = 0
+                  AND r.ts >= TIMESTAMP '{year}-01-01 00:00:00' AND r.ts < TIMESTAMP '{year + 1}-01-01 00:00:00'
                 GROUP BY m.company, r.ts""")
         else:
             self.con.execute(

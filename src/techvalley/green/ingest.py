@@ -50,15 +50,19 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from techvalley.core.validation import BadInput
-from techvalley.green.lake import Lake, bucket_of
+from techvalley.green.lake import Lake
 
 KST = ZoneInfo("Asia/Seoul")
 NEGATIVE, SPIKE, LATE, CONFLICT = 1, 2, 4, 8
 OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 #: Staged rows kept in memory for the rollups (about 60 bytes a row); a larger batch reads its files back.
 KEEP_ROWS = 10_000_000
-#: Rows per Parquet row group of files rewritten sorted by meter and time (settling, compaction).
+#: Rows per Parquet row group of files rewritten sorted by meter and time (settling, compaction): a
+#: month of 15-minute readings is 2,976 rows, so a row group holds about 44 meter-months and a
+#: company's page reads one or two per month.
 ROW_GROUP = 131_072
+#: Rows per row group as an ingest writes them (in the input's order).
+STAGE_ROW_GROUP = 131_072
 QUARTER_COLUMNS = [f"{(m // 60):02d}:{(m % 60):02d}" for m in range(15, 24 * 60 + 1, 15)]
 
 
@@ -354,7 +358,6 @@ def _ingest_batch(
                 "meter_id": pa.array(list(meters), pa.string()),
                 "kind": pa.array([k for k, _ in meters.values()], pa.string()),
                 "resolution": pa.array([r for _, r in meters.values()], pa.string()),
-                "bucket": pa.array([bucket_of(m) for m in meters], pa.int32()),
             }
         ),
     )
@@ -404,25 +407,38 @@ def _ingest_batch(
     note("stage")
     # Everything the flags need per meter in one small table, so each reading is joined once (the
     # conditions below are those under which ``checked`` gives no reason).
-    con.execute("""CREATE TEMP TABLE per_meter AS SELECT m.meter_id, m.kind, m.resolution, m.bucket, s.p90,
+    # The meter ids, kinds and months leave DuckDB as dictionaries (ENUM types): no string is copied
+    # per reading on the way to the Parquet writer, which writes them dictionary-encoded anyway.
+    con.execute("""CREATE TEMP TABLE per_meter AS SELECT m.meter_id, m.kind, m.resolution, s.p90,
                    w.ts AS wm_ts FROM meters m JOIN stats s USING (meter_id) LEFT JOIN wm w USING (meter_id)""")
+    if con.execute("SELECT count(*) FROM per_meter").fetchone()[0]:
+        con.execute("CREATE TYPE meter_e AS ENUM (SELECT DISTINCT meter_id FROM per_meter)")
+        con.execute("CREATE TYPE kind_e AS ENUM (SELECT DISTINCT kind FROM per_meter)")
+        con.execute("CREATE TYPE month_e AS ENUM (SELECT month FROM months)")
+        con.execute("""ALTER TABLE per_meter ADD COLUMN meter_key meter_e;
+                       ALTER TABLE per_meter ADD COLUMN kind_key kind_e;
+                       UPDATE per_meter SET meter_key = meter_id, kind_key = kind;
+                       ALTER TABLE months ADD COLUMN month_key month_e; UPDATE months SET month_key = month""")
+    else:
+        con.execute("""ALTER TABLE per_meter ADD COLUMN meter_key VARCHAR; ALTER TABLE per_meter ADD COLUMN kind_key
+                       VARCHAR; ALTER TABLE months ADD COLUMN month_key VARCHAR""")
     reader = con.sql(f"""
-        SELECT r.meter_id, r.ts, r.value,
+        SELECT m.meter_key AS meter_id, r.ts, r.value,
                CAST((CASE WHEN r.value < 0 THEN {NEGATIVE} ELSE 0 END)
                   + (CASE WHEN m.p90 > 0 AND r.value > 10 * m.p90 THEN {SPIKE} ELSE 0 END)
                   + (CASE WHEN m.wm_ts IS NOT NULL AND r.ts <= m.wm_ts THEN {LATE} ELSE 0 END) AS UTINYINT) AS flags,
-               m.kind, mo.month, m.bucket
+               m.kind_key AS kind, mo.month_key AS month
         FROM raw r JOIN per_meter m USING (meter_id)
         JOIN months mo ON mo.ym = year(r.ts) * 100 + month(r.ts)
         WHERE r.ts IS NOT NULL AND r.value IS NOT NULL AND isfinite(r.value)
           AND r.ts >= TIMESTAMP '{TS_MIN}' AND r.ts < TIMESTAMP '{TS_MAX}' AND NOT ({GRID_SQL})""").to_arrow_reader(
         500_000
     )
-    # The flagged rows are written once (zstd, by kind and month) and kept in memory as they stream
-    # past (up to KEEP_ROWS): the day aggregate and the interval rollups are computed from them
-    # instead of reading back and decoding what was just written.
-    columns = ["meter_id", "ts", "value", "flags", "kind", "month"]
-    staged_schema = pa.schema([reader.schema.field(c) for c in columns])
+    # The flagged rows are written once (zstd, by kind and month), in the order they come: an input
+    # meter by meter (utility exports, the simulator) gives row groups of a few meters each, which
+    # readers of one company's meters skip by their meter_id statistics; settling and compaction
+    # sort by meter and time. They are kept in memory as they stream past (up to KEEP_ROWS): the day
+    # aggregate is computed from them instead of reading back and decoding what was just written.
     kept: list[pa.RecordBatch] | None = []
 
     def tee():
@@ -432,20 +448,21 @@ def _ingest_batch(
             if kept is not None:
                 count += b.num_rows
                 kept = kept + [b] if count <= KEEP_ROWS else None
-            yield b.select(columns)
+            yield b
 
     ds.write_dataset(
-        pa.RecordBatchReader.from_batches(staged_schema, tee()),
+        pa.RecordBatchReader.from_batches(reader.schema, tee()),
         staged / "readings",
         format="parquet",
-        partitioning=ds.partitioning(pa.schema([("kind", pa.string()), ("month", pa.string())]), flavor="hive"),
+        partitioning=ds.partitioning(pa.schema([reader.schema.field(c) for c in ("kind", "month")]), flavor="hive"),
         basename_template=f"part-{batch}-{{i}}.parquet",
         existing_data_behavior="error",
         # Whole row groups although each streamed batch spreads over every partition: half the size
         # and less encoding work than a row group per batch and partition.
-        min_rows_per_group=ROW_GROUP,
-        max_rows_per_group=1_000_000,
-        file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+        min_rows_per_group=STAGE_ROW_GROUP,
+        max_rows_per_group=STAGE_ROW_GROUP,
+        # No Arrow schema in the files: readers see plain strings, as in every other file of the lake.
+        file_options=ds.ParquetFileFormat().make_write_options(compression="zstd", store_schema=False),
     )
     rejects = ["SELECT meter_id, ts, value, reason FROM checked WHERE reason IS NOT NULL"]
 
@@ -455,7 +472,7 @@ def _ingest_batch(
         "hive_types = {'kind': VARCHAR, 'month': VARCHAR})"
     )
     if kept is not None:
-        con.register("kept", pa.Table.from_batches(kept, reader.schema))  # with each meter's bucket
+        con.register("kept", pa.Table.from_batches(kept, reader.schema))
         stored = "kept"
     else:
         stored = stored_files
@@ -494,7 +511,7 @@ def _ingest_batch(
             )
             result.accepted += rows
     result.partitions = len({(a["kind"], a["month"]) for a in added})
-    rollups = _write_rollups(con, staged, batch, result, stored) if added else []
+    rollups = _write_rollups(con, staged, batch, result) if added else []
     # Missing intervals between each meter's first and last reading of the batch.
     expected, present = con.execute("""SELECT coalesce(sum((epoch(max_ts) - epoch(min_ts))
              / (CASE m.resolution WHEN 'hourly' THEN 3600 ELSE 900 END) + 1), 0), coalesce(sum(n), 0)
@@ -527,7 +544,7 @@ def _ingest_batch(
         "rejects": reject_path,
         "at": dt.datetime.now(KST).isoformat(timespec="seconds"),
     }
-    kinds = {k: lake.has_rollups(k, manifest) for k in ("daily", "intervals")}
+    kinds = {k: lake.has_rollups(k, manifest) for k in ("daily",)}
     lake.publish(
         staged, added, batch=record, watermarks=marks, rollups=rollups, rollup_kinds=kinds, prepare_only=two_phase
     )
@@ -554,12 +571,11 @@ def _day_aggregate(con, stored: str) -> dict[tuple[str, str], tuple[int, int]]:
     return {(k, m): (int(d), int(late)) for k, m, d, late in rows}
 
 
-def _write_rollups(
-    con, staged: Path, batch: str, result: IngestResult | None = None, stored: str | None = None
-) -> list[dict]:
+def _write_rollups(con, staged: Path, batch: str, result: IngestResult | None = None) -> list[dict]:
     """Per meter and day, and per meter and month, of what this batch stored (negative readings
     are counted, not summed), from ``day_agg`` (``_day_aggregate``); the flag counts come with it.
-    Reports, the company page, measures and panels read these instead of every reading."""
+    Reports, measures and panels read these instead of every reading; the company page's 15-minute
+    indicators read the company's meters' row groups of the readings themselves."""
     out = []
     for kind, select in (
         ("daily", "SELECT meter_id, kind, day, qty, n, negatives FROM day_agg"),
@@ -573,7 +589,6 @@ def _write_rollups(
         (staged / rel).parent.mkdir(parents=True, exist_ok=True)
         con.execute(f"COPY ({select}) TO '{staged / rel}' (FORMAT parquet)")
         out.append({"path": rel, "batch": batch, "kind": kind})
-    out += _write_intervals(con, staged, batch, stored)
     if result is not None:
         flags = con.execute(
             "SELECT coalesce(sum(negatives), 0), coalesce(sum(spikes), 0), coalesce(sum(lates), 0), "
@@ -581,41 +596,6 @@ def _write_rollups(
         ).fetchall()[0]
         result.flagged = dict(zip(("negative", "spike", "late", "conflict"), map(int, flags), strict=True))
     return out
-
-
-def _write_intervals(con, staged: Path, batch: str, stored: str | None = None) -> list[dict]:
-    """The batch's stored electricity intervals (no negative readings) split by meter bucket, so a
-    company's page reads only its meters' buckets (exact 15-minute peaks and base load). From
-    ``stored`` (rows with kind and flags: the staged rows still in memory) or the staged files."""
-    electricity = staged / "readings" / "kind=electricity"
-    if not any(electricity.glob("*/*.parquet")):
-        return []
-    target = staged / "rollups" / "intervals"
-    source = f"read_parquet('{electricity}/*/*.parquet')" if stored is None else stored
-    kind = "" if stored is None else "AND r.kind = 'electricity'"
-    if stored == "kept":  # the staged rows in memory carry their meter's bucket: no join
-        con.execute(f"""COPY (SELECT meter_id, ts, value, bucket FROM kept r WHERE r.flags & {NEGATIVE} = 0 {kind})
-            TO '{target}' (FORMAT parquet, PARTITION_BY (bucket), FILENAME_PATTERN 'part-{batch}-{{i}}',
-            COMPRESSION snappy)""")
-        return _listed_intervals(staged, target, batch)
-    # The bucket of each meter comes from a meters table (computed once per meter, not per row).
-    if "meters" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
-        ids = [r[0] for r in con.execute(f"SELECT DISTINCT meter_id FROM {source}").fetchall()]
-        con.register("buckets_in", pa.table({"meter_id": ids, "bucket": [bucket_of(m) for m in ids]}))
-        con.execute("CREATE TEMP TABLE meters AS SELECT * FROM buckets_in")
-    # DuckDB writes the buckets in parallel; derived data, rebuilt at will: the faster codec.
-    con.execute(f"""COPY (SELECT r.meter_id, r.ts, r.value, CAST(m.bucket AS INTEGER) AS bucket
-        FROM {source} r JOIN meters m ON r.meter_id = m.meter_id
-        WHERE r.flags & {NEGATIVE} = 0 {kind}) TO '{target}'
-        (FORMAT parquet, PARTITION_BY (bucket), FILENAME_PATTERN 'part-{batch}-{{i}}', COMPRESSION snappy)""")
-    return _listed_intervals(staged, target, batch)
-
-
-def _listed_intervals(staged: Path, target: Path, batch: str) -> list[dict]:
-    return [
-        {"path": str(f.relative_to(staged)), "batch": batch, "kind": "intervals", "bucket": int(f.parent.name[7:])}
-        for f in sorted(target.glob("bucket=*/*.parquet"))
-    ]
 
 
 def _read_error(paths: list[Path], exc: Exception) -> IngestError:
@@ -709,11 +689,17 @@ def _settle_partition(
 
 
 def _rebuild_rollups(lake: Lake) -> bool:
-    """Daily and interval rollups for a lake ingested before they existed, from every stored
-    reading. Call inside ``writer()``."""
+    """Daily rollups for a lake ingested before they existed, from every stored reading; the
+    electricity interval rollups of older lakes (a second copy of the readings by meter bucket,
+    no longer read: the company page reads its meters' row groups of the readings) are dropped.
+    Call inside ``writer()``."""
     manifest = lake.manifest()
-    if all(lake.has_rollups(k, manifest) for k in ("daily", "intervals")):
+    intervals = [f["path"] for f in manifest["rollups"] if f.get("kind") == "intervals"]
+    if lake.has_rollups("daily", manifest) and not intervals:
         return False
+    if lake.has_rollups("daily", manifest):
+        lake.publish(lake.new_batch_dir()[1], [], removed_rollups=intervals)
+        return True
     batch, staged = lake.new_batch_dir()
     try:
         link = staged / "readings"
@@ -730,7 +716,7 @@ def _rebuild_rollups(lake: Lake) -> bool:
         rollups = [r for r in _write_rollups(con, staged, batch) if r["kind"] != "monthly"]
         con.close()
         old = [f["path"] for f in manifest["rollups"] if f.get("kind", "monthly") != "monthly"]
-        lake.publish(staged, [], rollups=rollups, removed_rollups=old, rollup_kinds={"daily": True, "intervals": True})
+        lake.publish(staged, [], rollups=rollups, removed_rollups=old, rollup_kinds={"daily": True})
     except Exception:
         _cleanup(lake, staged, batch)
         raise
@@ -739,8 +725,8 @@ def _rebuild_rollups(lake: Lake) -> bool:
 
 def compact(lake: Lake, min_files: int = 4) -> dict:
     """Merge each partition of ``min_files`` or more files into one file sorted by meter and time,
-    and the rollups likewise; published atomically. Builds the daily and interval rollups of a
-    lake that predates them.
+    and the rollups likewise; published atomically. Builds the daily rollups of a lake that
+    predates them and drops the interval rollups older lakes carry (no longer read).
 
     Small files come from frequent small batches (an API posting every 15 minutes); readers are
     faster on fewer, larger files. Content does not change, so reports before and after agree.
@@ -773,28 +759,22 @@ def compact(lake: Lake, min_files: int = 4) -> dict:
         manifest = lake.manifest()
         groups: dict[tuple, list[dict]] = {}
         for f in manifest["rollups"]:
-            groups.setdefault((f.get("kind", "monthly"), f.get("bucket", -1)), []).append(f)
-        for (kind, bucket), files in sorted(groups.items()):
+            groups.setdefault(f.get("kind", "monthly"), []).append(f)
+        for kind, files in sorted(groups.items()):
             if len(files) < min_files:
                 continue
             batch, staged = lake.new_batch_dir()
-            where = f"intervals/bucket={bucket}" if kind == "intervals" else kind
-            rel = f"rollups/{where}/part-{batch}-compact.parquet"
+            rel = f"rollups/{kind}/part-{batch}-compact.parquet"
             (staged / rel).parent.mkdir(parents=True)
             listed = ", ".join(f"'{lake.root / f['path']}'" for f in files)
-            if kind == "intervals":
-                select = f"SELECT meter_id, ts, value FROM read_parquet([{listed}]) ORDER BY meter_id, ts"
-            else:
-                period = "month" if kind == "monthly" else "day"
-                select = (
-                    f"SELECT meter_id, kind, {period}, sum(qty) AS qty, sum(n) AS n, sum(negatives) AS negatives "
-                    f"FROM read_parquet([{listed}]) GROUP BY meter_id, kind, {period}"
-                )
+            period = "month" if kind == "monthly" else "day"
+            select = (
+                f"SELECT meter_id, kind, {period}, sum(qty) AS qty, sum(n) AS n, sum(negatives) AS negatives "
+                f"FROM read_parquet([{listed}]) GROUP BY meter_id, kind, {period}"
+            )
             con = duckdb.connect()
             con.execute(f"COPY ({select}) TO '{staged / rel}' (FORMAT parquet, COMPRESSION zstd)")
             con.close()
-            entry = {"path": rel, "batch": batch, "kind": kind}
-            if kind == "intervals":
-                entry["bucket"] = bucket
-            lake.publish(staged, [], rollups=[entry], removed_rollups=[f["path"] for f in files])
+            lake.publish(staged, [], rollups=[{"path": rel, "batch": batch, "kind": kind}],
+                         removed_rollups=[f["path"] for f in files])  # fmt: skip
     return {"partitions": merged, "files_before": files_before, "rollups_rebuilt": rebuilt}
