@@ -7,6 +7,11 @@ pattern and role. Server time is measured in-process around Django's handler (no
 Figures, not a pass/fail test; the goal is p95 < 300 ms on every page.
 
     TECHVALLEY_DATA_DIR=$(mktemp -d) .venv/bin/python benchmarks/pages_bench.py [--energy-days 365]
+
+For quick iterations on a few pages: ``--only portal: --only registry:complexes`` times only the
+patterns starting with one of these prefixes, and ``--no-load`` reuses a data directory a
+previous run loaded (its database and energy lake) instead of loading the demo again. The
+figures to report are those of a full run with the defaults.
 """
 
 from __future__ import annotations
@@ -91,20 +96,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--energy-days", type=int, default=365)
     ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--only", action="append", default=[], help="time only patterns starting with this (repeatable)")
+    ap.add_argument("--no-load", action="store_true", help="the data directory already holds a loaded demo")
     args = ap.parse_args()
     setup_test_environment()
     call_command("migrate", verbosity=0)
     from techvalley.demo import load_demo
 
-    t = time.perf_counter()
-    load_demo(energy_days=args.energy_days)
-    print(f"demo loaded in {time.perf_counter() - t:.1f} s (energy days: {args.energy_days})", file=sys.stderr)
+    if not args.no_load:
+        t = time.perf_counter()
+        load_demo(energy_days=args.energy_days)
+        print(f"demo loaded in {time.perf_counter() - t:.1f} s (energy days: {args.energy_days})", file=sys.stderr)
     world = access.build_world()
     users = {role: get_user_model().objects.get(username=name) for role, name in ROLES.items()}
     companies = demo_companies(users["manager"])
     rows = []
     for entry in spine.platform.all_access():
-        if entry.method != "GET":
+        if entry.method != "GET" or (args.only and not entry.name.startswith(tuple(args.only))):
             continue
         for role, user in users.items():
             if not entry.allows(role if role == "officer" else "manager"):

@@ -16,10 +16,7 @@ ROLES = ("anonymous", "visitor", "member_a", "manager_a", "university", "officer
 #: Figures other apps register without part of their provenance, reported to the lead with the
 #: fix (issue 13's report). The test tolerates exactly these gaps of these figures; any other
 #: gap fails it.
-KNOWN_GAPS = {
-    # surveys: the total links to the communication records, which the public may not open
-    ("resident-communication", "communication-total"): ["url"],
-}
+KNOWN_GAPS: dict[tuple[str, str], list[str]] = {}
 
 
 @pytest.fixture
@@ -165,3 +162,47 @@ def test_portal_pages_in_korean_and_english(world, name):
     c.post(reverse("set_language"), {"language": "en", "next": "/"})
     en = c.get(reverse(name)).content.decode()
     assert '<html lang="en">' in en and "<script>alert(1)</script>" not in en
+
+
+@pytest.mark.django_db
+def test_public_follows_the_communication_counts_to_their_open_data(world):
+    """The public's "Resident communication" figures link to the open dataset of the published
+    counts (records marked public only), whose rows add up to the figures; officers' link to the
+    records themselves."""
+    from techvalley.surveys import services
+
+    cx = world["cx"]
+    for kind, day, public in [
+        ("briefing", "2023-06-20", True),
+        ("briefing", "2023-08-22", True),
+        ("press", "2024-04-12", True),
+        ("report", "2023-11-23", False),
+    ]:
+        services.save_communication(cx, {"kind": kind, "held_on": day, "title": "기록 <script>", "public": public})
+    panel = next(p for p in spine.platform.panels if p.key == "resident-communication")
+    public = {f.key: f for f in panel.figures(viewer_for(None), cx)}
+    assert public["communication-total"].value == 3
+    url = public["communication-total"].url
+    assert url == reverse("portal:dataset", kwargs={"key": "surveys.communication_counts"})
+    assert all(f.url == url and not figures.missing_provenance(f) for f in public.values())
+    page = Client().get(url)
+    assert (
+        page.status_code == 200 and "구민소통 실적" in page.content.decode() and "<script>" not in page.content.decode()
+    )
+    dataset = spine.platform.datasets["surveys.communication_counts"]
+    rows = list(dataset.rows(cx))
+    assert [r[:4] for r in rows] == [
+        (2023, "briefing", "설명회", 2),
+        (2024, "press", "언론 보도", 1),
+    ]
+    assert sum(r[3] for r in rows) == public["communication-total"].value
+    assert all(len(r) == len(dataset.columns) for r in rows)
+    csv = Client().get(reverse("portal:dataset_download", kwargs={"key": dataset.key, "fmt": "csv"}))
+    assert (
+        csv.status_code == 200
+        and "press" in csv.content.decode("utf-8-sig")
+        and "report" not in csv.content.decode("utf-8-sig")
+    )
+    officer = {f.key: f for f in panel.figures(viewer_for(world["users"]["officer"]), cx)}
+    assert officer["communication-total"].value == 4
+    assert officer["communication-total"].url == reverse("surveys:communication_list")

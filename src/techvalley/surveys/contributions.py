@@ -177,6 +177,74 @@ spine.dataset(
         order=60,
     )
 )
+#: The public counts of resident communication (구민소통 실적) as open data: what the complex's
+#: "Resident communication" figures count for the public, by year and kind. Counts only (no
+#: title, place or attendees), of the records marked "may be shown publicly". Its strings are
+#: Korean-first and bilingual (the portal shows them as they are).
+COMMUNICATION_DATASET = "surveys.communication_counts"
+COMMUNICATION_COLUMNS = (
+    spine.Column("year", "integer", "연도 (소통 일자 기준) / year the communication took place"),
+    spine.Column(
+        "kind",
+        "string",
+        "종류 코드 / kind: briefing, report, satisfaction, resident_survey, expert, press, other",
+    ),
+    spine.Column("kind_name", "string", "종류 (한국어) / kind of communication, in Korean"),
+    spine.Column("records", "integer", "횟수 / records of that kind and year", "times"),
+    spine.Column("simulated", "integer", "그중 시연용(모의) 기록 / of them simulated (demo) records", "times"),
+)
+
+
+def _communication_rows(cx):
+    """(year, kind, kind name, records, simulated records) — oldest year first, kinds in the
+    order of the card — of the public records, counted in the database."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import ExtractYear
+
+    from techvalley.surveys.models import CommunicationKind, CommunicationRecord
+
+    grouped = (
+        CommunicationRecord.objects.filter(complex=cx, public=True)
+        .annotate(year=ExtractYear("held_on"))
+        .values("year", "kind")
+        .annotate(n=Count("id"), sim=Count("id", filter=Q(simulated=True)))
+        .order_by()
+    )
+    from django.utils import translation
+
+    order = {k: i for i, k in enumerate(CommunicationKind.values)}
+    with translation.override("ko"):  # open data in one language, whoever asks (as the registry's names)
+        labels = {k: str(label) for k, label in CommunicationKind.choices}
+    for row in sorted(grouped, key=lambda r: (r["year"], order.get(r["kind"], len(order)))):
+        yield (row["year"], row["kind"], labels.get(row["kind"], row["kind"]), row["n"], row["sim"])
+
+
+def _communication_updated(cx):
+    from django.db.models import Max
+
+    from techvalley.surveys.models import CommunicationRecord
+
+    last = CommunicationRecord.objects.filter(complex=cx, public=True).aggregate(last=Max("updated_at"))["last"]
+    return last.date() if last else None
+
+
+spine.dataset(
+    spine.Dataset(
+        COMMUNICATION_DATASET,
+        "구민소통 실적 / Resident communication",
+        "구청의 구민소통(설명회·보고회, 만족도·주민 설문, 전문가 자문, 언론 보도 등) 횟수를 연도·종류별로 "
+        "집계한 것입니다. 공개하기로 한 기록만 세며, 제목·장소·참석자는 싣지 않습니다. / How often the district "
+        "communicated with residents (briefings and report meetings, satisfaction and resident surveys, expert "
+        "consultations, press coverage …), by year and kind: counts of the records marked public only, without "
+        "titles, places or attendees.",
+        COMMUNICATION_COLUMNS,
+        _communication_rows,
+        _communication_updated,
+        source=_("Communication records of the district"),
+        order=65,
+    )
+)
+
 spine.search(spine.SearchProvider("surveys", _("Surveys"), panels.search, order=70))
 
 COMPANY_USERS = frozenset({"member", "manager"})

@@ -122,12 +122,25 @@ def company_figures(viewer, complex) -> list[spine.Figure]:
     return figures
 
 
+def public_url() -> str:
+    """Where the public follows the communication counts: the open dataset's page (the counts by
+    year and kind, downloadable), else the public API that answers them."""
+    from django.urls import NoReverseMatch
+
+    from techvalley.surveys.contributions import COMMUNICATION_DATASET
+
+    try:
+        return reverse("portal:dataset", kwargs={"key": COMMUNICATION_DATASET})
+    except NoReverseMatch:  # no portal installed
+        return reverse("api:communication_counts")
+
+
 def communication_figures(viewer, complex) -> list[spine.Figure]:
     """The plan card's 구민소통 실적: records counted by kind (all years), keyed ``communication-<kind>``."""
     counts = selectors.communication_counts(
         complex, public_only=not permissions.can_keep_communication(viewer, complex)
     )
-    url = reverse("surveys:communication_list") if permissions.can_keep_communication(viewer, complex) else ""
+    url = reverse("surveys:communication_list") if permissions.can_keep_communication(viewer, complex) else public_url()
     figures = [
         spine.Figure(
             "communication-total",
