@@ -12,6 +12,10 @@
   ended or that were withdrawn (each app's ``spine.personal_data`` hook does the erasing of its
   own records) and keeps the consent record itself, stripped of the person, as the proof that
   the data was erased (제21조). ``techvalley privacy purge`` runs it (daily, from cron/systemd).
+  ``erase_now(consent)`` does the same for one consent at once (a withdrawal that takes effect
+  immediately). Either way ``redact_audit`` replaces the hook's ``items`` in the record's audit
+  trail with ``ERASED``: the trail keeps who did what and when, not the erased values.
+  ``days_until(date)`` turns "kept until three years after the course" into a period.
 - **A person's export** (열람·이동): ``export_person(user)`` — their account, memberships,
   consents, the audit entries about them and everything each app's ``personal_data`` hook
   returns for them — as one JSON document (``techvalley privacy export USERNAME``, and the
