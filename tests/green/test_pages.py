@@ -92,7 +92,7 @@ def test_excel_export_with_the_factor_version(world, readings):
     from openpyxl import load_workbook
 
     r = client(world, "officer").get(reverse("green:complex_export_xlsx"), {"year": 2025, "factors": "kr-2020-2022"})
-    wb = load_workbook(io.BytesIO(r.content))
+    wb = load_workbook(io.BytesIO(r.getvalue()))
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     assert rows[0][0].startswith("기업") and len(rows) == 3
     factors = {row[2]: row[1] for row in wb.worksheets[1].iter_rows(values_only=True)}

@@ -195,7 +195,7 @@ def test_exports_neutralise_formulas(world, meters, tmp_path):
     text = officer.get(reverse("green:complex_export"), {"year": 2025}).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     assert text.splitlines()[0].startswith("기업 ID,기업명,월")  # Korean headers
-    wb = load_workbook(io.BytesIO(officer.get(reverse("green:complex_export_xlsx"), {"year": 2025}).content))
+    wb = load_workbook(io.BytesIO(officer.get(reverse("green:complex_export_xlsx"), {"year": 2025}).getvalue()))
     names = [row[1] for row in wb.worksheets[0].iter_rows(min_row=2, values_only=True)]
     assert names and all(n.startswith("'=") for n in names)
 

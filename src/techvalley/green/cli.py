@@ -202,9 +202,11 @@ def green_compact(complex: Annotated[str | None, typer.Option("--complex")] = No
     from techvalley.green import services
     from techvalley.green.ingest import compact
 
-    lake = services.lake_for(complex_or_exit(complex))
+    cx = complex_or_exit(complex)
+    lake = services.lake_for(cx)
     swept = lake.vacuum()
     result = compact(lake, min_files)
+    services.after_lake_change(cx)  # the officers' Excel file for the new state
     out.print(
         f"partitions merged {result['partitions']} (from {result['files_before']} files); orphan files removed {swept}"
         + ("; daily and interval rollups built" if result.get("rollups_rebuilt") else "")

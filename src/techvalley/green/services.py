@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import datetime as dt
+import hashlib
+import logging
+import os
 import statistics
 import threading
 from collections import OrderedDict
@@ -19,7 +23,7 @@ from django.utils.translation import gettext as _
 from techvalley.core import audit
 from techvalley.core.models import Complex
 from techvalley.core.validation import YEAR_MAX, YEAR_MIN, BadInput, clean_text, finite, has_control_chars, int_param
-from techvalley.green import analytics, factors
+from techvalley.green import analytics, factors, xlsx
 from techvalley.green.ingest import IngestError, IngestResult, ingest
 from techvalley.green.lake import Lake
 from techvalley.green.models import IngestLog, Kind, Measure, MeasureKind, Meter, ReductionTarget, Resolution
@@ -37,6 +41,7 @@ PV = {
     "현장 조사로 대체하세요.",
 }
 MIN_PEERS = 5
+logger = logging.getLogger(__name__)
 
 
 def lake_for(cx: Complex) -> Lake:
@@ -257,8 +262,44 @@ def ingest_records(cx: Complex, records: list[dict]) -> IngestResult:
 
 
 def after_lake_change(cx: Complex) -> None:
-    """Work done once per new lake state, outside the timed ingest (the officers' Excel file)."""
-    return None
+    """Work done once per new lake state, outside the timed ingest: the officers' Excel workbook of
+    every year in the lake (default factors), so that a download is a file serve. A failure here
+    loses nothing (the download builds the file itself); it is logged."""
+    try:
+        years = sorted({int(f["month"][:4]) for f in lake_for(cx).manifest()["files"]})
+        for year in years:
+            energy_xlsx(cx, year, None)
+    except Exception:  # noqa: BLE001  (the ingest is committed; the export is rebuilt on demand)
+        logger.exception("green: the Excel export of %s could not be built after the lake changed", cx.slug)
+
+
+def _export_key(cx: Complex, year: int, emission_set: str | None) -> str:
+    """What the Excel export depends on: the lake's state (its manifest file), the year, the factor
+    version and the company names (a renamed company gets a new file)."""
+    names = list(Company.objects.filter(complex=cx).order_by("pk").values_list("pk", "name"))
+    digest = hashlib.sha256(repr((_lake_state(cx), year, emission_set, names)).encode()).hexdigest()
+    return digest[:24]
+
+
+def energy_xlsx(cx: Complex, year: int, emission_set: str | None, build=None) -> Path:
+    """The complex's annual report as an .xlsx file under the lake (``_exports/``), for this state
+    of the lake: built once (``build()`` gives the bytes; default: the complex's report), written
+    atomically; files of earlier states of the same year are removed."""
+    folder = lake_for(cx).root / "_exports"
+    prefix = f"energy-{year}-{emission_set or 'default'}-"
+    path = folder / f"{prefix}{_export_key(cx, year, emission_set)}.xlsx"
+    if path.exists():
+        return path
+    data = build() if build else xlsx.report_workbook(report(cx, year, emission_set=emission_set))
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{path.name}.{threading.get_ident()}.tmp"
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    for old in folder.glob(f"{prefix}*.xlsx"):
+        if old != path:
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
+    return path
 
 
 def open_engine(cx: Complex, year: int, engine: str = "duckdb", master: str | None = None):

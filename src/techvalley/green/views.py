@@ -7,13 +7,11 @@ Every read goes through ``green.selectors`` (scoped to the viewer), every write 
 
 import csv
 import datetime as dt
-import hashlib
 import io
-import itertools
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -175,49 +173,26 @@ def complex_export(request, fmt: str = "csv"):
     year = _year(request, cx)
     emission_set = _factor_set(request)
     if fmt == "xlsx":
-        # Built once per state of the lake and of the company names, then served from memory.
-        names = hashlib.sha256(
-            repr(list(Company.objects.filter(complex=cx).order_by("pk").values_list("pk", "name"))).encode()
-        ).hexdigest()
-        data = services.lake_memo(
-            "xlsx", cx, (year, emission_set, names),
-            lambda: xlsx_bytes(selectors.report(viewer, cx, year, emission_set=emission_set)),
-        )  # fmt: skip
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="energy-{cx.slug}-{year}.xlsx"'
-        return response
+        # A file built when the lake changed (per state of the lake and of the company names): served
+        # as it is; built here only when missing (a lake from before, a renamed company, another year).
+        path = services.energy_xlsx(
+            cx,
+            year,
+            emission_set,
+            build=lambda: xlsx_bytes(selectors.report(viewer, cx, year, emission_set=emission_set)),
+        )
+        return FileResponse(
+            open(path, "rb"),  # noqa: SIM115  (FileResponse closes it)
+            as_attachment=True,
+            filename=f"energy-{cx.slug}-{year}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     rep = selectors.report(viewer, cx, year, emission_set=emission_set)
     return _csv_response(rep, f"energy-{cx.slug}-{year}.csv")
 
 
-#: The factor sheet of the Excel export: Korean label, value, and the key of the report JSON.
-FACTOR_LABELS = {
-    "emission_set": "배출계수 버전",
-    "electricity_t_per_mwh": "전력 배출계수 (tCO2eq/MWh)",
-    "published": "공표",
-    "basis_ko": "기준",
-    "energy": "에너지 환산 버전",
-    "energy_basis_ko": "에너지 환산 기준",
-}
-XLSX_HEADER = ["기업 ID", "기업명", "월", "kWh", "toe", "tCO2eq", "Scope 1", "Scope 2"]
-
-
-def xlsx_bytes(rep: dict) -> bytes:
-    """The complex's annual report as an Excel workbook: a row per company and month, and the
-    factors used. Values only (no formulas); text that looks like a formula is neutralised."""
-    rows = (
-        [c["company_id"], c["company"], m["month"], m["kwh"], m["toe"], m["tco2eq"], m["scope1"], m["scope2"]]
-        for c in rep["companies"]
-        for m in c["months"]
-    )
-    notes = [[label, str(rep["factors"].get(key, "")), key] for key, label in FACTOR_LABELS.items()]
-    notes.append(["제외된 음수 검침 (건)", rep["excluded_negative_rows"], "excluded_negative_rows"])
-    return xlsx.workbook(
-        [
-            (f"{rep['year']}년 월별", itertools.chain([XLSX_HEADER], rows), True, [9, 30, 9, 14, 12, 12, 12, 12]),
-            ("배출계수", notes, False, [28, 40, 24]),
-        ]
-    )
+XLSX_HEADER = xlsx.REPORT_HEADER
+xlsx_bytes = xlsx.report_workbook
 
 
 # --- reduction measures --------------------------------------------------------------------
