@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from techvalley.core import spine
 from techvalley.green import portal_parts, services
@@ -160,3 +161,47 @@ def test_survey_response_rates_equal_the_joined_counts(world):
     assert _n == 4 and [s.pk for s in fewer] == [s.pk for s in old]
     with pytest.raises(PermissionDenied):
         panels.open_surveys_counted(viewer_for(world["users"]["manager_a"]), cx)
+
+
+@pytest.mark.django_db
+def test_measure_events_equal_the_measured_savings(world, meters, tmp_path):  # noqa: F811 - the fixture
+    """A company's reduction measures on its transition record: the measured savings are kept per
+    state of the lake and of its measures, and equal ``services.measured_savings``."""
+    from techvalley.core.scoping import viewer_for
+
+    cx = world["cx"]
+    rows = []
+    for day, value in (("2025-02-24", 3.0), ("2025-02-25", 3.2), ("2025-03-05", 2.1), ("2025-03-06", 2.3)):
+        rows += quarter_rows("A-electricity", day=day, value=value)
+    services.ingest_files(cx, [write_csv(tmp_path / "r.csv", rows)])
+    a = Company.objects.get(pk=world["a"].pk)
+    viewer = viewer_for(world["users"]["officer"])
+    services.create_measure(
+        a, {"kind": "led", "description": "LED", "expected_kwh_per_year": 1200, "status": "done",
+            "live_from": dt.date(2025, 3, 4)},
+    )  # fmt: skip
+
+    def old_details():
+        return [
+            (r["measure"].live_from, r["expected_kwh_per_year"], r["measured_kwh_per_year"])
+            for r in services.measured_savings(cx, a)
+            if r["measure"].status == "done" and r["measure"].live_from
+        ]
+
+    def shown():
+        with translation.override("en"):
+            return [(e.date, str(e.detail)) for e in portal_parts.events(a, viewer)]
+
+    ((day, expected, measured),) = old_details()
+    assert measured is not None and measured > 0
+    assert shown() == [(day, f"expected {expected:,.0f} kWh/year · measured {measured:,.0f} kWh/year")]
+    assert shown() == shown()  # the second time from memory, the same
+    services.create_measure(
+        a, {"kind": "fems", "description": "FEMS", "expected_kwh_per_year": 500, "status": "done",
+            "live_from": dt.date(2025, 3, 6)},
+    )  # fmt: skip
+    got = shown()
+    assert len(got) == 2 and [d for d, _e in got] == [d for d, _x, _m in old_details()]
+    for (_d, detail), (_day, expected, measured) in zip(got, old_details(), strict=True):
+        assert f"expected {expected:,.0f} kWh/year" in detail
+        assert (f"measured {measured:,.0f} kWh/year" in detail) == (measured is not None)

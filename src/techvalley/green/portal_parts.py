@@ -42,30 +42,22 @@ def _totals(cx, year: int) -> dict | None:
     """The year's totals of the complex's report — ``{"companies": {company_id: (kwh, toe, tco2eq)},
     "total": (kwh, toe, tco2eq)}`` — or None without readings that year.
 
-    The same figures as ``services.report(cx, year)`` (its monthly query, summed in the same order),
-    kept per state of the lake (``services.lake_memo``) in this compact form: the stage counts,
-    a company's transition signals, the open dataset and the city comparison read a few numbers
-    per company, not every company's twelve months (whose copy per request costs more than the
-    query). No company names are read."""
-    from techvalley.green import analytics, services
+    Read from ``services.report(cx, year)`` (one computation per state of the lake, shared with the
+    energy panels) and kept per state of the lake (``services.lake_memo``) in this compact form:
+    the stage counts, a company's transition signals, the open dataset and the city comparison
+    read a few numbers per company, not every company's twelve months, whose copy per request
+    costs more than the query."""
+    from techvalley.green import services
 
     if year not in _years(cx):
         return None
 
     def compute() -> dict:
-        eng = services.open_engine(cx, year)
-        try:
-            rows = eng.query(analytics.monthly_sql(year))
-        finally:
-            eng.close()
-        # as analytics.annual_report adds them up: per company in row order, then company by company
-        per: dict[str, list[float]] = {}
-        for r in rows:
-            acc = per.setdefault(r["company"], [0.0, 0.0, 0.0])
-            for i, k in enumerate(TOTAL_KEYS):
-                acc[i] += r[k]
-        total = tuple(sum(acc[i] for acc in per.values()) for i in range(len(TOTAL_KEYS)))
-        return {"companies": {int(c): tuple(acc) for c, acc in per.items()}, "total": total}
+        rep = services.report(cx, year)
+        return {
+            "companies": {c["company_id"]: tuple(c["total"][k] for k in TOTAL_KEYS) for c in rep["companies"]},
+            "total": tuple(rep["total"][k] for k in TOTAL_KEYS),
+        }
 
     found = services.lake_memo("portal-totals", cx, (year,), compute)
     return found if found["companies"] else None
@@ -81,17 +73,26 @@ def events(company, viewer) -> list[spine.TimelineEvent]:
     from techvalley.green import services
     from techvalley.green.models import Measure
 
-    if not Measure.objects.filter(company=company, status=Measure.Status.DONE, live_from__isnull=False).exists():
+    live = list(
+        Measure.objects.filter(company=company, status=Measure.Status.DONE, live_from__isnull=False).order_by("id")
+    )
+    if not live:
         return []
+    cx = company.complex
+
+    def compute() -> dict[int, float | None]:
+        return {r["measure"].pk: r["measured_kwh_per_year"] for r in services.measured_savings(cx, company)}
+
+    # The measured savings depend on the readings and on the measures in operation (their days):
+    # kept per state of the lake and of those measures.
+    state = (company.pk, tuple((m.pk, m.live_from.isoformat()) for m in live))
+    measured = services.lake_memo("portal-measured-savings", cx, state, compute)
     url = reverse("green:company", args=[company.pk]) + "#measures"
     out = []
-    for row in services.measured_savings(company.complex, company):
-        m = row["measure"]
-        if m.status != Measure.Status.DONE or m.live_from is None:
-            continue
-        detail = gettext("expected %(kwh)s kWh/year") % {"kwh": f"{row['expected_kwh_per_year']:,.0f}"}
-        if row["measured_kwh_per_year"] is not None:
-            detail += " · " + gettext("measured %(kwh)s kWh/year") % {"kwh": f"{row['measured_kwh_per_year']:,.0f}"}
+    for m in live:
+        detail = gettext("expected %(kwh)s kWh/year") % {"kwh": f"{m.expected_kwh_per_year:,.0f}"}
+        if measured.get(m.pk) is not None:
+            detail += " · " + gettext("measured %(kwh)s kWh/year") % {"kwh": f"{measured[m.pk]:,.0f}"}
         out.append(
             spine.TimelineEvent(
                 date=m.live_from,
