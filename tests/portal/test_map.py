@@ -86,3 +86,19 @@ def test_a_layer_for_officers_only_is_not_drawn_for_the_public(world):
         c.force_login(world["users"]["officer"])
         officer = c.get(reverse("portal:map")).content.decode()
     assert "유치대상" not in public and "유치대상" in officer
+
+
+def test_company_points_markup_is_what_format_html_made():
+    """The front page's points are escaped by hand (a thousand format_html calls cost more than
+    the rest of the page): the markup is the same as before, names escaped."""
+    from django.utils.html import format_html_join
+
+    from techvalley.portal import mapping
+
+    pts = [(129.0 + i / 1000, 35.08 + i / 2000, "high" if i % 2 else None, f"회사 <b>&'\"{i}") for i in range(50)]
+    drawn = mapping.svg_map(pts)
+    before = format_html_join(
+        "", '<circle cx="{}" cy="{}" r="3" class="pt {}"><title>{}</title></circle>', drawn["points"]
+    )
+    assert str(drawn["points_svg"]) == str(before)
+    assert "<b>" not in drawn["points_svg"] and "&lt;b&gt;&amp;&#x27;&quot;" in drawn["points_svg"]
