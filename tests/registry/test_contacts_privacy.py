@@ -219,3 +219,17 @@ def test_the_import_records_a_consent_per_row_all_or_nothing(world, tmp_path):
 def test_add_contact_rejects_retention_beyond_the_ceiling(world):
     with pytest.raises(BadInput):
         services.add_contact(world["users"]["manager_a"], world["a"], FORM, retention_days=10_000)
+
+
+def test_contacts_without_consent_are_listed_masked_and_erased_on_request(world):
+    from techvalley.registry.cli import registry_app
+
+    consented = services.add_contact(world["users"]["manager_a"], world["a"], FORM)
+    legacy = set(Contact.objects.exclude(pk=consented.pk).values_list("pk", flat=True))  # the fixture's two
+    assert set(services.contacts_without_consent(world["cx"]).values_list("pk", flat=True)) == legacy
+    runner = CliRunner()
+    listed = runner.invoke(registry_app, ["contacts", "unconsented", "--complex", world["cx"].slug])
+    assert listed.exit_code == 0 and "김*준" in listed.output and "김민준" not in listed.output
+    erased = runner.invoke(registry_app, ["contacts", "unconsented", "--complex", world["cx"].slug, "--erase"])
+    assert erased.exit_code == 0, erased.output
+    assert list(Contact.objects.values_list("pk", flat=True)) == [consented.pk]

@@ -373,6 +373,35 @@ def contacts_import(
     console.print(f"[green]담당자 {counts['rows']}명 ({counts['companies']}개 회사) {verb}", highlight=False)
 
 
+@contacts_app.command("unconsented")
+def contacts_unconsented(
+    complex: Annotated[str | None, typer.Option("--complex")] = None,
+    erase: Annotated[bool, typer.Option("--erase", help="erase them (and their values in the audit trail)")] = False,
+) -> None:
+    """Contacts kept under no consent (recorded before consents were kept, or in the admin):
+    list them (masked), or erase them. Record a consent by adding the person again (form, API,
+    `contacts import`)."""
+    django_setup()
+    from techvalley.core.audit import acting_as
+    from techvalley.core.privacy import mask_name, mask_phone
+    from techvalley.registry import services
+
+    cx = complex_or_exit(complex)
+    if erase:
+        with acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
+            n = services.erase_contacts_without_consent(cx)
+        console.print(f"[green]동의 없는 담당자 {n}명을 파기했습니다 / {n} contacts erased", highlight=False)
+        return
+    rows = list(services.contacts_without_consent(cx))
+    table = Table()
+    for col in ("id", "company", "name", "phone"):
+        table.add_column(col)
+    for c in rows:
+        table.add_row(str(c.pk), c.company.name, mask_name(c.name), mask_phone(c.phone))
+    out.print(table)
+    console.print(f"동의 기록이 없는 담당자 {len(rows)}명 / {len(rows)} contacts without a consent", highlight=False)
+
+
 @registry_app.command("export")
 def registry_export(
     output: Annotated[Path, typer.Option("-o", "--output", help=".csv (UTF-8 with BOM) or .xlsx")],

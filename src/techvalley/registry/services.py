@@ -1265,3 +1265,42 @@ def import_contacts(actor, cx: Complex, path: Path, *, note: str = "", retention
                 company = companies[company_id]
                 create_contact(company, values, _person_account(company, values["email"]), given_by, note, days)
     return {"rows": len(planned), "companies": len(companies), "created": 0 if dry_run else len(planned)}
+
+
+def contacts_without_consent(cx: Complex):
+    """Contacts of a complex kept under no consent: recorded before consents were kept (or by
+    hand in the admin). Each needs its consent recorded (add it again with the form or the
+    import) or to be erased (``erase_contacts_without_consent``)."""
+    from django.db.models import CharField, Exists, OuterRef
+    from django.db.models.functions import Cast
+
+    from techvalley.core.privacy import Consent
+    from techvalley.registry.models import Contact
+
+    consented = Consent.objects.filter(
+        record_type=Contact._meta.label,
+        purpose_key=CONTACT_DATA_KEY,
+        erased_at__isnull=True,
+        record_id=Cast(OuterRef("pk"), CharField()),
+    )
+    return (
+        Contact.objects.filter(complex=cx)
+        .exclude(Exists(consented))
+        .select_related("company")
+        .order_by("company__name", "id")
+    )
+
+
+def erase_contacts_without_consent(cx: Complex) -> int:
+    """Erase every contact of the complex that no consent keeps (and its values in the audit
+    trail). Returns how many."""
+    from techvalley.core import privacy
+
+    n = 0
+    with transaction.atomic():
+        for contact in contacts_without_consent(cx):
+            pk = contact.pk
+            contact.delete()
+            privacy.redact_audit(contact._meta.label, pk, CONTACT_ITEMS)
+            n += 1
+    return n
