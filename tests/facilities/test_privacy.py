@@ -14,7 +14,7 @@ from django.utils import timezone
 from techvalley.core import privacy
 from techvalley.core.models import AuditEntry
 from techvalley.facilities import selectors, services
-from techvalley.facilities.models import Booking, Course, CourseSession, Enrolment
+from techvalley.facilities.models import Booking, Course, CourseSession, Enrolment, WaitlistEntry
 from tests.facilities.conftest import XSS, at
 
 pytestmark = pytest.mark.django_db
@@ -59,10 +59,16 @@ def test_the_purge_erases_the_booker_and_keeps_the_booking(world, room, day):
 def test_a_series_and_a_waitlist_offer_record_consents_too(world, room, day):
     series = services.book_series(world["users"]["member_a"], room, at(day, 12), at(day, 13), "주간 회의", weeks=2)
     assert [consent_of(b).user for b in series] == [world["users"]["member_a"]] * 2
-    services.join_waitlist(world["users"]["manager_b"], room, at(day, 12), at(day, 13), "대기")
+    entry = services.join_waitlist(world["users"]["manager_b"], room, at(day, 12), at(day, 13), "대기")
+    assert consent_of(entry).user == world["users"]["manager_b"] and consent_of(entry).items == ["user", "purpose"]
     services.cancel(world["users"]["member_a"], series[0])
     offer = Booking.objects.get(status="offered")
     assert consent_of(offer).user == world["users"]["manager_b"]
+    # a year after: the wait is erased, the bookings stay without their bookers
+    counts = privacy.purge_expired(series[-1].end + dt.timedelta(days=367))
+    assert counts == {"facilities.booking": 4}
+    assert not WaitlistEntry.objects.filter(pk=entry.pk).exists()
+    assert Booking.objects.filter(booked_by__isnull=True).count() == 3
 
 
 def test_an_enrolment_records_the_trainees_consent_kept_three_years_after_the_course(world, course):

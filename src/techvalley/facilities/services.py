@@ -619,15 +619,18 @@ def join_waitlist(user, resource: Resource, start, end, purpose: str, now=None) 
         raise BadInput(
             "비어 있는 시간입니다: 바로 예약하세요. / The slot is free: book it.", code="slot_free", status=409
         )
-    return WaitlistEntry.objects.create(
-        complex_id=resource.complex_id,
-        resource=resource,
-        organisation=org,
-        user=user,
-        start=start,
-        end=end,
-        purpose=purpose,
-    )
+    with transaction.atomic():
+        entry = WaitlistEntry.objects.create(
+            complex_id=resource.complex_id,
+            resource=resource,
+            organisation=org,
+            user=user,
+            start=start,
+            end=end,
+            purpose=purpose,
+        )
+        record_booking_consent(entry)
+    return entry
 
 
 def offer_waitlist(resource: Resource, start: dt.datetime, end: dt.datetime, now=None) -> list[Booking]:
@@ -1308,17 +1311,18 @@ TRAINING_ITEMS = ("trainee_name", "trainee_email", "user", "enrolled_by", "satis
 TRAINING_KEPT_AFTER = dt.timedelta(days=3 * 365)
 
 
-def record_booking_consent(booking: Booking) -> None:
-    """The consent record of a booking's personal data, in the booking's transaction."""
-    if booking.booked_by_id is None:
+def record_booking_consent(booking: Booking | WaitlistEntry) -> None:
+    """The consent record of a booking's (or a waitlist entry's) personal data, in its transaction."""
+    person = booking.booked_by if isinstance(booking, Booking) else booking.user
+    if person is None:
         return
     privacy.record_consent(
         purpose_key=BOOKING_DATA_KEY,
         purpose=BOOKING_PURPOSE,
-        items=BOOKING_ITEMS,
+        items=BOOKING_ITEMS if isinstance(booking, Booking) else ("user", "purpose"),
         retention_days=privacy.days_until(booking.end + BOOKING_KEPT_AFTER),
         complex_id=booking.complex_id,
-        user=booking.booked_by,
+        user=person,
         record=booking,
     )
 
@@ -1372,11 +1376,15 @@ def _record_of(consent, model):
 
 def erase_booking_person(consent) -> None:
     """The ``spine.personal_data`` hook: the booking stays (the centre's statistics, the
-    organisation's invoice) without the person who booked it."""
+    organisation's invoice) without the person who booked it; a waitlist entry goes."""
     booking = _record_of(consent, Booking)
     if booking is not None and booking.booked_by_id is not None:
         booking.booked_by = None
         booking.save(update_fields=["booked_by"])
+    entry = _record_of(consent, WaitlistEntry)
+    if entry is not None:  # a wait long over: nothing to keep
+        WaitlistEntry.objects.filter(pk=entry.pk).delete()
+        privacy.redact_audit(WaitlistEntry._meta.label, entry.pk, ("user", "purpose"))
 
 
 def erase_trainee(consent) -> None:
