@@ -58,11 +58,12 @@ OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 #: Staged rows kept in memory for the rollups (about 60 bytes a row); a larger batch reads its files back.
 KEEP_ROWS = 10_000_000
 #: Rows per Parquet row group of files rewritten sorted by meter and time (settling, compaction): a
-#: month of 15-minute readings is 2,976 rows, so a row group holds about 44 meter-months and a
-#: company's page reads one or two per month.
-ROW_GROUP = 131_072
-#: Rows per row group as an ingest writes them (in the input's order).
-STAGE_ROW_GROUP = 131_072
+#: month of 15-minute readings is 2,976 rows, so a row group holds about 11 meter-months and a
+#: company's page reads one or two per meter and month.
+ROW_GROUP = 32_768
+#: Rows per row group as an ingest writes them (in the input's order, where two threads' rows
+#: interleave): about 11 meter-months each, so one meter's rows of a month sit in two or three of them.
+STAGE_ROW_GROUP = 32_768
 QUARTER_COLUMNS = [f"{(m // 60):02d}:{(m % 60):02d}" for m in range(15, 24 * 60 + 1, 15)]
 
 
@@ -555,18 +556,20 @@ def _day_aggregate(con, stored: str) -> dict[tuple[str, str], tuple[int, int]]:
     the number of distinct quarter-hour slots: every stored time sits on the 15-minute grid, so
     fewer slots than rows means a repeated time). Returns per (kind, month) partition the
     repeated rows and the late rows."""
-    slot = "(hour(ts) * 4 + minute(ts) // 15)"
+    # The quarter-hour of the day from the epoch (every stored time is a multiple of 15 minutes;
+    # times before 1970 give a negative remainder, hence the + 96).
+    slot = "CAST(((epoch_us(ts) // 900000000) % 96 + 96) % 96 AS UBIGINT)"
     one = "CAST(1 AS UBIGINT)"
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE day_agg AS SELECT meter_id, kind, month, CAST(ts AS DATE) AS day,
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE day_agg AS SELECT meter_id, kind, month, day,
             coalesce(sum(value) FILTER (WHERE flags & {NEGATIVE} = 0), 0) AS qty, count(*) AS n,
             count(*) FILTER (WHERE flags & {NEGATIVE} <> 0) AS negatives,
             count(*) FILTER (WHERE flags & {SPIKE} <> 0) AS spikes,
             count(*) FILTER (WHERE flags & {LATE} <> 0) AS lates,
             count(*) FILTER (WHERE flags & {CONFLICT} <> 0) AS conflicts,
-            bit_count(bit_or(CASE WHEN {slot} < 64 THEN {one} << CAST({slot} AS UBIGINT) ELSE 0 END))
-              + bit_count(bit_or(CASE WHEN {slot} >= 64 THEN {one} << CAST({slot} - 64 AS UBIGINT) ELSE 0 END))
-              AS slots
-        FROM {stored} GROUP BY ALL""")
+            coalesce(bit_count(bit_or({one} << (slot & 63)) FILTER (WHERE slot < 64)), 0)
+              + coalesce(bit_count(bit_or({one} << (slot & 63)) FILTER (WHERE slot >= 64)), 0) AS slots
+        FROM (SELECT meter_id, kind, month, CAST(ts AS DATE) AS day, value, flags, {slot} AS slot FROM {stored})
+        GROUP BY ALL""")
     rows = con.execute("SELECT kind, month, sum(n) - sum(slots), sum(lates) FROM day_agg GROUP BY ALL").fetchall()
     return {(k, m): (int(d), int(late)) for k, m, d, late in rows}
 

@@ -3,12 +3,16 @@
 Layout under the lake root::
 
     readings/kind=electricity/month=2025-01/part-<batch>-<n>.parquet
+                       clustered by meter (an ingest writes them in the input's order — meter by
+                       meter for utility exports and the simulator — in row groups of 131,072 rows;
+                       settling and compaction sort by meter and time): a company's page reads only
+                       the row groups whose meter_id range holds its meters, never the whole complex
     rollups/monthly/part-<batch>.parquet   per meter and month: the sum of the batch's stored readings
     rollups/daily/part-<batch>.parquet     per meter and day: the same, by day
+    _exports/          the officers' Excel workbook per state of the lake (``services.energy_xlsx``)
 
-    rollups/intervals/bucket=NN/part-<batch>-<n>.parquet   electricity intervals (no negatives)
-                       split by meter into BUCKETS buckets (``bucket_of``): a company's page reads
-                       only the buckets of its meters, never the whole complex
+    Lakes written before this layout also carry ``rollups/intervals/bucket=NN/`` (a second copy of
+    the electricity readings by meter bucket): nothing reads it; ``green compact`` drops it.
     _manifest.json     the published state: files, rollups, ingested batches, per-meter watermarks
     _pending.json      a prepared next manifest waiting for the database to commit its batch
     _staging/<batch>/  files being written (invisible to readers)
@@ -31,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -41,14 +44,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 EMPTY = {"version": 0, "files": [], "rollups": [], "batches": {}, "watermarks": {}}
-
-
-#: Interval rollups are split into this many buckets by meter id.
-BUCKETS = 64
-
-
-def bucket_of(meter_id: str) -> int:
-    return int(hashlib.md5(meter_id.encode()).hexdigest()[:2], 16) % BUCKETS
 
 
 class PendingBatch(RuntimeError):
@@ -78,15 +73,12 @@ class Lake:
         except FileNotFoundError:
             return json.loads(json.dumps(EMPTY))
 
-    def rollup_files(
-        self, manifest: dict | None = None, kind: str = "monthly", buckets: set[int] | None = None
-    ) -> list[str]:
-        """Rollups written at ingest: ``monthly`` (meter × month), ``daily`` (meter × day) or
-        ``intervals`` (electricity intervals by meter bucket; ``buckets`` prunes them)."""
+    def rollup_files(self, manifest: dict | None = None, kind: str = "monthly") -> list[str]:
+        """Rollups written at ingest: ``monthly`` (meter × month) or ``daily`` (meter × day)."""
         return [
             str(self.root / f["path"])
             for f in (manifest or self.manifest())["rollups"]
-            if f.get("kind", "monthly") == kind and (buckets is None or f.get("bucket") in buckets)
+            if f.get("kind", "monthly") == kind
         ]
 
     def has_rollups(self, kind: str, manifest: dict | None = None) -> bool:
