@@ -125,3 +125,41 @@ def test_the_certificate_check_masks_with_core_privacy(world, course):
     page = Client().get(reverse("facilities:verify"), {"code": "abcdef123456"}).content.decode()
     assert "남**수" in page and "남궁민수" not in page
     assert privacy.mask_name("김") == "김*"  # one letter: masked too (the old copy showed it)
+
+
+def test_records_made_before_consents_get_theirs_once(world, room, course, day):
+    from typer.testing import CliRunner
+
+    from techvalley.facilities.cli import facilities_app
+
+    old = Booking.objects.create(
+        complex=world["cx"],
+        resource=room,
+        organisation=world["a"].organisation,
+        booked_by=world["users"]["member_a"],
+        start=at(day, 9),
+        end=at(day, 10),
+        purpose="옛 예약",
+        status="confirmed",
+        tier="tenant",
+    )
+    trainee = Enrolment.objects.create(
+        complex=world["cx"],
+        course=course,
+        organisation=world["a"].organisation,
+        trainee_name="박옛날",
+        trainee_email="old@example.com",
+        state="enrolled",
+    )
+    runner = CliRunner()
+    counted = runner.invoke(facilities_app, ["consents-backfill", "--dry-run"])
+    assert counted.exit_code == 0 and "bookings: 1" in counted.output and "enrolments: 1" in counted.output
+    assert not privacy.consents_of(old).exists()
+    assert runner.invoke(facilities_app, ["consents-backfill"]).exit_code == 0
+    assert consent_of(old).user == world["users"]["member_a"]
+    assert consent_of(trainee).subject == "박옛날" and consent_of(trainee).subject_contact == "old@example.com"
+    assert services.backfill_consents() == {"bookings": 0, "waitlist": 0, "enrolments": 0}
+    privacy.purge_expired(timezone.now() + dt.timedelta(days=4 * 365))
+    old.refresh_from_db()
+    trainee.refresh_from_db()
+    assert old.booked_by is None and trainee.trainee_name == privacy.ERASED

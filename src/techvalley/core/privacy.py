@@ -202,17 +202,28 @@ def record_consent(
     )
 
 
-def record_consents_in_bulk(records, *, purpose_key: str, purpose: str, items: Iterable[str], retention_days) -> int:
+def record_consents_in_bulk(
+    records,
+    *,
+    purpose_key: str,
+    purpose: str,
+    items: Iterable[str],
+    retention_days,
+    subject=None,
+    subject_contact=None,
+) -> int:
     """One consent for each of many records of one kind (a demo, a back-fill), in one INSERT per
     batch: ``records`` are saved model instances with ``complex_id``; ``retention_days`` a number
-    or a function of the record; the person is the record's ``user_for_consent`` attribute or its
-    ``booked_by``/``user``. Records without a person are skipped. Returns the number recorded."""
+    or a function of the record. The person is the record's ``booked_by``/``user`` account, or
+    ``subject(record)`` (with ``subject_contact(record)``) when it has none; records with
+    neither are skipped. Returns the number recorded."""
     now = timezone.now()
     items = list(items)
     rows = []
     for r in records:
         person = getattr(r, "booked_by_id", None) or getattr(r, "user_id", None)
-        if person is None:
+        name = (subject(r) if subject is not None else "")[:200]
+        if person is None and not name:
             continue
         days = int(retention_days(r) if callable(retention_days) else retention_days)
         days = max(1, min(MAX_RETENTION_DAYS, days))
@@ -220,6 +231,8 @@ def record_consents_in_bulk(records, *, purpose_key: str, purpose: str, items: I
             Consent(
                 complex_id=getattr(r, "complex_id", None),
                 user_id=person,
+                subject=name,
+                subject_contact=(subject_contact(r) if subject_contact is not None else "")[:200],
                 purpose_key=purpose_key,
                 purpose=purpose,
                 items=items,
@@ -232,6 +245,20 @@ def record_consents_in_bulk(records, *, purpose_key: str, purpose: str, items: I
         )
     Consent.objects.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def without_consent(queryset, purpose_key: str):
+    """The records of ``queryset`` that no consent of ``purpose_key`` names (recorded before
+    consents were kept): for a back-fill, or to erase them."""
+    from django.db.models import CharField, Exists, OuterRef
+    from django.db.models.functions import Cast
+
+    named = Consent.objects.filter(
+        purpose_key=purpose_key,
+        record_type=queryset.model._meta.label,
+        record_id=Cast(OuterRef("pk"), CharField()),
+    )
+    return queryset.exclude(Exists(named))
 
 
 def withdraw_consent(consent: Consent, now: dt.datetime | None = None) -> Consent:

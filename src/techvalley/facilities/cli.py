@@ -346,6 +346,22 @@ def send_mail(limit: int = 200) -> None:
     console.print(services.send_outbox(limit))
 
 
+@facilities_app.command("consents-backfill")
+def consents_backfill(dry_run: Annotated[bool, typer.Option("--dry-run", help="count only")] = False) -> None:
+    """Record the consent of bookings, waitlist entries and enrolments made before consents were
+    kept (same purpose, items and period from their end), so `techvalley privacy purge` erases
+    them in time. Run once after upgrading; running it again records nothing new."""
+    django_setup()
+    from techvalley.core.audit import acting_as
+    from techvalley.facilities import services
+
+    with acting_as(None, "cli:consents-backfill"):
+        counts = services.backfill_consents(dry_run=dry_run)
+    verb = "기록할 대상 / to record" if dry_run else "기록함 / recorded"
+    for kind, n in counts.items():
+        console.print(f"{kind}: {n} {verb}", highlight=False)
+
+
 @facilities_app.command("tick")
 def tick() -> None:
     """Expire waitlist offers not accepted in time and offer their slots to the next in line."""

@@ -1455,3 +1455,50 @@ def export_training(user) -> list[dict]:
         }
         for e in enrolments
     ]
+
+
+def backfill_consents(dry_run: bool = False) -> dict[str, int]:
+    """Bookings, waitlist entries and enrolments made before consents were kept get the consent
+    record a new one gets (same purpose, items and period from their end), so the purge erases
+    them in time. Returns counts by kind (what would be recorded, with ``dry_run``)."""
+    bookings = privacy.without_consent(Booking.objects.filter(booked_by__isnull=False), BOOKING_DATA_KEY)
+    waiting = privacy.without_consent(WaitlistEntry.objects.all(), BOOKING_DATA_KEY)
+    enrolments = privacy.without_consent(
+        Enrolment.objects.exclude(trainee_name=privacy.ERASED).select_related("course"), TRAINING_DATA_KEY
+    )
+    if dry_run:
+        return {"bookings": bookings.count(), "waitlist": waiting.count(), "enrolments": enrolments.count()}
+    ends = {}
+
+    def training_days(e):
+        if e.course_id not in ends:
+            ends[e.course_id] = _course_end(e.course, e.completed_on)
+        return privacy.days_until(ends[e.course_id] + TRAINING_KEPT_AFTER)
+
+    with transaction.atomic():
+        counts = {
+            "bookings": privacy.record_consents_in_bulk(
+                list(bookings),
+                purpose_key=BOOKING_DATA_KEY,
+                purpose=BOOKING_PURPOSE,
+                items=BOOKING_ITEMS,
+                retention_days=lambda b: privacy.days_until(b.end + BOOKING_KEPT_AFTER),
+            ),
+            "waitlist": privacy.record_consents_in_bulk(
+                list(waiting),
+                purpose_key=BOOKING_DATA_KEY,
+                purpose=BOOKING_PURPOSE,
+                items=("user", "purpose"),
+                retention_days=lambda w: privacy.days_until(w.end + BOOKING_KEPT_AFTER),
+            ),
+            "enrolments": privacy.record_consents_in_bulk(
+                list(enrolments),
+                purpose_key=TRAINING_DATA_KEY,
+                purpose=TRAINING_PURPOSE,
+                items=TRAINING_ITEMS,
+                retention_days=training_days,
+                subject=lambda e: e.trainee_name,
+                subject_contact=lambda e: e.trainee_email,
+            ),
+        }
+    return counts

@@ -1271,24 +1271,11 @@ def contacts_without_consent(cx: Complex):
     """Contacts of a complex kept under no consent: recorded before consents were kept (or by
     hand in the admin). Each needs its consent recorded (add it again with the form or the
     import) or to be erased (``erase_contacts_without_consent``)."""
-    from django.db.models import CharField, Exists, OuterRef
-    from django.db.models.functions import Cast
-
-    from techvalley.core.privacy import Consent
+    from techvalley.core.privacy import without_consent
     from techvalley.registry.models import Contact
 
-    consented = Consent.objects.filter(
-        record_type=Contact._meta.label,
-        purpose_key=CONTACT_DATA_KEY,
-        erased_at__isnull=True,
-        record_id=Cast(OuterRef("pk"), CharField()),
-    )
-    return (
-        Contact.objects.filter(complex=cx)
-        .exclude(Exists(consented))
-        .select_related("company")
-        .order_by("company__name", "id")
-    )
+    contacts = Contact.objects.filter(complex=cx).select_related("company").order_by("company__name", "id")
+    return without_consent(contacts, CONTACT_DATA_KEY)
 
 
 def erase_contacts_without_consent(cx: Complex) -> int:
