@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from techvalley.core import privacy, spine
 from techvalley.core.audit import acting_as, entry
-from techvalley.core.models import Complex
+from techvalley.core.models import AuditEntry, Complex
 from techvalley.core.privacy import Consent
 from tests.factories import ComplexFactory, UserFactory
 
@@ -55,6 +55,10 @@ def test_erase_now_runs_the_hook_strips_the_consent_and_redacts_the_audit(hook):
     assert "홍길동" not in made.object_repr
     other.refresh_from_db()
     assert other.changes == {"name": [None, "김철수"]}  # another record: untouched
+    # nor does the consent's own trail keep the person (it was created with them)
+    kept = AuditEntry.objects.filter(model="core.Consent", object_id=str(c.pk))
+    assert kept.count() >= 2  # created, stripped
+    assert not [e.changes for e in kept if "홍길동" in str(e.changes) or "010-1234-5678" in str(e.changes)]
     assert privacy.purge_expired(now + dt.timedelta(days=400)) == {}  # done: the purge skips it
 
 

@@ -309,6 +309,8 @@ def erase_now(consent: Consent, now: dt.datetime | None = None) -> Consent:
         consent.user = None
         consent.erased_at = now
         consent.save(update_fields=["subject", "subject_contact", "user", "erased_at"])
+        # The consent's own trail named the person too (created with them, stripped of them).
+        redact_audit(Consent._meta.label, consent.pk, ("subject", "subject_contact", "user"))
     return consent
 
 
