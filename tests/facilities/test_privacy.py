@@ -163,3 +163,17 @@ def test_records_made_before_consents_get_theirs_once(world, room, course, day):
     old.refresh_from_db()
     trainee.refresh_from_db()
     assert old.booked_by is None and trainee.trainee_name == privacy.ERASED
+
+
+def test_the_outbox_keeps_sent_mail_ninety_days(world, room, day):
+    from techvalley.facilities.models import OutboxMessage
+
+    now = timezone.now()
+    old = [services.notify(world["cx"].pk, f"p{i}@example.com", "제목", "김민준: 교육") for i in range(3)]
+    OutboxMessage.objects.filter(pk=old[0].pk).update(sent_at=now - dt.timedelta(days=91))
+    OutboxMessage.objects.filter(pk=old[1].pk).update(sent_at=now - dt.timedelta(days=10))
+    OutboxMessage.objects.filter(pk=old[2].pk).update(attempts=5, created_at=now - dt.timedelta(days=100))
+    waiting = services.notify(world["cx"].pk, "q@example.com", "제목", "본문")
+    OutboxMessage.objects.filter(pk=waiting.pk).update(created_at=now - dt.timedelta(days=100))
+    assert services.prune_outbox(now) == 2
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {old[1].pk, waiting.pk}

@@ -364,11 +364,13 @@ def consents_backfill(dry_run: Annotated[bool, typer.Option("--dry-run", help="c
 
 @facilities_app.command("tick")
 def tick() -> None:
-    """Expire waitlist offers not accepted in time and offer their slots to the next in line."""
+    """Expire waitlist offers not accepted in time and offer their slots to the next in line;
+    delete e-mails sent more than 90 days ago (they hold addresses and names)."""
     django_setup()
     from techvalley.facilities import services
 
     console.print(f"{services.expire_offers()} offers expired")
+    console.print(f"{services.prune_outbox()} old e-mails deleted from the outbox")
 
 
 @facilities_app.command("race")

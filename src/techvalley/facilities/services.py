@@ -1502,3 +1502,15 @@ def backfill_consents(dry_run: bool = False) -> dict[str, int]:
             ),
         }
     return counts
+
+
+#: Sent (or given-up) e-mails are deleted after this: they hold addresses and names. Project default.
+OUTBOX_KEPT = dt.timedelta(days=90)
+
+
+def prune_outbox(now: dt.datetime | None = None) -> int:
+    """Delete e-mails sent (or given up after five attempts) more than ``OUTBOX_KEPT`` ago: the
+    outbox is a queue, not an archive of who was told what. Returns how many."""
+    cutoff = (now or timezone.now()) - OUTBOX_KEPT
+    done = Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True, attempts__gte=5, created_at__lt=cutoff)
+    return OutboxMessage.objects.filter(done).delete()[0]
