@@ -18,8 +18,9 @@ install: $(STAMP) messages
 messages: $(STAMP)
 	cd src/techvalley && ../../$(BIN)/django-admin compilemessages -v 0
 
+# make demo [PORT=8000] [HOST=127.0.0.1]
 demo: install
-	$(BIN)/techvalley demo
+	$(BIN)/techvalley demo --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
 test: install
 	bash scripts/system-deps.sh test

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -58,3 +60,19 @@ def test_a_save_that_only_changes_the_type_of_a_number_is_no_change(cx):
     company.revenue_million_krw = 41
     company.save()
     assert AuditEntry.objects.filter(action="update").latest("id").changes["revenue_million_krw"] == [40, 41]
+
+
+def test_the_command_lines_actor_is_the_account_even_without_user(monkeypatch):
+    """A systemd service sets no USER: the audit names the process's account, not 'unknown'."""
+    import pwd
+
+    from techvalley.core.cli import cli_actor
+    from techvalley.core.selectors import actor_label
+
+    for name in ("USER", "LOGNAME", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    account = pwd.getpwuid(os.getuid()).pw_name
+    assert cli_actor() == f"cli:{account}"
+    assert "unknown" not in actor_label(cli_actor())
+    monkeypatch.setenv("USER", "officer-kim")
+    assert cli_actor() == "cli:officer-kim"

@@ -12,6 +12,7 @@ code 2, never a traceback.
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import os
 import sys
@@ -143,8 +144,13 @@ def complex_or_exit(slug: str | None):
 
 
 def cli_actor() -> str:
-    """The audit label of changes made from the command line."""
-    return f"cli:{os.environ.get('USER', 'unknown')}"
+    """The audit label of changes made from the command line: the account that ran it (from the
+    environment, or the process's own account when a service manager sets no USER)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # an account with no name (a container's bare uid)
+        user = f"uid {os.getuid()}"
+    return f"cli:{user}"
 
 
 @contextlib.contextmanager
