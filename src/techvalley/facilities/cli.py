@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from techvalley.core.cli import clear_errors, complex_or_exit, console, django_setup, fail, out
+from techvalley.core.cli import clear_errors, cli_actor, complex_or_exit, console, django_setup, fail, out
 
 facilities_app = typer.Typer(
     help="Support facilities: rooms, equipment, bookings (지원시설 예약).", no_args_is_help=True
@@ -355,7 +355,7 @@ def consents_backfill(dry_run: Annotated[bool, typer.Option("--dry-run", help="c
     from techvalley.core.audit import acting_as
     from techvalley.facilities import services
 
-    with acting_as(None, "cli:consents-backfill"):
+    with acting_as(None, cli_actor()):
         counts = services.backfill_consents(dry_run=dry_run)
     verb = "기록할 대상 / to record" if dry_run else "기록함 / recorded"
     for kind, n in counts.items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from techvalley.core.cli import complex_or_exit, console, django_setup, out, progress_bar
+from techvalley.core.cli import cli_actor, complex_or_exit, console, django_setup, out, progress_bar
 
 registry_app = typer.Typer(help="Company registry: import and export factory registries.", no_args_is_help=True)
 ksic_app = typer.Typer(help="Korean Standard Industrial Classification tools.", no_args_is_help=True)
@@ -57,7 +56,7 @@ def registry_import(
         return
     cx = complex_or_exit(complex)
     outcome = "imported"
-    with progress_bar() as bar, acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
+    with progress_bar() as bar, acting_as(None, cli_actor()):
         task = bar.add_task("import", total=None)
 
         def note(stage: str, done: int, total: int) -> None:
@@ -124,7 +123,7 @@ def _import_by_rules(file, complex, dry_run, skip_invalid, partial, allow_remova
 
     complexes = [complex_or_exit(slug) for slug in complex.split(",")] if complex else None
     outcome = "imported"
-    with progress_bar() as bar, acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
+    with progress_bar() as bar, acting_as(None, cli_actor()):
         task = bar.add_task("import", total=None)
 
         def note(stage: str, done: int, total: int) -> None:
@@ -267,7 +266,7 @@ def rules_add(
 
     cx = complex_or_exit(complex)
     try:
-        with acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
+        with acting_as(None, cli_actor()):
             rule = services.add_rule(
                 cx, sigungu=sigungu, legal_dong=dong, address_contains=contains, sido=sido, note=note
             )
@@ -285,7 +284,7 @@ def rules_remove(rule_id: Annotated[int, typer.Argument(help="the rule's id (`ru
     from techvalley.registry import services
 
     try:
-        with acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
+        with acting_as(None, cli_actor()):
             services.remove_rule(rule_id)
     except BadInput as exc:
         _fail(exc)
@@ -311,7 +310,7 @@ def rules_load(
     from techvalley.registry import services
 
     try:
-        with acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
+        with acting_as(None, cli_actor()):
             counts = services.load_rules(file, dry_run=dry_run, add_complexes=add_complexes)
     except BadInput as exc:
         _fail(exc)
@@ -365,7 +364,7 @@ def contacts_import(
 
     cx = complex_or_exit(complex)
     try:
-        with acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
+        with acting_as(None, cli_actor()):
             counts = services.import_contacts(None, cx, file, note=note, retention_days=retention_days, dry_run=dry_run)
     except (BadInput, OSError) as exc:
         _fail(exc)
@@ -388,7 +387,7 @@ def contacts_unconsented(
 
     cx = complex_or_exit(complex)
     if erase:
-        with acting_as(None, f"cli:{os.environ.get('USER', 'unknown')}"):
+        with acting_as(None, cli_actor()):
             n = services.erase_contacts_without_consent(cx)
         console.print(f"[green]동의 없는 담당자 {n}명을 파기했습니다 / {n} contacts erased", highlight=False)
         return
