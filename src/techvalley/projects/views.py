@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -87,6 +88,39 @@ def pledge_list(request):
     return render_page(request, "projects/pledge_list.html", {"complex": cx, "rows": rows})
 
 
+def public_view_url(project: Project) -> str | None:
+    """Where the public sees this project: its own page for a pledge, its pledge's page at the
+    sub-project's row for a sub-project or task; None when it or any project above it is internal."""
+    chain = [project]
+    seen = {project.pk}
+    while chain[-1].parent_id is not None and chain[-1].parent_id not in seen:
+        parent = Project.objects.filter(pk=chain[-1].parent_id).first()
+        if parent is None:
+            return None
+        seen.add(parent.pk)
+        chain.append(parent)
+    root = chain[-1]
+    if root.parent_id is not None or root.kind != Project.Kind.PLEDGE or not all(p.public for p in chain):
+        return None
+    url = reverse("projects:pledge_public", args=[root.pk])
+    return url if root.pk == project.pk else f"{url}#project-{project.pk}"
+
+
+def _public_tree(viewer, project: Project) -> list[tuple[int, Project, float | None]]:
+    """The pledge's sub-projects and tasks on the public page: public ones under public parents only."""
+    out = []
+    hidden_depth = None
+    for depth, p, pct in selectors.project_tree(viewer, project)[1:]:
+        if hidden_depth is not None and depth > hidden_depth:
+            continue
+        hidden_depth = None
+        if not p.public:
+            hidden_depth = depth
+            continue
+        out.append((depth - 1, p, pct))
+    return out
+
+
 def pledge_public(request, pk: int):
     project = _public_pledge(pk)
     viewer = viewer_for(request.user)
@@ -99,6 +133,7 @@ def pledge_public(request, pk: int):
         "timeline": documents.card_context(card)["achievement_groups"],
         "linked": selectors.achievement_links(viewer, project, public_only=True),
         "communication": documents.card_context(card, communication=shown),
+        "subprojects": _public_tree(viewer, project),
     }
     return render_page(request, "projects/pledge_public.html", context)
 
@@ -178,6 +213,7 @@ def card_page(request, pk: int):
         "can_publish": permissions.can_publish_project(viewer, project),
         "can_report": permissions.can_draft_report(viewer, project),
         "linked": selectors.achievement_links(viewer, project),
+        "public_url": public_view_url(project),
     }
     return render_page(request, "projects/card_page.html", context)
 
