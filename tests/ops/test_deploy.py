@@ -119,6 +119,9 @@ def test_systemd_units_are_valid(tmp_path):
     assert "ExecStart=/opt/techvalley/venv/bin/techvalley privacy purge" in purge
     purge_timer = (DEPLOY / "systemd" / "techvalley-privacy-purge.timer").read_text()
     assert "OnCalendar=*-*-* 03:30:00" in purge_timer and "02:30:00" in timer  # after the backup
+    tasks = (DEPLOY / "systemd" / "techvalley-tasks.service").read_text()
+    for command in ("facilities tick", "facilities send-mail", "survey send-mail"):
+        assert f"ExecStart=/opt/techvalley/venv/bin/techvalley {command}\n" in tasks
     web = (DEPLOY / "systemd" / "techvalley.service").read_text()
     assert "deploy/gunicorn.conf.py techvalley.wsgi:application" in web
 
