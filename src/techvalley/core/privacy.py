@@ -109,10 +109,12 @@ _DIGITS = re.compile(r"\D")
 
 def mask_phone(value: str) -> str:
     """010-1234-5678 → 010-****-5678; 02-123-4567 → 02-****-4567 (Seoul's two-digit area code);
-    15881234 → ****1234."""
+    15881234 → ****1234; +82 10 1234 5678 → 010-****-5678."""
     if not value:
         return ""
     d = _DIGITS.sub("", value)
+    if value.strip().startswith("+82"):  # international form: +82 10 … is 010 …, +82 2 … is 02 …
+        d = "0" + d[2:]
     if len(d) < 7:
         return "***"
     if len(d) == 8 and d[0] == "1":  # 1588-1234: a nationwide number, no area code
