@@ -151,7 +151,11 @@ def test_only_officers_of_the_complex_see_it(world):
     for name in ("member_a", "manager_a", "university", "other_officer"):
         c = Client()
         c.force_login(world["users"][name])
-        assert c.get(URL).status_code == 403, name
+        r = c.get(URL)
+        assert r.status_code == 403, name
+        # an officer of another complex is told which complex, and to switch; others are not
+        switch = "담당하는 단지로 전환하세요" in r.content.decode()
+        assert switch == (name == "other_officer"), name
     assert Client().get(URL).status_code in (302, 403)
 
 

@@ -66,6 +66,11 @@ def render_page(request: HttpRequest, template: str, context: dict, partial: str
 def officer_or_403(request: HttpRequest, cx: Complex):
     viewer = viewer_for(request.user)
     if not viewer.is_officer_of(cx.pk):
+        if viewer.is_officer:  # an officer, but of other complexes: say so, and where to go
+            raise PermissionDenied(
+                f"{cx.name} 단지의 담당자만 볼 수 있습니다. 담당하는 단지로 전환하세요. / "
+                f"Officers of {cx.name} only: switch to a complex you are an officer of."
+            )
         raise PermissionDenied("구청 담당자만 볼 수 있습니다. / District officers only.")
     return viewer
 
