@@ -187,12 +187,14 @@ def analyse(
         raise fail(f"--by: {', '.join(analysis.DIMENSIONS)}")
     doc = selectors.survey_analysis(None, s)
     if by:
-        specs = [x.spec() for x in s.questions.all()]
-        doc["crosstabs"] = {c: t[by] for c, t in analysis.crosstabs(specs, selectors.response_rows(s), [by]).items()}
+        doc["crosstabs"] = selectors.survey_crosstabs(None, s, by)
     if as_json:
         write_json(doc)
         return
     out.print(f"{escape(s.title_ko)}: 응답 {doc['responses']} / responses")
+    if doc.get("suppressed"):
+        out.print(escape(doc["suppressed"]))
+        return
     for item in doc["questions"]:
         line = f"[bold]{item['code']}[/] ({item['type']}) 응답 {item['answered']}"
         if "counts" in item:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils import timezone
+
 from techvalley.core.validation import safe_row
 from techvalley.surveys import questions as q
 
@@ -14,9 +16,17 @@ def _columns(survey) -> list:
     return [x for x in survey.questions.all() if x.type != q.FILE]
 
 
+def submitted(moment) -> str:
+    """When a response came in, in the site's time zone (Asia/Seoul) with its offset stated, as pages
+    show it: ``2026-11-26T06:22+09:00`` (not the stored UTC ``2026-11-25 21:22``)."""
+    return timezone.localtime(moment).isoformat(timespec="minutes")
+
+
 def rows(survey, *, identifying: bool = True) -> tuple[list[str], list[list]]:
     """Header (``ref``, ``company``, ``submitted``, question codes) and one row per response. A
-    response without an external reference is named ``#id``; anonymous ones have no company."""
+    response without an external reference is named ``#id``; anonymous ones have no company (and
+    their ``submitted`` is the day only, see ``services.store_anonymous``). ``submitted`` is site
+    time with its offset (``2026-11-26T06:22+09:00``)."""
     questions = _columns(survey)
     specs = [x.spec() for x in questions]
     header = ["ref"] + (["company"] if identifying else []) + ["submitted"] + [s.code for s in specs]
@@ -25,7 +35,7 @@ def rows(survey, *, identifying: bool = True) -> tuple[list[str], list[list]]:
         company = ""
         if identifying and r.company is not None:
             company = r.company.brn or r.company.name
-        row = [r.ref or f"#{r.pk}"] + ([company] if identifying else []) + [r.submitted_at.strftime("%Y-%m-%d %H:%M")]
+        row = [r.ref or f"#{r.pk}"] + ([company] if identifying else []) + [submitted(r.submitted_at)]
         row += [q.answer_cell(s, r.answers.get(s.code)) for s in specs]
         out.append(row)
     return header, out

@@ -84,15 +84,43 @@ def tracking(viewer: Viewer, survey: Survey) -> dict:
     """Per company: invited, sent, reminded, answered — and the response rate."""
     if not permissions.can_manage_surveys(viewer, survey.complex):
         raise PermissionDenied(OFFICERS_ONLY)
-    invitations = list(survey.invitations.select_related("company").order_by("company__name", "id"))
-    answered = sum(1 for i in invitations if i.answered_at)
+    if survey.anonymous:
+        # Counts only: which companies answered (or have not yet) would, with the responses' days and
+        # segments, point at who gave which answers. Reminders still reach those who have not answered
+        # (services.queue_reminders reads the invitations; no page lists them).
+        counts = survey.invitations.aggregate(
+            invited=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))
+        )
+        invited, answered = counts["invited"], counts["answered"]
+        invitations = []
+    else:
+        invitations = list(survey.invitations.select_related("company").order_by("company__name", "id"))
+        invited, answered = len(invitations), sum(1 for i in invitations if i.answered_at)
     return {
         "invitations": invitations,
-        "invited": len(invitations),
+        "anonymous": survey.anonymous,
+        "invited": invited,
         "answered": answered,
-        "rate": round(answered / len(invitations), 4) if invitations else 0.0,
+        "rate": round(answered / invited, 4) if invited else 0.0,
         "responses": survey.responses.count(),
     }
+
+
+#: Anonymous surveys show no results (to officers either) until this many responses came in, and
+#: their cross-tab rows of fewer answers are merged, as published results are: a small group's
+#: answers, with its segment, describe a company one can name.
+MIN_ANONYMOUS = analysis.MIN_PUBLIC_CELL
+
+
+def suppression(survey: Survey, n_responses: int) -> str:
+    """Why a survey's results are withheld ("" when they are not)."""
+    if survey.anonymous and n_responses < MIN_ANONYMOUS:
+        return (
+            f"익명 설문은 응답이 {MIN_ANONYMOUS}건 이상일 때 결과를 보여 줍니다 (지금 {n_responses}건): 응답이 적으면 "
+            f"누가 답했는지 알 수 있기 때문입니다. / Anonymous surveys show results from {MIN_ANONYMOUS} responses on "
+            f"(now {n_responses}): fewer would tell who answered."
+        )
+    return ""
 
 
 def response_rows(survey: Survey) -> list[dict]:
@@ -113,6 +141,10 @@ def survey_analysis(viewer: Viewer | None, survey: Survey, *, public: bool = Fal
         raise PermissionDenied(OFFICERS_ONLY)
     doc = _cached_analysis(survey, kiwi)
     doc["survey"] = {"slug": survey.slug, "title": survey.title_ko, "status": survey.status}
+    withheld = suppression(survey, doc["responses"])
+    if withheld:
+        doc["suppressed"] = withheld
+        doc["questions"] = [{k: item[k] for k in ("code", "type", "label")} for item in doc["questions"]]
     if public:
         for item in doc["questions"]:
             for theme in item.get("themes", []):
@@ -144,15 +176,21 @@ def _cached_analysis(survey: Survey, kiwi=None) -> dict:
 
 
 def survey_crosstabs(viewer: Viewer | None, survey: Survey, dimension: str, *, public: bool = False) -> dict:
+    """Cross-tabs of every choice question by ``dimension``. Published results and anonymous surveys
+    merge rows of fewer than three answers into "other"; an anonymous survey with fewer than three
+    responses has none. ``viewer`` None: the command line."""
     if public:
         if not permissions.can_view_public_results(survey):
             raise PermissionDenied("결과가 공개되지 않았습니다. / The results are not published.")
-    elif not permissions.can_manage_surveys(viewer, survey.complex):
+    elif viewer is not None and not permissions.can_manage_surveys(viewer, survey.complex):
         raise PermissionDenied(OFFICERS_ONLY)
+    rows = response_rows(survey)
+    if suppression(survey, len(rows)):
+        return {}
     specs = [q.spec() for q in survey.questions.all()]
-    tables = analysis.crosstabs(specs, response_rows(survey), [dimension])
+    tables = analysis.crosstabs(specs, rows, [dimension])
     out = {code: t[dimension] for code, t in tables.items()}
-    if public:
+    if public or survey.anonymous:
         out = {code: analysis.suppress_small(t) for code, t in out.items()}
     return out
 

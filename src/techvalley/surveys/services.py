@@ -443,7 +443,7 @@ def submit_response(invitation: Invitation, raw: Mapping[str, Any], *, source: s
     with transaction.atomic():
         if survey.anonymous:
             won = Invitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(
-                answered_at=timezone.now()
+                answered_at=anonymous_day()
             )
             if not won:
                 raise BadInput(
@@ -452,14 +452,7 @@ def submit_response(invitation: Invitation, raw: Mapping[str, Any], *, source: s
                     code="conflict",
                     status=409,
                 )
-            return Response.objects.create(
-                survey=survey,
-                complex=survey.complex,
-                company=None,
-                source=source,
-                answers=answers,
-                segment=segment_of(invitation.company),
-            )
+            return store_anonymous(survey, [(answers, segment_of(invitation.company), "", source)])[0]
         response = Response.objects.select_for_update().filter(survey=survey, company=invitation.company).first()
         segment = segment_of(invitation.company)
         if response is None:
@@ -481,6 +474,70 @@ def submit_response(invitation: Invitation, raw: Mapping[str, Any], *, source: s
             response.save()
         Invitation.objects.filter(pk=invitation.pk).update(answered_at=timezone.now())
     return response
+
+
+#: Who the audit trail names for an anonymous response: nobody (see ``store_anonymous``).
+ANONYMOUS_ACTOR = "익명 응답자 / anonymous respondent"
+ANONYMOUS_RECEIVED = "익명 응답 접수 / anonymous response received"
+ANONYMOUS_CHANGED = "익명 응답 변경(가져오기) / anonymous response changed by an import"
+
+
+def anonymous_day() -> dt.datetime:
+    """The time kept for anything an anonymous answer leaves behind: the start of the day (site time),
+    so that when a company answered cannot be matched to a response or an audit entry by the minute."""
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+
+
+def _anonymous_entry(survey: Survey, action: str, text: str):
+    """An audit entry that says an anonymous response came in (or changed) and nothing else: no actor,
+    no answers, no segment, no record id (a response's id would lead to its answers)."""
+    from techvalley.core import audit
+
+    record = audit.entry(survey, action, {})
+    record.actor = None
+    record.actor_label = ANONYMOUS_ACTOR
+    record.model = Response._meta.label
+    record.object_id = ""
+    record.object_repr = f"{text} — {survey.title_ko}"[:300]
+    record.complex_id = survey.complex_id
+    return record
+
+
+def store_anonymous(survey: Survey, rows: list[tuple[dict, dict, str, str]]) -> list[Response]:
+    """Store anonymous responses (``(answers, segment, ref, source)`` each) so that nothing links them
+    back to whoever answered (docs/surveys.md, "Links, anonymity"):
+
+    - written in bulk, past the model's audit signals, which would record the signed-in company
+      member as the actor and the answers and segment as values; instead one entry per response
+      says "anonymous response received", with no actor, no values and no record id;
+    - their ``submitted_at``/``updated_at`` kept to the day (as the invitation's ``answered_at``),
+      so the minute an invited company answered does not point at its response.
+    """
+    from techvalley.core import audit
+
+    if not rows:
+        return []
+    made = Response.objects.bulk_create(
+        [
+            Response(
+                survey=survey,
+                complex=survey.complex,
+                company=None,
+                ref=ref,
+                source=source,
+                answers=answers,
+                segment=segment,
+            )
+            for answers, segment, ref, source in rows
+        ],
+        batch_size=1000,
+    )
+    day = anonymous_day()
+    Response.objects.filter(pk__in=[r.pk for r in made]).update(submitted_at=day, updated_at=day)
+    for r in made:
+        r.submitted_at = r.updated_at = day
+    audit.record_bulk([_anonymous_entry(survey, "create", ANONYMOUS_RECEIVED) for _ in made])
+    return made
 
 
 def invitation_for(survey: Survey, company: Company) -> Invitation:
@@ -739,6 +796,8 @@ def import_responses(
     if errors:
         result.errors = errors
         return result
+    anonymous_rows: list[tuple[dict, dict, str, str]] = []
+    anonymous_entries: list = []
     with transaction.atomic():
         now = timezone.now()
         for target, company, ref, answers in plan:
@@ -753,25 +812,41 @@ def import_responses(
                     target.ref = ref
                 if company is not None:
                     target.segment = segment
-                if not dry_run:
+                if not dry_run and survey.anonymous:
+                    # past the audit signals, as ``store_anonymous``: no values, no record id
+                    day = anonymous_day()
+                    Response.objects.filter(pk=target.pk).update(
+                        answers=target.answers, ref=target.ref, segment=target.segment, updated_at=day
+                    )
+                    anonymous_entries.append(_anonymous_entry(survey, "update", ANONYMOUS_CHANGED))
+                elif not dry_run:
                     target.save()
                 result.updated += 1
                 continue
             result.created += 1
             if dry_run:
                 continue
-            Response.objects.create(
-                survey=survey,
-                complex=survey.complex,
-                company=None if survey.anonymous else company,
-                ref=ref,
-                source=source,
-                answers=answers,
-                segment=segment,
-            )
+            if survey.anonymous:
+                anonymous_rows.append((answers, segment, ref, source))
+            else:
+                Response.objects.create(
+                    survey=survey,
+                    complex=survey.complex,
+                    company=company,
+                    ref=ref,
+                    source=source,
+                    answers=answers,
+                    segment=segment,
+                )
             if company is not None:
                 inv = invitation_for(survey, company)
-                Invitation.objects.filter(pk=inv.pk).update(answered_at=now)
+                Invitation.objects.filter(pk=inv.pk).update(answered_at=anonymous_day() if survey.anonymous else now)
+        if anonymous_rows:
+            store_anonymous(survey, anonymous_rows)
+        if anonymous_entries:
+            from techvalley.core import audit
+
+            audit.record_bulk(anonymous_entries)
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -478,6 +478,8 @@ def _results_context(request, survey: Survey, *, public: bool) -> dict:
         "by": by,
         "dimensions": [(d, DIMENSION_LABELS[d]) for d in analysis.DIMENSIONS],
         "public": public,
+        "suppressed": doc.get("suppressed", ""),
+        "min_anonymous": selectors.MIN_ANONYMOUS,
     }
 
 
