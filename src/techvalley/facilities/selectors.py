@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from techvalley.core.scoping import Viewer, officer_q, private_q
+from techvalley.core.validation import BadInput
 from techvalley.facilities import permissions, services
 from techvalley.facilities.models import LIVE, Booking, Centre, Course, Enrolment, Invoice, Resource, Status
 
@@ -57,23 +58,54 @@ class Slot:
     end: dt.datetime
     free: bool
     mine: bool = False
+    #: Where the booking its link offers ends (the shortest length the rules allow), when the
+    #: viewer may book from this slot; None: no link.
+    book_end: dt.datetime | None = None
 
 
 def slots(viewer: Viewer, resource: Resource, day: dt.date, now=None) -> dict:
     """The day's slots on the resource's grid within opening hours, each free or taken; and
-    why the day is closed (weekend, holiday, closure), if it is."""
+    why the day is closed (weekend, holiday, closure), if it is.
+
+    For a viewer who may book, a free slot offers a booking of the shortest length the rules
+    allow (``services.booking_length``) when that booking passes the booking service's own time
+    rules (``services.check_time``) and is free all along; a rule about the booker
+    (qualification, strikes, quotas: ``services.check_booker``) is returned as ``blocked``
+    (with ``course``, one that gives the qualification, when that is the rule) and then no slot
+    offers a booking, except to the centre's operators (who may override). The facts the rules
+    need are one query (``services.booking_facts``, which also reads the day's closure): the
+    page's query count does not grow with the slots."""
     now = now or timezone.now()
+    facts, blocked, course = None, None, None
+    org_id = permissions.booking_org_id(viewer)
+    if permissions.can_book(viewer, resource) and org_id is not None:
+        facts = services.booking_facts(resource.pk, org_id, viewer.user_id, day_start(day), now)
     closed = ""
     if day.weekday() >= 5 and not resource.open_weekends:
         closed = "weekend"
     elif services.holiday_name(day) and not resource.open_holidays:
         closed = services.holiday_name(day)
+    elif facts is not None:
+        closed = facts.closure_reason or ""
     else:
         closure = services.closure_on(resource, day)
         if closure is not None:
             closed = closure.reason
+    if facts is not None:
+        try:
+            services.check_booker(facts, viewer.user_id)
+        except BadInput as exc:
+            blocked = exc
+            if exc.code == "not_qualified":
+                course = (
+                    Course.objects.filter(qualifies_for_id=resource.pk, published=True)
+                    .only("id", "title")
+                    .order_by("-created_at", "id")
+                    .first()
+                )
+    out = {"closed": closed, "slots": [], "blocked": blocked, "course": course, "length": None}
     if closed:
-        return {"closed": closed, "slots": []}
+        return out
     base = day_start(day)
     opens = base + dt.timedelta(minutes=resource.opens_minute)
     closes = base + dt.timedelta(minutes=resource.closes_minute)
@@ -82,13 +114,26 @@ def slots(viewer: Viewer, resource: Resource, day: dt.date, now=None) -> dict:
             "start", "end", "organisation_id"
         )
     )
+    minutes = services.booking_length(resource)
+    offers = facts is not None and minutes is not None
+    offers = offers and (blocked is None or permissions.can_override(viewer, resource))
+    length = dt.timedelta(minutes=minutes or 0)
+    out["length"] = minutes
     step = dt.timedelta(minutes=resource.slot_minutes or 30)
-    out, t = [], opens
+    t = opens
     while t + step <= closes:
         hit = [b for b in busy if b[0] < t + step and b[1] > t]
-        out.append(Slot(t, t + step, not hit and t >= now, any(b[2] in viewer.org_ids for b in hit)))
+        slot = Slot(t, t + step, not hit and t >= now, any(b[2] in viewer.org_ids for b in hit))
+        if slot.free and offers and not any(b[0] < t + length and b[1] > t for b in busy):
+            try:
+                services.check_time(facts, t, t + length, now, facts.closure_reason)
+            except BadInput:
+                pass
+            else:
+                slot.book_end = t + length
+        out["slots"].append(slot)
         t += step
-    return {"closed": "", "slots": out}
+    return out
 
 
 #: A month cell lists this many bookings, then "+N more" linking to the day (as calendar apps do).

@@ -214,7 +214,8 @@ def booking_facts(resource_id: int, organisation_id: int, user, start: dt.dateti
     closure that day, the user's qualification, the organisation's quotas used (day, month,
     future), its strikes at the centre (90 days) and the resource's lapsed waitlist offers.
 
-    Returns the resource annotated with them (``Http404`` when there is none)."""
+    ``user`` is a user or a user's id. Returns the resource annotated with them (``Http404`` when
+    there is none)."""
     if not 0 < resource_id < 2**31:  # an id no row can have (and no integer overflow in SQL)
         raise Http404("자원을 찾을 수 없습니다. / No such resource.")
     tz = timezone.get_default_timezone()
@@ -231,7 +232,7 @@ def booking_facts(resource_id: int, organisation_id: int, user, start: dt.dateti
     params = [
         d(day),
         d(day),
-        getattr(user, "pk", None),
+        user if isinstance(user, int) else getattr(user, "pk", None),
         *own,
         ts(day_start),
         ts(day_start + dt.timedelta(days=1)),
@@ -270,6 +271,30 @@ def check_rules(resource: Resource, organisation_id: int, user, start: dt.dateti
     now = now or timezone.now()
     if getattr(resource, "used_day", None) is None:
         resource = booking_facts(resource.pk, organisation_id, user, start, now)
+    check_time(resource, start, end, now, resource.closure_reason)
+    check_booker(resource, user)
+    return {
+        "day": resource.used_day,
+        "month": resource.used_month,
+        "future": resource.used_future,
+        "strikes": resource.strikes,
+        "lapsed": resource.lapsed,
+    }
+
+
+def booking_length(resource: Resource) -> int | None:
+    """The shortest booking the rules allow, in minutes: the minimum rounded up to the grid; None
+    when no length on the grid fits between the minimum and the maximum."""
+    step = resource.slot_minutes or 1
+    length = max(-(-resource.min_minutes // step) * step, step)
+    return length if length <= resource.max_minutes else None
+
+
+def check_time(resource: Resource, start: dt.datetime, end: dt.datetime, now: dt.datetime, closure_reason=None) -> None:
+    """Raise the first rule about the time asked for that it breaks: bookable at all, the range,
+    the grid, the length, how far ahead, opening hours, weekends, holidays and the day's closure
+    (``closure_reason``, as ``booking_facts`` reads it). No query: the slot page asks it of
+    every slot it offers."""
     s, e = local(start), local(end)
     minutes = (end - start).total_seconds() / 60
     if not resource.active:
@@ -324,9 +349,14 @@ def check_rules(resource: Resource, organisation_id: int, user, start: dt.dateti
         raise rule(
             "holiday", f"공휴일({holiday})에는 운영하지 않습니다.", f"closed on public holidays ({holiday}).", "start"
         )
-    if resource.closure_reason is not None:
-        reason = resource.closure_reason
-        raise rule("closed", f"휴관일입니다: {reason}", f"closed that day: {reason}", "start")
+    if closure_reason is not None:
+        raise rule("closed", f"휴관일입니다: {closure_reason}", f"closed that day: {closure_reason}", "start")
+
+
+def check_booker(resource: Resource, user) -> None:
+    """Raise the first rule about who books that it breaks: the qualification, strikes and the
+    organisation's quotas. ``resource`` comes from ``booking_facts`` (for the user, organisation
+    and day); no query."""
     if resource.qualification_required and not (user is not None and resource.qualified):
         raise rule(
             "not_qualified",
@@ -351,13 +381,6 @@ def check_rules(resource: Resource, organisation_id: int, user, start: dt.dateti
             f"앞으로의 예약은 {resource.max_future}건까지입니다.",
             f"at most {resource.max_future} future bookings.",
         )
-    return {
-        "day": resource.used_day,
-        "month": resource.used_month,
-        "future": resource.used_future,
-        "strikes": resource.strikes,
-        "lapsed": resource.lapsed,
-    }
 
 
 # --- the guarantee ------------------------------------------------------------------------

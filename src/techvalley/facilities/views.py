@@ -124,6 +124,12 @@ def _booking_form_context(request, res, viewer, data, error=None, taken=False):
     }
 
 
+def _default_end(res) -> str:
+    """The form's end for its 10:00 start: the shortest booking the rules allow."""
+    minutes = min(10 * 60 + (services.booking_length(res) or 60), 24 * 60 - 1)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def booking_new(request, pk: int):
     """The booking form (GET) and the booking (POST): a broken rule or a taken slot is shown on
     the form, with the waitlist offered for a taken slot."""
@@ -137,7 +143,7 @@ def booking_new(request, pk: int):
     data = {
         "date": day.isoformat(),
         "start": (request.POST.get("start") or request.GET.get("start") or "10:00")[:5],
-        "end": (request.POST.get("end") or request.GET.get("end") or "11:00")[:5],
+        "end": (request.POST.get("end") or request.GET.get("end") or _default_end(res))[:5],
         "purpose": request.POST.get("purpose", "")[:300],
         "weeks": request.POST.get("weeks", "1"),
         "override_reason": request.POST.get("override_reason", "")[:300],
