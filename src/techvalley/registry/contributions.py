@@ -148,6 +148,8 @@ def _complex_figures(viewer, cx) -> list[spine.Figure]:
 
         latest = Company.objects.filter(complex=cx).aggregate(m=Max("updated_at"))["m"]
         when = latest.date() if latest else None
+    counted = bool(data["total"]["companies"])
+    empty = _("No companies in the registry yet: no share to give.")
     return [
         spine.Figure(
             "companies",
@@ -161,23 +163,27 @@ def _complex_figures(viewer, cx) -> list[spine.Figure]:
         spine.Figure(
             "high_tech_share",
             _("high-tech share (broad)"),
-            round(100 * data["high_tech_share"], 1),
-            "%",
+            selectors.share_pct(data, "high_tech_share"),
+            "%" if counted else "",
             source,
             when,
             url,
             _("high and medium-high technology manufacturing and knowledge-intensive services. %(basis)s")
-            % {"basis": ksic.intensity_source(get_language())},
+            % {"basis": ksic.intensity_source(get_language())}
+            if counted
+            else empty,
         ),
         spine.Figure(
             "strict_high_tech_share",
             _("high-tech share (strict)"),
-            round(100 * data["strict_high_tech_share"], 1),
-            "%",
+            selectors.share_pct(data, "strict_high_tech_share"),
+            "%" if counted else "",
             source,
             when,
             url,
-            _("high-technology manufacturing only. %(basis)s") % {"basis": ksic.intensity_source(get_language())},
+            _("high-technology manufacturing only. %(basis)s") % {"basis": ksic.intensity_source(get_language())}
+            if counted
+            else empty,
         ),
     ]
 

@@ -240,6 +240,15 @@ def structure(cx: Complex) -> dict:
     return out
 
 
+def share_pct(structure: dict, key: str) -> float | None:
+    """A share of ``structure`` (``high_tech_share`` …) in per cent, as the registry shows and
+    contributes it; None (shown "—") when the registry has no company: a share of nothing is
+    no figure, not 0 %."""
+    if not structure["total"]["companies"]:
+        return None
+    return round(100 * structure[key], 1)
+
+
 def label_division(code: str) -> str:
     ind = ksic.lookup(code) if code else None
     return ind.name if ind else "미분류"

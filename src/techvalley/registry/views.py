@@ -281,8 +281,8 @@ def structure(request):
         "data": data,
         "change": change,
         "intensity_source": ksic.intensity_source(get_language()),
-        "high_tech_pct": round(100 * data["high_tech_share"], 1),
-        "strict_high_tech_pct": round(100 * data["strict_high_tech_share"], 1),
+        "high_tech_pct": selectors.share_pct(data, "high_tech_share"),
+        "strict_high_tech_pct": selectors.share_pct(data, "strict_high_tech_share"),
         "as_of": selectors.registry_as_of(cx),
     }
     return render_page(request, "registry/structure.html", context)
