@@ -54,3 +54,18 @@ def test_no_template_or_static_file_refers_to_the_internet():
         for url in re.findall(r"(?:src|href|url)\s*[=(]\s*[\"']?(https?://[^\"')\s]+)", path.read_text()):
             offenders.append(f"{path.name}: {url}")
     assert offenders == []
+
+
+def test_the_server_entry_points_freeze_the_imported_objects(tmp_path):
+    """techvalley.wsgi/asgi call gc.freeze() once the platform is loaded, so full garbage
+    collections during requests skip the libraries' objects (the pages' p95)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TECHVALLEY_") and k != "DATABASE_URL"}
+    env["TECHVALLEY_DATA_DIR"] = str(tmp_path)
+    for module in ("techvalley.wsgi", "techvalley.asgi"):
+        code = f"import gc, {module}; print(gc.get_freeze_count())"
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert int(out.stdout) > 50_000, (module, out.stdout)
