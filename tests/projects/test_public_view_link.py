@@ -56,3 +56,23 @@ def test_no_public_link_when_the_subproject_or_its_pledge_is_internal(world, ple
     for project in (pledge, sub, task):
         html = officer.get(reverse("projects:card_page", args=[project.pk])).content.decode()
         assert _public_link(html) is None
+
+
+@pytest.mark.django_db
+def test_plan_figures_carry_source_and_date(world, pledge):
+    """ "실적 40.0% · 오늘 기준 계획 98.1%" names where each figure comes from and its date."""
+    import re
+
+    from django.utils import timezone
+
+    listing = reverse("projects:pledge_list") + f"?complex={world['cx'].slug}"
+    for url in (listing, reverse("projects:pledge_public", args=[pledge.pk])):
+        html = Client().get(url).content.decode()
+        assert 'class="source small provenance"' in html, url
+        source = html[html.index('class="source small provenance"') :]
+        source = source[: source.index("</div>")]
+        assert f"관리카드 {pledge.management_no}" in source and "승인된 분기별" in source
+        assert "관리카드의 연차별 추진계획" in source
+        assert timezone.localtime(pledge.updated_at).date().isoformat() in source
+        assert timezone.localdate().isoformat() in source
+        assert re.search(r"기준 \d{4}-\d{2}-\d{2}", source)

@@ -30,7 +30,7 @@ def build(world) -> dict:
         complex=cx, name=f"캠페인 {XSS}", channel="press", start=dt.date(2026, 1, 1), tracking_code="access"
     )
     lead = services.submit_inquiry(
-        cx, {"company_name": f"기업 {XSS}", "contact_name": XSS, "phone": "010-1"}, consent=True
+        cx, {"company_name": f"기업 {XSS}", "contact_name": XSS, "phone": "010-1234-5678"}, consent=True
     )
     task = services.add_followup(cx, title=f"전화 {XSS}", lead=lead)
     roundtable = Roundtable.objects.create(complex=cx, title=f"간담회 {XSS}", held_on=dt.date(2026, 2, 1))

@@ -69,7 +69,7 @@ def test_demo_audit_finds_the_planted_uses(world):
 
 def test_inquiry_needs_consent_and_records_its_terms(cx):
     with pytest.raises(BadInput) as err:
-        services.submit_inquiry(cx, {"company_name": "A", "contact_name": "B", "phone": "1"}, consent=False)
+        services.submit_inquiry(cx, {"company_name": "A", "contact_name": "B", "phone": "010-1234-5678"}, consent=False)
     assert err.value.field == "consent"
     assert not Lead.objects.exists()
     with pytest.raises(BadInput):
@@ -91,10 +91,10 @@ def test_tracking_code_credits_the_campaign(cx):
         complex=cx, name="c", channel="press", cost_won=1_000_000, start=TODAY, tracking_code="press-1"
     )
     services.submit_inquiry(
-        cx, {"company_name": "A", "contact_name": "B", "phone": "1"}, consent=True, tracking_code="press-1"
+        cx, {"company_name": "A", "contact_name": "B", "phone": "010-1234-5678"}, consent=True, tracking_code="press-1"
     )
     services.submit_inquiry(
-        cx, {"company_name": "C", "contact_name": "D", "phone": "1"}, consent=True, tracking_code="unknown"
+        cx, {"company_name": "C", "contact_name": "D", "phone": "010-1234-5678"}, consent=True, tracking_code="unknown"
     )
     assert campaign.leads.count() == 1
 
@@ -109,7 +109,10 @@ def test_funnel_figures_hand_worked(world):
 
     def lead(name, code):
         return services.submit_inquiry(
-            cx, {"company_name": name, "contact_name": "x", "phone": "1", "ksic": code}, consent=True, now=t0
+            cx,
+            {"company_name": name, "contact_name": "x", "phone": "010-1234-5678", "ksic": code},
+            consent=True,
+            now=t0,
         )
 
     a, b, c = lead("a", "62010"), lead("b", "25934"), lead("c", "62010")
@@ -182,11 +185,13 @@ def test_centre_facts_from_support_leases(cx):
 def test_expired_personal_data_is_erased(cx):
     old = services.submit_inquiry(
         cx,
-        {"company_name": "A", "contact_name": "김", "phone": "010"},
+        {"company_name": "A", "contact_name": "김", "phone": "010-1234-5678"},
         consent=True,
         now=timezone.now() - dt.timedelta(days=400),
     )
-    new = services.submit_inquiry(cx, {"company_name": "B", "contact_name": "이", "phone": "010"}, consent=True)
+    new = services.submit_inquiry(
+        cx, {"company_name": "B", "contact_name": "이", "phone": "010-1234-5678"}, consent=True
+    )
     assert services.purge_expired_leads(cx) == 1
     old.refresh_from_db()
     new.refresh_from_db()
@@ -212,7 +217,7 @@ def test_matching_prefers_fitting_eligible_units(world):
         {
             "company_name": "L",
             "contact_name": "x",
-            "phone": "1",
+            "phone": "010-1234-5678",
             "ksic": "62010",
             "area_min_m2": 100,
             "area_max_m2": 150,
@@ -228,7 +233,7 @@ def test_matching_prefers_fitting_eligible_units(world):
         {
             "company_name": "S",
             "contact_name": "x",
-            "phone": "1",
+            "phone": "010-1234-5678",
             "ksic": "47121",
             "area_min_m2": 100,
             "area_max_m2": 150,

@@ -71,7 +71,13 @@ def test_inquiry_form_shows_the_consent_and_needs_it(demo):
     for words in ("상담", "담당자 성명", "파기", "거부할 권리"):
         assert words in page
     before = Lead.objects.count()
-    form = {"company_name": "새 기업", "contact_name": "김", "phone": "010-1", "use": "tenant", "c": "promo-2023"}
+    form = {
+        "company_name": "새 기업",
+        "contact_name": "김",
+        "phone": "010-1234-5678",
+        "use": "tenant",
+        "c": "promo-2023",
+    }
     refused = c.post(reverse("tenancy:inquiry"), form)
     assert refused.status_code == 200 and Lead.objects.count() == before
     sent = c.post(reverse("tenancy:inquiry"), {**form, "consent": "on", "ksic": "62010"})

@@ -190,7 +190,7 @@ def _plan_progress(viewer, cx):
                 value=r.actual,
                 unit="%",
                 source=_("Management card %(no)s (approved quarterly reports)") % {"no": r.project.management_no},
-                as_of=r.project.updated_at.date() if r.project.updated_at else timezone.localdate(),
+                as_of=timezone.localtime(r.project.updated_at).date() if r.project.updated_at else timezone.localdate(),
                 url=reverse("projects:pledge_public", args=[r.project.pk]),
                 note=planned,
             )

@@ -85,7 +85,8 @@ def _public_pledge(pk: int) -> Project:
 def pledge_list(request):
     cx = current_complex(request)
     rows = selectors.pledge_rows(viewer_for(request.user), cx, public_only=True)
-    return render_page(request, "projects/pledge_list.html", {"complex": cx, "rows": rows})
+    context = {"complex": cx, "rows": rows, "today": timezone.localdate()}
+    return render_page(request, "projects/pledge_list.html", context)
 
 
 def public_view_url(project: Project) -> str | None:
@@ -134,6 +135,7 @@ def pledge_public(request, pk: int):
         "linked": selectors.achievement_links(viewer, project, public_only=True),
         "communication": documents.card_context(card, communication=shown),
         "subprojects": _public_tree(viewer, project),
+        "today": timezone.localdate(),
     }
     return render_page(request, "projects/pledge_public.html", context)
 

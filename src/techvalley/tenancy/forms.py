@@ -3,10 +3,57 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from techvalley.core.validation import BadInput
+from techvalley.tenancy import services
 from techvalley.tenancy.models import Campaign, Centre, Channel, Lease, Roundtable, Stage, Unit
 
+#: Django's own field errors, Korean first and English second like every ``BadInput`` of the
+#: platform (a page's errors are read by officials and by foreign companies alike).
+BILINGUAL_ERRORS = {
+    "required": "필수 항목입니다. / This field is required.",
+    "invalid_choice": "목록에 있는 값을 골라 주세요. / Select one of the choices.",
+    "max_length": "%(limit_value)d자 이하로 적어 주세요 (지금 %(show_value)d자). "
+    "/ At most %(limit_value)d characters (it has %(show_value)d).",
+    "min_value": "%(limit_value)s 이상이어야 합니다. / Must be at least %(limit_value)s.",
+    "max_value": "%(limit_value)s 이하여야 합니다. / Must be at most %(limit_value)s.",
+    "max_digits": "숫자가 너무 깁니다 (최대 %(max)s자리). / At most %(max)s digits.",
+    "max_decimal_places": "소수점 아래는 %(max)s자리까지입니다. / At most %(max)s decimal places.",
+    "max_whole_digits": "정수 부분이 너무 깁니다 (최대 %(max)s자리). / At most %(max)s digits before the point.",
+}
+INVALID = {
+    forms.EmailField: "이메일 주소 형식이 아닙니다 (예: name@example.kr). / Enter a valid email address.",
+    forms.DecimalField: "숫자를 적어 주세요. / Enter a number.",
+    forms.IntegerField: "정수를 적어 주세요. / Enter a whole number.",
+    forms.DateField: "날짜를 YYYY-MM-DD로 적어 주세요. / Enter a date as YYYY-MM-DD.",
+    forms.TypedChoiceField: "목록에 있는 값을 골라 주세요. / Select one of the choices.",
+}
 
-class SelfCheckForm(forms.Form):
+
+class BilingualErrors:
+    """Field errors in Korean and English (see ``BILINGUAL_ERRORS``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.update(BILINGUAL_ERRORS)
+            for kind, message in INVALID.items():
+                if isinstance(field, kind):
+                    field.error_messages["invalid"] = message
+                    break
+
+    def add_bad_input(self, exc: BadInput) -> None:
+        """A service's ``BadInput`` on the field it names, without the raw key it may start with
+        (the field's label is shown next to it); on the form when it names no field of the form."""
+        field = exc.field if exc.field in self.fields else None
+        message = exc.message
+        if exc.field and message.startswith(f"{exc.field}: "):
+            message = message[len(exc.field) + 2 :]
+            if field is None:
+                message = f"{exc.field}: {message}"
+        self.add_error(field, message)
+
+
+class SelfCheckForm(BilingualErrors, forms.Form):
     ksic = forms.CharField(label=_("Industry code (KSIC)"), max_length=10, help_text=_("e.g. 62010, 29171, 56221"))
     revision = forms.TypedChoiceField(
         label=_("KSIC revision"), choices=[(11, _("11th (2024)")), (10, _("10th (2017)"))], coerce=int, initial=11
@@ -20,8 +67,17 @@ class SelfCheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["centre"].choices = [(c.slug, c.name) for c in centres]
 
+    def clean(self):
+        data = super().clean()
+        code = (data.get("ksic") or "").strip().upper()
+        if code and data.get("revision") in (10, 11):
+            data["ksic"] = code
+            if problem := services.ksic_problem(code, data["revision"]):
+                self.add_error("ksic", problem)
+        return data
 
-class InquiryForm(forms.Form):
+
+class InquiryForm(BilingualErrors, forms.Form):
     company_name = forms.CharField(label=_("Company"), max_length=200)
     contact_name = forms.CharField(label=_("Your name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
@@ -41,26 +97,49 @@ class InquiryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["centre"].choices = [("", "—")] + [(c.slug, c.name) for c in centres]
 
+    def clean_phone(self):
+        try:
+            return services.korean_phone(self.cleaned_data.get("phone"), "phone")
+        except BadInput as exc:
+            raise forms.ValidationError(exc.message, code="invalid") from None
+
     def clean(self):
+        """Every check at once, so that the person sees all that is wrong in one go."""
         data = super().clean()
-        if not data.get("phone") and not data.get("email"):
-            raise forms.ValidationError(_("Give a phone number or an email address."))
+        if (
+            not data.get("phone")
+            and not data.get("email")
+            and not self.has_error("phone")
+            and not self.has_error("email")
+        ):
+            self.add_error(
+                "phone",
+                "전화번호나 이메일 중 하나는 적어 주세요. / Give a phone number or an email address.",
+            )
+        code = (data.get("ksic") or "").strip().upper()
+        if code:
+            data["ksic"] = code
+            if problem := services.ksic_problem(code, 11):
+                self.add_error("ksic", problem)
+        low, high = data.get("area_min_m2"), data.get("area_max_m2")
+        if low is not None and high is not None and low > high:
+            self.add_error("area_min_m2", services.AREA_ORDER_MESSAGE)
         return data
 
 
-class StageForm(forms.Form):
+class StageForm(BilingualErrors, forms.Form):
     stage = forms.ChoiceField(label=_("Next stage"), choices=Stage.choices)
     lost_reason = forms.CharField(label=_("Why lost"), max_length=300, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(BilingualErrors, forms.Form):
     title = forms.CharField(label=_("What to do"), max_length=300)
     due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(BilingualErrors, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "channel", "cost_won", "start", "end", "tracking_code", "description", "public"]
@@ -71,7 +150,7 @@ class CampaignForm(forms.ModelForm):
         }
 
 
-class RoundtableForm(forms.ModelForm):
+class RoundtableForm(BilingualErrors, forms.ModelForm):
     class Meta:
         model = Roundtable
         fields = ["title", "held_on", "place", "campaign", "attendees", "summary", "public"]
@@ -82,21 +161,21 @@ class RoundtableForm(forms.ModelForm):
         self.fields["campaign"].queryset = Campaign.objects.filter(complex=complex)
 
 
-class IssueForm(forms.Form):
+class IssueForm(BilingualErrors, forms.Form):
     text = forms.CharField(label=_("Issue raised"), max_length=500)
     raised_by = forms.CharField(label=_("Raised by"), max_length=200, required=False)
     follow_up = forms.CharField(label=_("Follow-up action"), max_length=300, required=False)
     due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class RuleVersionForm(forms.Form):
+class RuleVersionForm(BilingualErrors, forms.Form):
     version = forms.CharField(label=_("Version"), max_length=40)
     note = forms.CharField(label=_("What changed"), max_length=300, required=False)
     document = forms.CharField(label=_("Rule data (JSON)"), widget=forms.Textarea(attrs={"rows": 24, "class": "mono"}))
     activate = forms.BooleanField(label=_("Make it the version in force"), required=False)
 
 
-class CentreForm(forms.ModelForm):
+class CentreForm(BilingualErrors, forms.ModelForm):
     class Meta:
         model = Centre
         fields = [
@@ -124,7 +203,7 @@ class CentreForm(forms.ModelForm):
         ]
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(BilingualErrors, forms.ModelForm):
     class Meta:
         model = Unit
         fields = [
@@ -142,7 +221,7 @@ class UnitForm(forms.ModelForm):
         widgets = {"vacant_since": forms.DateInput(attrs={"type": "date"})}
 
 
-class MoveInForm(forms.Form):
+class MoveInForm(BilingualErrors, forms.Form):
     tenant_name = forms.CharField(label=_("Tenant"), max_length=200)
     company = forms.CharField(
         label=_("Company in the registry"),
@@ -161,6 +240,6 @@ class MoveInForm(forms.Form):
     monthly_rent_won = forms.IntegerField(label=_("Monthly rent (KRW)"), required=False, min_value=0)
 
 
-class MoveOutForm(forms.Form):
+class MoveOutForm(BilingualErrors, forms.Form):
     end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Why it ended"), max_length=200, required=False)

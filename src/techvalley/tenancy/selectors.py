@@ -75,6 +75,20 @@ def public_centres(complex):
     )
 
 
+def vacancy_updated(complex):
+    """When a unit of the complex's published centres last changed (its audit trail), or None."""
+    from django.db.models import Max
+
+    from techvalley.core.models import AuditEntry
+
+    ids = Unit.objects.filter(centre__complex=complex, centre__published=True).values_list("pk", flat=True)
+    return (
+        AuditEntry.objects.filter(model=Unit._meta.label, object_id__in=[str(pk) for pk in ids])
+        .aggregate(last=Max("at"))
+        .get("last")
+    )
+
+
 def centre_for(viewer: Viewer, complex, slug: str) -> Centre:
     centre = Centre.objects.filter(complex=complex, slug=slug).first()
     if centre is None or not permissions.can_view_centre(viewer, centre):

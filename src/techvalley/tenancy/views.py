@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from techvalley.core.scoping import viewer_for
@@ -68,6 +69,8 @@ def vacancy_list(request):
         "complex": cx,
         "centres": selectors.public_centres(cx),
         "can_manage": permissions.can_manage_tenancy(viewer, cx),
+        "today": timezone.localdate(),
+        "updated": selectors.vacancy_updated(cx),
     }
     return render_page(request, "tenancy/vacancy_list.html", context)
 
@@ -112,7 +115,7 @@ def self_check(request):
             )
             result = eligibility.evaluate(app, selectors.active_rules())
         except BadInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_bad_input(exc)
     return render_page(request, "tenancy/self_check.html", {"complex": cx, "form": form, "result": result})
 
 
@@ -131,7 +134,7 @@ def inquiry(request):
                     tracking_code=d.get("c") or "",
                 )
             except BadInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form.add_bad_input(exc)
             else:
                 return redirect("tenancy:inquiry_done")
     else:
@@ -472,7 +475,7 @@ def _form_or_errors(form, call):
     try:
         return call()
     except BadInput as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form.add_bad_input(exc)
         return None
 
 
