@@ -183,3 +183,38 @@ def test_exports_give_submitted_in_site_time_with_offset(demand, world):
     # the export imports again: the submitted column is read past
     assert services.import_responses(demand, text.encode(), "again.csv").ok
     assert Invitation.objects.filter(survey=demand, answered_at__isnull=False).count() == 1
+
+
+def test_response_audit_values_in_words(demand, world):
+    """The audit reader's hook (``Response.describe_audit``): answers under their questions' text with
+    choice labels, the segment in words — not "metal · 25 · …" nor "25 · small · …"."""
+    from django.utils import translation
+
+    from techvalley.core.selectors import describe_entries
+
+    r = services.submit_response(demand.invitations.get(company=world["a"]), VALID)
+    services.submit_response(demand.invitations.get(company=world["a"]), {**VALID, "training_needed": "no"})
+    entries = list(AuditEntry.objects.filter(model="surveys.Response", object_id=str(r.pk)).order_by("id"))
+    assert [e.action for e in entries] == ["create", "update"]
+    with translation.override("ko"):
+        readable = describe_entries(entries)
+        Response.describe_audit(readable)
+    created = {c.field: c for c in readable[0].changes}
+    answers = created["answers"].new
+    assert "주력 사업 분야는 무엇입니까?" in answers and "training_needed" not in answers
+    assert "예" in answers and ": yes" not in answers
+    assert created["segment"].new.startswith("KSIC 25 · ") and "장림동" in created["segment"].new
+    assert "small" not in created["segment"].new
+    updated = {c.field: c for c in readable[1].changes}
+    assert "아니" in updated["answers"].new and "예" in updated["answers"].old
+
+
+def test_uninvited_member_of_anonymous_survey_leaves_no_named_trace(anon, world):
+    anon.invitations.filter(company=world["a"]).delete()
+    AuditEntry.objects.filter(model__startswith="surveys.").delete()
+    answer_as(world["users"]["manager_a"], anon, {"overall": "3"})
+    assert anon.invitations.get(company=world["a"]).answered_at is not None
+    trail = AuditEntry.objects.filter(model__startswith="surveys.")
+    assert [(e.model, e.actor_id, e.changes) for e in trail] == [("surveys.Response", None, {})]
+    html = client_for(world["users"]["manager_a"]).get(f"/surveys/{anon.pk}/answer/", follow=True).content.decode()
+    assert "고칠 수 없습니다" in html  # already answered, once per company

@@ -227,6 +227,84 @@ class Response(models.Model):
         """How analysis names the response: its external reference, or its id."""
         return self.ref or str(self.pk)
 
+    @classmethod
+    def describe_audit(cls, readable: list) -> None:
+        """Answers and segment in words in the audit trail, in place of the stored codes: each answer
+        under its question's text with choices by their labels ("전반적으로 만족하십니까?: 5 · 내용이
+        도움이 되었습니까?: 예", not "5 · yes"), the segment as "KSIC 25 · 소기업 (10–49명) · 중저기술 ·
+        장림동" (not "25 · small · medium_low · 장림동").
+
+        ``readable``: the audit reader's entries of this model (``core.selectors.ReadableEntry``,
+        whose ``changes`` hold ``field``, ``old``, ``new``), changed in place. Two queries whatever
+        their number. Anonymous responses leave no values in the trail (``services.store_anonymous``)."""
+        from django.utils.translation import get_language
+
+        lang = "en" if (get_language() or "ko").startswith("en") else "ko"
+        wanted = [r for r in readable if any(c.field in ("answers", "segment") for c in r.changes)]
+        if not wanted:
+            return
+        survey_of: dict[str, int] = {}
+        look_up = []
+        for r in wanted:
+            pair = (r.entry.changes or {}).get("survey_id")
+            known = next((v for v in pair if v is not None), None) if isinstance(pair, list) else None
+            if known is not None:
+                survey_of[r.entry.object_id] = int(known)
+            else:
+                look_up.append(r.entry.object_id)
+        ids = [int(x) for x in look_up if str(x).isdigit()]
+        for pk, survey_id in cls.objects.filter(pk__in=ids).values_list("pk", "survey_id"):
+            survey_of[str(pk)] = survey_id
+        specs: dict[int, list[q.Spec]] = {}
+        for x in Question.objects.filter(survey_id__in=set(survey_of.values())).order_by("order", "id"):
+            specs.setdefault(x.survey_id, []).append(x.spec())
+        for r in wanted:
+            questions = specs.get(survey_of.get(r.entry.object_id), [])
+            for c in r.changes:
+                if c.field == "answers":
+                    c.old, c.new = (_answers_text(questions, v, lang) for v in _pair(r.entry, "answers"))
+                elif c.field == "segment":
+                    c.old, c.new = (segment_text(v) for v in _pair(r.entry, "segment"))
+
+
+def _pair(entry, field: str) -> tuple:
+    pair = (entry.changes or {}).get(field)
+    return tuple((list(pair) + [None, None])[:2]) if isinstance(pair, list) else (None, pair)
+
+
+def _answers_text(specs: list[q.Spec], answers, lang: str) -> str:
+    """A response's answers as a person reads them, question by question (unknown codes as stored)."""
+    if not isinstance(answers, dict) or not answers:
+        return "—"
+    known = {s.code for s in specs}
+    parts = [f"{s.label(lang)}: {q.answer_text(s, answers[s.code], lang)}" for s in specs if s.code in answers]
+    parts += [f"{code}: {value}" for code, value in answers.items() if code not in known]
+    return " · ".join(parts)
+
+
+def segment_text(segment) -> str:
+    """A response's segment in words: KSIC division, size class, technology level, 법정동."""
+    from techvalley.registry import labels as registry_labels
+    from techvalley.registry.models import SizeClass
+
+    if not isinstance(segment, dict) or not segment:
+        return "—"
+    unknown = str(_("Unknown"))
+    words = []
+    division = segment.get("division")
+    if division:
+        words.append(unknown if division == "unknown" else f"KSIC {division}")
+    size = segment.get("size_class")
+    if size:
+        words.append(str(dict(SizeClass.choices).get(size, size)))
+    tech = segment.get("tech_intensity")
+    if tech:
+        words.append(str(registry_labels.INTENSITIES.get(tech, tech)))
+    dong = segment.get("legal_dong")
+    if dong:
+        words.append(unknown if dong == "unknown" else dong)
+    return " · ".join(words)
+
 
 class CandidateStatus(models.TextChoices):
     PROPOSED = "proposed", pgettext_lazy("candidate status", "Proposed")

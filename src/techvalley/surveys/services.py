@@ -543,7 +543,16 @@ def store_anonymous(survey: Survey, rows: list[tuple[dict, dict, str, str]]) -> 
 def invitation_for(survey: Survey, company: Company) -> Invitation:
     """The company's invitation (made now when an officer or the company's own member asks)."""
     inv = survey.invitations.filter(company=company).first()
-    if inv is None:
+    if inv is None and survey.anonymous:
+        # Not through the audit signals (as ``invite_companies``): an entry "company X's invitation,
+        # made by its member at 14:00" next to "anonymous response received at 14:02" would say who
+        # gave that response.
+        Invitation.objects.bulk_create(
+            [Invitation(survey=survey, complex=survey.complex, company=company, nonce=secrets.token_hex(8))],
+            ignore_conflicts=True,
+        )
+        inv = survey.invitations.get(company=company)
+    elif inv is None:
         try:
             with transaction.atomic():
                 inv = Invitation.objects.create(
