@@ -127,6 +127,14 @@ def test_each_format_holds_the_same_rows_and_the_dictionary(world, key):
     assert meta["key"] == key
     page = c.get(reverse("portal:dataset", args=[key])).content.decode()
     assert all(f"<code>{n}</code>" in page for n in names) and "공공누리" in page
+    # the dictionary alone, as the export writes it, linked from the page
+    d = c.get(reverse("portal:dataset_dictionary", args=[key]))
+    assert d.status_code == 200 and d["Content-Disposition"].endswith(f'{key}.dictionary.csv"')
+    described = list(csv.reader(io.StringIO(d.content.decode("utf-8-sig"))))
+    assert described[0] == ["column", "type", "unit", "description"]
+    assert [r[0] for r in described[1:]] == names and all(r[3] for r in described[1:])
+    assert reverse("portal:dataset_dictionary", args=[key]) in page
+    assert c.get(reverse("portal:dataset_dictionary", args=["no.such"])).status_code == 404
 
 
 @pytest.mark.django_db

@@ -44,6 +44,7 @@ spine.access(
         Access("portal:opendata", ANYONE),
         Access("portal:dataset", ANYONE, params=DATASET),
         *(Access("portal:dataset_download", ANYONE, params={**DATASET, "fmt": f}) for f in ("csv", "json", "parquet")),
+        Access("portal:dataset_dictionary", ANYONE, params=DATASET),
         Access("portal:report", OFFICERS),
         *(Access("portal:report_download", OFFICERS, params={"fmt": f}) for f in ("pdf", "xlsx", "hwpx")),
     ],

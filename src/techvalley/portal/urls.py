@@ -11,6 +11,7 @@ urlpatterns = [
     path("transition/companies/<int:pk>/", views.company_transition, name="company_transition"),
     path("map/", views.map_page, name="map"),
     path("opendata/", views.opendata_list, name="opendata"),
+    re_path(r"^opendata/(?P<key>[\w.-]+)\.dictionary\.csv$", views.dataset_dictionary, name="dataset_dictionary"),
     re_path(r"^opendata/(?P<key>[\w.-]+)\.(?P<fmt>csv|parquet|json)$", views.dataset_download, name="dataset_download"),
     re_path(r"^opendata/(?P<key>[\w.-]+)/$", views.dataset_detail, name="dataset"),
     path("report/", views.report_page, name="report"),

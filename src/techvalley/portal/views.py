@@ -271,6 +271,16 @@ def dataset_download(request, key: str, fmt: str):
     return response
 
 
+def dataset_dictionary(request, key: str):
+    """The data dictionary alone (column, type, unit, description; source, licence, update date),
+    as CSV: the file a district's open-data portal asks for beside the data."""
+    cx = current_complex(request)
+    ds = opendata.dataset_or_404(key)
+    response = HttpResponse(opendata.dictionary_csv(ds, cx), content_type=opendata.FORMATS["csv"])
+    response["Content-Disposition"] = f'attachment; filename="{cx.slug}-{ds.key}.dictionary.csv"'
+    return response
+
+
 def _officer_of_current_or_own(request):
     """The complex shown and its officer; an officer looking at another complex is taken to the
     report of their own (the menu entry is theirs wherever they are), anyone else gets a 403."""
