@@ -333,7 +333,8 @@ class MapPoint:
 class MapLayer:
     """A layer of the complex map. ``points(viewer, complex)`` returns the points the viewer
     may see (public fields only for the public); ``categories`` is ``((key, label, colour),
-    ...)`` — the legend, in the colours the points are drawn with."""
+    ...)`` — the legend, in the colours the points are drawn with; ``unplaced(viewer, complex)``
+    counts the records left off the map for want of a location."""
 
     key: str
     label: Any
@@ -341,6 +342,9 @@ class MapLayer:
     categories: tuple[tuple[str, Any, str], ...]
     visible: Callable[..., bool] = _always  # (viewer) -> bool
     order: int = 100
+    # (viewer, complex) -> how many of the layer's records the viewer may see have no location
+    # (the map says so instead of leaving them out silently); None: every record is placed.
+    unplaced: Callable[..., int] | None = None
 
 
 @dataclass(frozen=True)

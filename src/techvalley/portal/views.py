@@ -221,6 +221,7 @@ def map_page(request):
                 "layer": la,
                 "points": points,
                 "on": chosen_layers is None or la.key in chosen_layers,
+                "unplaced": la.unplaced(viewer, cx) if la.unplaced else 0,
                 "legend": [
                     {
                         "key": k,
