@@ -91,6 +91,13 @@ def test_anonymous_import_leaves_no_values_in_the_audit(anon, world):
     assert again.ok and again.updated == 1
     r.refresh_from_db()
     assert r.answers["overall"] == 3
+    assert selectors.survey_analysis(None, anon)["responses"] == 1
+    again = services.import_responses(anon, f"ref,overall\n#{r.pk},1\n".encode(), "c.csv")
+    assert again.ok and again.updated == 1
+    from techvalley.surveys import analysis
+
+    rows = selectors.response_rows(anon)
+    assert analysis.frequencies(anon.questions.get(code="overall").spec(), rows)["counts"]["1"] == 1
     assert all(e.changes == {} and e.object_id == "" for e in AuditEntry.objects.filter(model="surveys.Response"))
 
 

@@ -822,10 +822,10 @@ def import_responses(
                 if company is not None:
                     target.segment = segment
                 if not dry_run and survey.anonymous:
-                    # past the audit signals, as ``store_anonymous``: no values, no record id
-                    day = anonymous_day()
+                    # past the audit signals, as ``store_anonymous``: no values, no record id (the time
+                    # is the officer's import, not a company's answer: kept, and it renews the analysis)
                     Response.objects.filter(pk=target.pk).update(
-                        answers=target.answers, ref=target.ref, segment=target.segment, updated_at=day
+                        answers=target.answers, ref=target.ref, segment=target.segment, updated_at=now
                     )
                     anonymous_entries.append(_anonymous_entry(survey, "update", ANONYMOUS_CHANGED))
                 elif not dry_run:
