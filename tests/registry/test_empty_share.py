@@ -65,3 +65,12 @@ def test_one_company_gives_a_share(empty):
     CompanyFactory(complex=cx, organisation=None, tech_intensity="high", ksic_code="26110")
     figures = registry_figures(viewer_for(officer), cx)
     assert figures["high_tech_share"].value == 100.0 and figures["high_tech_share"].unit == "%"
+
+
+def test_api_gives_null_shares_for_an_empty_complex(empty):
+    cx, _ = empty
+    data = Client().get("/api/registry/structure", {"complex": cx.slug}).json()
+    assert data["total"]["companies"] == 0
+    assert data["high_tech_share"] is None and data["strict_high_tech_share"] is None
+    CompanyFactory(complex=cx, organisation=None, tech_intensity="high", ksic_code="26110")
+    assert Client().get("/api/registry/structure", {"complex": cx.slug}).json()["high_tech_share"] == 1.0

@@ -247,8 +247,13 @@ def place_industry(request, company_id: int, payload: IndustryIn):
 
 @router.get("/structure")
 def structure(request, complex: str | None = None):
-    """Companies and employees by division, technology intensity, size class and dong."""
-    return selectors.structure(get_complex(complex))
+    """Companies and employees by division, technology intensity, size class and dong. The
+    shares (0–1) are null when the registry has no company: a share of nothing is no figure."""
+    data = selectors.structure(get_complex(complex))
+    if not data["total"]["companies"]:
+        for key in ("high_tech_share", "strict_high_tech_share", "high_tech_employee_share"):
+            data[key] = None
+    return data
 
 
 @router.get("/structure/change")
