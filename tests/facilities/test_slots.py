@@ -154,3 +154,23 @@ def test_slot_page_query_count_is_flat(world, printer, day):
     printer.slot_minutes = 30
     printer.save()
     assert count() == few
+
+
+def test_api_slots_say_where_a_valid_booking_ends_and_what_blocks(world, printer, day):
+    from techvalley.core.models import ApiToken
+
+    token = ApiToken.objects.create(user=world["users"]["manager_a"], name="t").key
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    url = f"/api/facilities/resources/{printer.pk}/slots"
+    data = c.get(url, {"date": str(day)}).json()
+    assert data["blocked_code"] == "not_qualified" and not any(s["book_end"] for s in data["slots"])
+    Qualification.objects.create(resource=printer, user=world["users"]["manager_a"])
+    data = c.get(url, {"date": str(day)}).json()
+    assert data["blocked"] is None
+    offered = [s for s in data["slots"] if s["book_end"]]
+    assert offered and all(
+        dt.datetime.fromisoformat(s["book_end"]) - dt.datetime.fromisoformat(s["start"]) == dt.timedelta(hours=2)
+        for s in offered
+    )
+    anonymous = Client().get(url, {"date": str(day)}).json()
+    assert anonymous["blocked"] is None and not any(s["book_end"] for s in anonymous["slots"])

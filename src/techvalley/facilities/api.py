@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -61,11 +61,19 @@ class SlotOut(Schema):
     free: bool
 
 
+class DaySlotOut(SlotOut):
+    book_end: dt.datetime | None = Field(
+        None, description="where a booking from this slot that the rules accept ends (the shortest allowed); null: none"
+    )
+
+
 class SlotsOut(Schema):
     resource: int
     date: dt.date
     closed: str
-    slots: list[SlotOut]
+    blocked: str | None = Field(None, description="the rule that stops the caller booking at all (qualification …)")
+    blocked_code: str | None = None
+    slots: list[DaySlotOut]
 
 
 class BookingIn(Schema):
@@ -112,7 +120,9 @@ def list_resources(request, complex: str | None = None, kind: str = "", q: str =
 
 @router.get("/resources/{resource_id}/slots", response=SlotsOut)
 def resource_slots(request, resource_id: int, date: dt.date):
-    """A day's slots on the resource's grid, free or taken (who booked is not shown)."""
+    """A day's slots on the resource's grid, free or taken (who booked is not shown); for a
+    caller who may book, where a booking from each slot that the rules accept ends, or the
+    rule that stops them booking at all."""
     res = selectors.resource(resource_id)
     if not 2000 <= date.year <= 2100:
         raise BadInput("date: 2000–2100", field="date", status=422)
@@ -121,7 +131,9 @@ def resource_slots(request, resource_id: int, date: dt.date):
         "resource": res.pk,
         "date": date,
         "closed": day["closed"],
-        "slots": [{"start": s.start, "end": s.end, "free": s.free} for s in day["slots"]],
+        "blocked": day["blocked"].message if day["blocked"] else None,
+        "blocked_code": day["blocked"].code if day["blocked"] else None,
+        "slots": [{"start": s.start, "end": s.end, "free": s.free, "book_end": s.book_end} for s in day["slots"]],
     }
 
 
