@@ -193,8 +193,9 @@ def test_exports_give_submitted_in_site_time_with_offset(demand, world):
 
 
 def test_response_audit_values_in_words(demand, world):
-    """The audit reader's hook (``Response.describe_audit``): answers under their questions' text with
-    choice labels, the segment in words — not "metal · 25 · …" nor "25 · small · …"."""
+    """The audit reader (core's ``describe_entries``, through ``Response.describe_audit``): answers
+    under their questions' text with choice labels, the segment in words — not "metal · 25 · …"
+    nor "25 · small · …"."""
     from django.utils import translation
 
     from techvalley.core.selectors import describe_entries
@@ -205,7 +206,6 @@ def test_response_audit_values_in_words(demand, world):
     assert [e.action for e in entries] == ["create", "update"]
     with translation.override("ko"):
         readable = describe_entries(entries)
-        Response.describe_audit(readable)
     created = {c.field: c for c in readable[0].changes}
     answers = created["answers"].new
     assert "주력 사업 분야는 무엇입니까?" in answers and "training_needed" not in answers

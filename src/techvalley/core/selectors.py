@@ -445,4 +445,10 @@ def describe_entries(entries: Iterable[AuditEntry]) -> list[ReadableEntry]:
                 changes=changes,
             )
         )
+    # A model may put its structured values in words itself (e.g. survey answers under their
+    # questions): core names no app, it looks the method up on the model.
+    for label, model in models_of.items():
+        hook = getattr(model, "describe_audit", None)
+        if callable(hook):
+            hook([r for r in readable if r.entry.model == label])
     return readable
