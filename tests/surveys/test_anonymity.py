@@ -225,3 +225,14 @@ def test_uninvited_member_of_anonymous_survey_leaves_no_named_trace(anon, world)
     assert [(e.model, e.actor_id, e.changes) for e in trail] == [("surveys.Response", None, {})]
     html = client_for(world["users"]["manager_a"]).get(f"/surveys/{anon.pk}/answer/", follow=True).content.decode()
     assert "고칠 수 없습니다" in html  # already answered, once per company
+
+
+def test_deleting_an_anonymous_response_records_no_answers(anon, world):
+    """Deleted by an officer (or with its survey), an anonymous response leaves a deletion entry
+    without its answers or segment; a named survey's deletion keeps the values."""
+    answer_as(world["users"]["manager_a"], anon, {"overall": "3"})
+    response = Response.objects.get(survey=anon)
+    AuditEntry.objects.filter(model="surveys.Response").delete()
+    response.delete()
+    (gone,) = AuditEntry.objects.filter(model="surveys.Response", action="delete")
+    assert gone.changes == {}

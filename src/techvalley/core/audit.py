@@ -121,7 +121,18 @@ def _same(field, old, new) -> bool:
         return False
 
 
+def _withholds_values(instance) -> bool:
+    """A record may ask that its values never enter the trail (an anonymous survey answer): its
+    model defines ``audit_withholds_values(self) -> bool``; the entry then says what happened, not
+    what the record held."""
+    check = getattr(instance, "audit_withholds_values", None)
+    return bool(check()) if callable(check) else False
+
+
 def _after_delete(sender, instance, **kwargs):
+    if _withholds_values(instance):
+        entry(instance, "delete", {}).save()
+        return
     old = snapshot(instance, _AUDITED[sender])
     entry(instance, "delete", {k: [v, None] for k, v in old.items() if v not in (None, "", [], {})}).save()
 

@@ -227,6 +227,11 @@ class Response(models.Model):
         """How analysis names the response: its external reference, or its id."""
         return self.ref or str(self.pk)
 
+    def audit_withholds_values(self) -> bool:
+        """An anonymous survey's answers and segment never enter the audit trail, not even when the
+        response is deleted (core.audit asks)."""
+        return Survey.objects.filter(pk=self.survey_id, anonymous=True).exists()
+
     @classmethod
     def describe_audit(cls, readable: list) -> None:
         """Answers and segment in words in the audit trail, in place of the stored codes: each answer
