@@ -10,6 +10,7 @@ Messages are Korean first, then English, as the rest of the platform's messages.
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from collections.abc import Iterable
 from typing import Any
@@ -155,3 +156,48 @@ def safe_cell(value: Any) -> Any:
 
 def safe_row(values: Iterable[Any]) -> list[Any]:
     return [safe_cell(v) for v in values]
+
+
+# --- telephone numbers ---------------------------------------------------------------------
+
+#: Korean telephone numbers, digits only: mobile (010, 011, 016–019), Seoul (02), the other area
+#: codes (031–033, 041–044, 051–055, 061–064), internet phones (070), toll-free (080) and the
+#: 8-digit representative numbers (15xx, 16xx, 18xx).
+_PHONE_PATTERNS = (
+    re.compile(r"01[016789]\d{7,8}"),
+    re.compile(r"02\d{7,8}"),
+    re.compile(r"0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4])\d{7,8}"),
+    re.compile(r"070\d{8}"),
+    re.compile(r"080\d{7,8}"),
+    re.compile(r"1[568]\d{6}"),
+)
+
+
+def phone_number(value, name: str = "phone") -> str:
+    """A Korean telephone number as written with hyphens (010-1234-5678, 02-123-4567, 1588-1234);
+    +82 and separators (spaces, dots, brackets, hyphens) are accepted; '' stays ''."""
+    text = clean_text(value or "", name, max_length=40).strip()
+    if not text:
+        return ""
+    if re.search(r"[^\d\s.()+-]", text):
+        raise BadInput(
+            "전화번호에는 숫자와 -만 쓸 수 있습니다 (예: 010-1234-5678). "
+            "/ a phone number has digits and hyphens only (e.g. 010-1234-5678).",
+            field=name,
+        )
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        if not digits.startswith("82"):
+            raise BadInput("국내 전화번호를 적어 주세요. / give a Korean phone number.", field=name)
+        digits = "0" + digits[2:].removeprefix("0")
+    if not any(p.fullmatch(digits) for p in _PHONE_PATTERNS):
+        raise BadInput(
+            "전화번호가 올바르지 않습니다 (예: 010-1234-5678, 051-123-4567). "
+            "/ not a valid Korean phone number (e.g. 010-1234-5678, 051-123-4567).",
+            field=name,
+        )
+    if len(digits) == 8:
+        return f"{digits[:4]}-{digits[4:]}"
+    head = 2 if digits.startswith("02") else 3
+    rest = digits[head:]
+    return f"{digits[:head]}-{rest[:-4]}-{rest[-4:]}"

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from techvalley.core.validation import BadInput
+from techvalley.core.validation import BadInput, phone_number
 from techvalley.tenancy import services
 from techvalley.tenancy.models import Campaign, Centre, Channel, Lease, Roundtable, Stage, Unit
 
@@ -99,7 +99,7 @@ class InquiryForm(BilingualErrors, forms.Form):
 
     def clean_phone(self):
         try:
-            return services.korean_phone(self.cleaned_data.get("phone"), "phone")
+            return phone_number(self.cleaned_data.get("phone"), "phone")
         except BadInput as exc:
             raise forms.ValidationError(exc.message, code="invalid") from None
 

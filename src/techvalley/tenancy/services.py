@@ -7,14 +7,13 @@ inside one transaction and leaves the audit trail to ``@audited`` models.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from techvalley.core import privacy
-from techvalley.core.validation import BadInput, clean_text
+from techvalley.core.validation import BadInput, clean_text, phone_number
 from techvalley.registry import ksic
 from techvalley.registry.models import Company
 from techvalley.tenancy import eligibility
@@ -54,53 +53,10 @@ CONSENT = {
 }
 
 
-#: Korean telephone numbers, digits only: mobile (010, 011, 016–019), Seoul (02), the other area
-#: codes (031–033, 041–044, 051–055, 061–064), internet phones (070), toll-free (080) and the
-#: 8-digit representative numbers (15xx, 16xx, 18xx).
-_PHONE_PATTERNS = (
-    re.compile(r"01[016789]\d{7,8}"),
-    re.compile(r"02\d{7,8}"),
-    re.compile(r"0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4])\d{7,8}"),
-    re.compile(r"070\d{8}"),
-    re.compile(r"080\d{7,8}"),
-    re.compile(r"1[568]\d{6}"),
-)
-
-
 AREA_ORDER_MESSAGE = (
     "희망 면적의 최소가 최대보다 큽니다: 최소를 최대 이하로 적어 주세요. "
     "/ the smallest area wanted is larger than the largest: make it at most the largest."
 )
-
-
-def korean_phone(value, name: str = "phone") -> str:
-    """A Korean telephone number as written with hyphens (010-1234-5678, 02-123-4567, 1588-1234);
-    +82 and separators (spaces, dots, brackets, hyphens) are accepted; '' stays ''."""
-    text = clean_text(value or "", name, max_length=40).strip()
-    if not text:
-        return ""
-    if re.search(r"[^\d\s.()+-]", text):
-        raise BadInput(
-            "전화번호에는 숫자와 -만 쓸 수 있습니다 (예: 010-1234-5678). "
-            "/ a phone number has digits and hyphens only (e.g. 010-1234-5678).",
-            field=name,
-        )
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
-        if not digits.startswith("82"):
-            raise BadInput("국내 전화번호를 적어 주세요. / give a Korean phone number.", field=name)
-        digits = "0" + digits[2:].removeprefix("0")
-    if not any(p.fullmatch(digits) for p in _PHONE_PATTERNS):
-        raise BadInput(
-            "전화번호가 올바르지 않습니다 (예: 010-1234-5678, 051-123-4567). "
-            "/ not a valid Korean phone number (e.g. 010-1234-5678, 051-123-4567).",
-            field=name,
-        )
-    if len(digits) == 8:
-        return f"{digits[:4]}-{digits[4:]}"
-    head = 2 if digits.startswith("02") else 3
-    rest = digits[head:]
-    return f"{digits[:head]}-{rest[:-4]}-{rest[-4:]}"
 
 
 def ksic_problem(code: str, revision: int = 11) -> str | None:
@@ -132,7 +88,7 @@ def submit_inquiry(complex, data: dict, *, consent: bool, tracking_code: str = "
     now = now or timezone.now()
     company = clean_text(data.get("company_name"), "company_name", max_length=200, required=True).strip()
     contact = clean_text(data.get("contact_name"), "contact_name", max_length=100, required=True).strip()
-    phone = korean_phone(data.get("phone"), "phone")
+    phone = phone_number(data.get("phone"), "phone")
     email = clean_text(data.get("email"), "email", max_length=254).strip()
     if not phone and not email:
         raise BadInput("연락처(전화 또는 이메일)가 필요합니다. / a phone number or email is required.", field="phone")
