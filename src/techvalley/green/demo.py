@@ -45,21 +45,14 @@ def load_energy_demo(cx: Complex, days: int = 365, progress=None) -> dict:
     ]
     with tempfile.TemporaryDirectory() as tmp:
         sim = simulate.write(specs, START, days, Path(tmp))
-        services.register_meters(
-            cx,
-            [
-                {
-                    "meter_id": s.meter_id,
-                    "company": s.company,
-                    "kind": s.kind,
-                    "unit": s.unit,
-                    "resolution": s.resolution,
-                }
-                for s in specs
-            ],
-            create_companies=False,
+        # The meters are registered with the batch: one database commit, then the lake's publish.
+        meter_rows = [
+            {"meter_id": s.meter_id, "company": s.company, "kind": s.kind, "unit": s.unit, "resolution": s.resolution}
+            for s in specs
+        ]
+        result = services.ingest_files(
+            cx, [Path(sim["readings"])], progress=progress, meter_rows=[meter_rows], create_companies=False
         )
-        result = services.ingest_files(cx, [Path(sim["readings"])], progress=progress)
     company = Company.objects.filter(complex=cx, pk=int(first[1:])).first() if first else None
     if company is not None and not Measure.objects.filter(company=company).exists():
         # Figures follow the simulation: the LED step cuts the company's electricity by LED_SAVING,
