@@ -44,8 +44,10 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CHUNK = 1 << 20
 
-#: Files and folders of a live lake that are not part of its published state.
-LAKE_SKIP_DIRS = {"_staging"}
+#: Files and folders of a live lake that are not part of its published state (``_exports``:
+#: documents derived from it, rebuilt on first download). A prepared ``_pending.json`` is kept:
+#: the lake settles it against the restored database when it is next opened.
+LAKE_SKIP_DIRS = {"_staging", "_exports"}
 LAKE_SKIP_FILES = {".lock"}
 
 #: (step, done, total) — the command line draws a progress bar from it.
