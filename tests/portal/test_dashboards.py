@@ -206,3 +206,19 @@ def test_public_follows_the_communication_counts_to_their_open_data(world):
     officer = {f.key: f for f in panel.figures(viewer_for(world["users"]["officer"]), cx)}
     assert officer["communication-total"].value == 4
     assert officer["communication-total"].url == reverse("surveys:communication_list")
+
+
+@pytest.mark.django_db
+def test_an_empty_complex_shows_no_share_not_zero(world):
+    """A complex with no company yet: both high-tech shares are "—" with a note, never "0.0%"."""
+    from techvalley.core.models import Complex
+
+    Complex.objects.create(slug="empty-one", name="빈 단지")
+    html = Client().get(reverse("portal:complex"), {"complex": "empty-one"}).content.decode()
+    section = html[html.index('id="high-tech"') :]
+    section = section[: section.index("</section>")]
+    figures_shown = re.findall(r'data-figure="(broad|strict)"><div class="figure"><a [^>]*>([^<]*)</a>', section)
+    assert figures_shown == [("broad", "—"), ("strict", "—")]
+    assert "0.0%" not in section and "%" not in "".join(v for _k, v in figures_shown)
+    full = Client().get(reverse("portal:complex")).content.decode()
+    assert re.search(r'data-figure="broad"><div class="figure"><a [^>]*>\d+\.\d%</a>', full)

@@ -102,3 +102,19 @@ def test_company_points_markup_is_what_format_html_made():
     )
     assert str(drawn["points_svg"]) == str(before)
     assert "<b>" not in drawn["points_svg"] and "&lt;b&gt;&amp;&#x27;&quot;" in drawn["points_svg"]
+
+
+@pytest.mark.django_db
+def test_the_map_says_how_many_companies_it_cannot_place(world):
+    """Companies without coordinates are counted under their layer, not left out silently."""
+    from techvalley.registry.models import Company
+
+    _located(world)
+    Company.objects.filter(complex=world["cx"], lat__isnull=True).update(lat=35.08, lon=128.97)
+    html = Client().get(reverse("portal:map")).content.decode()
+    assert "unplaced" not in html  # every company of the complex has a location
+    for i in range(3):
+        CompanyFactory(complex=world["cx"], name=f"주소없음{i}", lat=None, lon=None)
+    html = Client().get(reverse("portal:map")).content.decode()
+    (note,) = re.findall(r'<p class="small muted unplaced">([^<]+)</p>', html)
+    assert "3곳" in note or "3 more" in note

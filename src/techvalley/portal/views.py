@@ -74,8 +74,9 @@ def high_tech(cx, language: str | None = None) -> dict:
     structure = registry_selectors.structure(cx)
     as_of = registry_selectors.registry_as_of(cx)
     return {
-        "broad": round(100 * structure["high_tech_share"], 1),
-        "strict": round(100 * structure["strict_high_tech_share"], 1),
+        # None (shown "—") when the registry has no company: a share of nothing is no figure.
+        "broad": registry_selectors.share_pct(structure, "high_tech_share"),
+        "strict": registry_selectors.share_pct(structure, "strict_high_tech_share"),
         "companies": structure["total"]["companies"],
         "source": _("Busan factory registry (부산광역시 공장등록 현황) %(date)s")
         % {"date": (as_of["registry_date"] or as_of["filename"]) if as_of else "—"},

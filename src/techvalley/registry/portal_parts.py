@@ -303,6 +303,17 @@ def company_points(viewer, cx) -> list[spine.MapPoint]:
     ]
 
 
+def unplaced_companies(viewer, cx) -> int:
+    """Companies of the registry the map cannot place (no coordinates from their address)."""
+    from django.db.models import Q
+
+    from techvalley.registry.models import Company
+
+    return (
+        Company.objects.filter(complex=cx, in_registry=True).filter(Q(lon__isnull=True) | Q(lat__isnull=True)).count()
+    )
+
+
 def _tech_level_categories():
     from techvalley.registry.labels import INTENSITIES
 
@@ -343,5 +354,6 @@ spine.map_layer(
         company_points,
         _tech_level_categories(),
         order=10,
+        unplaced=unplaced_companies,
     )
 )
