@@ -99,3 +99,16 @@ def test_excel_export_with_the_factor_version(world, readings):
     assert factors["emission_set"] == "kr-2020-2022" and factors["electricity_t_per_mwh"] == "0.4541"
     labels = [row[0] for row in wb.worksheets[1].iter_rows(values_only=True)]
     assert all(not label.isascii() for label in labels)  # Korean labels, not the JSON keys
+
+
+@pytest.mark.django_db
+def test_complex_page_totals_say_their_source_date_and_whether_simulated(world, readings):
+    from techvalley.green.models import IngestLog
+
+    html = client(world, "officer").get(reverse("green:complex"), {"year": 2025}).content.decode()
+    line = html[html.index('class="source readings-source"') :].split("</p>")[0]
+    assert "2025-" in line and 'class="simulated"' not in line  # the date of the last reading
+    IngestLog.objects.filter(complex=world["cx"]).update(actor_label="demo")
+    html = client(world, "officer").get(reverse("green:complex"), {"year": 2025}).content.decode()
+    line = html[html.index('class="source readings-source"') :].split("</p>")[0]
+    assert 'class="simulated"' in line

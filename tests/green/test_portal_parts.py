@@ -8,6 +8,7 @@ import pytest
 from techvalley.core import spine
 from techvalley.core.scoping import viewer_for
 from techvalley.green import portal_parts, services
+from techvalley.green.models import IngestLog
 from techvalley.registry.models import Company
 from tests.factories import CompanyFactory
 from tests.green.conftest import write_csv
@@ -97,6 +98,11 @@ def test_division_dataset_has_no_cell_below_three_companies(world, meters, tmp_p
     assert dataset.updated(world["cx"]) == dt.date.today()
     rep = services.report(world["cx"], 2025)
     assert sum(r[6] for r in got) == pytest.approx(rep["total"]["tco2eq"], abs=0.01)
+    assert [r[7] for r in got] == [False] * len(got)  # not the demo's readings
+    # readings the demo loaded are marked simulated in the dataset (and on the complex page)
+    IngestLog.objects.filter(complex=world["cx"]).update(actor_label="demo")
+    assert all(r[7] is True for r in dataset.rows(world["cx"]))
+    assert services.readings_provenance(world["cx"])["only_simulated"] is True
 
 
 @pytest.mark.django_db

@@ -148,6 +148,7 @@ DIVISION_COLUMNS = (
     spine.Column("kwh", "number", _("energy used, in kWh equivalent"), "kWh"),
     spine.Column("toe", "number", _("energy used, in tonnes of oil equivalent"), "toe"),
     spine.Column("tco2eq", "number", _("greenhouse gas emissions (Scope 1 and 2)"), "tCO2eq"),
+    spine.Column("simulated", "boolean", _("Simulated readings (demonstration data), not metered")),
 )
 
 
@@ -169,10 +170,12 @@ def _suppress(cells: dict[str, list]) -> tuple[dict[str, list], list | None]:
 
 
 def division_rows(cx):
+    from techvalley.green import services
     from techvalley.registry.models import Company
     from techvalley.registry.selectors import label_division
 
     divisions = dict(Company.objects.filter(complex=cx).values_list("id", "ksic_code"))
+    simulated = services.readings_provenance(cx)["simulated"]
     for year in _years(cx):
         totals = _totals(cx, year)
         if totals is None:
@@ -188,10 +191,11 @@ def division_rows(cx):
         published, other = _suppress(cells)
         for code in sorted(published):
             n, kwh, toe, tco2 = published[code]
-            yield (year, code, label_division(code), n, round(kwh, 1), round(toe, 3), round(tco2, 3))
+            yield (year, code, label_division(code), n, round(kwh, 1), round(toe, 3), round(tco2, 3), simulated)
         if other is not None:
             n, kwh, toe, tco2 = other
-            yield (year, "other", "기타 (3개사 미만 업종 합계)", n, round(kwh, 1), round(toe, 3), round(tco2, 3))
+            other_name = "기타 (3개사 미만 업종 합계)"
+            yield (year, "other", other_name, n, round(kwh, 1), round(toe, 3), round(tco2, 3), simulated)
 
 
 def updated(cx) -> dt.date | None:

@@ -90,6 +90,22 @@ def lake_memo(kind: str, cx: Complex, args: tuple, compute, copy_value=copy.deep
     return value
 
 
+def readings_provenance(cx: Complex) -> dict:
+    """Where the complex's readings come from, for every figure made of them: the last reading's
+    day (the lake's watermarks), the meters, and whether they are simulated — loaded by the demo
+    (its ingests are logged as the demo's) rather than by a utility export or a company."""
+    marks = lake_for(cx).manifest().get("watermarks", {})
+    last = max(marks.values(), default=None)
+    actors = set(IngestLog.objects.filter(complex=cx).values_list("actor_label", flat=True).distinct())
+    simulated = "demo" in actors
+    return {
+        "as_of": dt.date.fromisoformat(last[:10]) if last else None,
+        "meters": len(marks),
+        "simulated": simulated,
+        "only_simulated": simulated and actors == {"demo"},
+    }
+
+
 def validate_meter_rows(
     cx: Complex, rows: list[dict], *, create_companies: bool = True, source: str = "meters.csv"
 ) -> None:

@@ -162,6 +162,7 @@ def complex_page(request):
         "trajectory": traj,
         "anomalies": anomalies,
         "anomalies_month": as_of,
+        "provenance": services.readings_provenance(cx),
     }
     return render_page(request, "green/complex.html", context)
 
