@@ -203,3 +203,15 @@ def test_menus_know_the_complex_of_the_page(world):
         assert "HERE-ONLY" not in client_for(world, "manager_a").get(reverse("registry:company_list")).content.decode()
     finally:
         spine.platform.nav_entries.remove(entry)
+
+
+@pytest.mark.django_db
+def test_switching_complex_on_the_login_page_keeps_where_to_go_next(cx):
+    from tests.factories import ComplexFactory
+
+    ComplexFactory(slug="hwajeon", name="화전일반산업단지")
+    html = Client().get(reverse("core:login"), {"next": "/dashboard/?x=<b>"}).content.decode()
+    form = html.split('class="complex-switch', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="next" value="/dashboard/?x=&lt;b&gt;">' in form
+    html = Client().get(reverse("core:login")).content.decode()
+    assert 'name="next"' not in html.split('class="complex-switch', 1)[1].split("</form>", 1)[0]
