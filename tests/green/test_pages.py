@@ -112,3 +112,15 @@ def test_complex_page_totals_say_their_source_date_and_whether_simulated(world, 
     html = client(world, "officer").get(reverse("green:complex"), {"year": 2025}).content.decode()
     line = html[html.index('class="source readings-source"') :].split("</p>")[0]
     assert 'class="simulated"' in line
+
+
+@pytest.mark.django_db
+def test_a_meter_is_named_by_its_kind_in_words(world, readings):
+    """The audit trail and the officer's recent changes show "M-1 (전력)", not "M-1 (electricity)"."""
+    from django.utils import translation
+
+    from techvalley.green.models import Meter
+
+    meter = Meter.objects.filter(kind="electricity").first()
+    with translation.override("ko"):
+        assert str(meter) == f"{meter.meter_id} (전력)"

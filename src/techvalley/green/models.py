@@ -47,7 +47,7 @@ class Meter(models.Model):
         constraints = [models.UniqueConstraint(fields=["complex", "meter_id"], name="meter_unique_id")]
 
     def __str__(self) -> str:
-        return f"{self.meter_id} ({self.kind})"
+        return f"{self.meter_id} ({self.get_kind_display()})"
 
 
 class MeasureKind(models.TextChoices):
