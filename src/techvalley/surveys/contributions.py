@@ -183,15 +183,15 @@ spine.dataset(
 #: Korean-first and bilingual (the portal shows them as they are).
 COMMUNICATION_DATASET = "surveys.communication_counts"
 COMMUNICATION_COLUMNS = (
-    spine.Column("year", "integer", "연도 (소통 일자 기준) / year the communication took place"),
+    spine.Column("year", "integer", _("year the communication took place")),
     spine.Column(
         "kind",
         "string",
-        "종류 코드 / kind: briefing, report, satisfaction, resident_survey, expert, press, other",
+        _("kind code: briefing, report, satisfaction, resident_survey, expert, press, other"),
     ),
-    spine.Column("kind_name", "string", "종류 (한국어) / kind of communication, in Korean"),
-    spine.Column("records", "integer", "횟수 / records of that kind and year", "times"),
-    spine.Column("simulated", "integer", "그중 시연용(모의) 기록 / of them simulated (demo) records", "times"),
+    spine.Column("kind_name", "string", _("kind of communication, in Korean")),
+    spine.Column("records", "integer", _("records of that kind and year"), "times"),
+    spine.Column("simulated", "integer", _("of them simulated (demo) records"), "times"),
 )
 
 
@@ -231,12 +231,12 @@ def _communication_updated(cx):
 spine.dataset(
     spine.Dataset(
         COMMUNICATION_DATASET,
-        "구민소통 실적 / Resident communication",
-        "구청의 구민소통(설명회·보고회, 만족도·주민 설문, 전문가 자문, 언론 보도 등) 횟수를 연도·종류별로 "
-        "집계한 것입니다. 공개하기로 한 기록만 세며, 제목·장소·참석자는 싣지 않습니다. / How often the district "
-        "communicated with residents (briefings and report meetings, satisfaction and resident surveys, expert "
-        "consultations, press coverage …), by year and kind: counts of the records marked public only, without "
-        "titles, places or attendees.",
+        _("Resident communication"),
+        _(
+            "How often the district communicated with residents (briefings and report meetings, satisfaction and "
+            "resident surveys, expert consultations, press coverage …), by year and kind: counts of the records "
+            "marked public only, without titles, places or attendees."
+        ),
         COMMUNICATION_COLUMNS,
         _communication_rows,
         _communication_updated,
