@@ -45,3 +45,14 @@ proc_name = "techvalley"
 preload_app = False
 
 raw_env = [f"DJANGO_SETTINGS_MODULE={os.environ.get('DJANGO_SETTINGS_MODULE', 'techvalley.settings')}"]
+
+
+def post_worker_init(worker):
+    """Each worker, once the platform is loaded (after the fork: no thread crosses it), loads in
+    the background what is slow on first use — the apps' registered warm-ups (``spine.warmup``:
+    the Korean language models of matching and survey themes, a few seconds each) — instead of a
+    user's first request after every start or recycle paying for it. TECHVALLEY_WARMUP=0: off."""
+    if os.environ.get("TECHVALLEY_WARMUP", "1") != "0":
+        from techvalley.core.spine import platform
+
+        platform.warm_up_in_background()

@@ -329,3 +329,13 @@ def _demo(summary: dict, options: dict) -> dict:
 
 
 spine.demo_step(spine.DemoStep("collaboration", "agreements, joint programmes, expertise, catalogue", _demo, order=55))
+
+
+def _load_analyzer() -> None:
+    """The Korean analyser of matching (its Kiwi model, a few seconds to load)."""
+    from techvalley.collaboration.matching import default_analyzer
+
+    default_analyzer().terms("산학협력 공동연구")
+
+
+spine.warmup(_load_analyzer)

@@ -34,6 +34,9 @@ name no app.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -385,6 +388,7 @@ class Contributions:
     datasets: dict[str, Dataset] = field(default_factory=dict)
     map_layers: list[MapLayer] = field(default_factory=list)
     personal_data_by_key: dict[str, PersonalData] = field(default_factory=dict)
+    warmups: list[Callable[[], Any]] = field(default_factory=list)
 
     # registration --------------------------------------------------------------------
     def pages(self, prefix: str, urlconf: str) -> None:
@@ -428,6 +432,34 @@ class Contributions:
 
     def transition(self, *parts: Transition) -> None:
         self.transitions.extend(parts)
+
+    def warmup(self, *loaders: Callable[[], Any]) -> None:
+        """Something slow to load on first use (a language model, an index) that a server worker
+        should load when it starts rather than on a user's first request: no arguments, no
+        database access, idempotent (the app keeps what it loaded)."""
+        self.warmups.extend(loaders)
+
+    def warm_up_in_background(self) -> threading.Thread:
+        """Run every registered warm-up in one daemon thread (the worker serves meanwhile; a
+        request that needs a model still loading waits for it, as it would have anyway). A
+        failing warm-up is logged and skipped: it only costs the first request its load time."""
+
+        def run() -> None:
+            log = logging.getLogger("techvalley.warmup")
+            for loader in self.warmups:
+                started = time.perf_counter()
+                try:
+                    loader()
+                except Exception:  # never take the worker down for an optimisation
+                    log.exception("warm-up %s failed", getattr(loader, "__qualname__", loader))
+                else:
+                    log.info(
+                        "warm-up %s: %.1f s", getattr(loader, "__qualname__", loader), time.perf_counter() - started
+                    )
+
+        thread = threading.Thread(target=run, name="techvalley-warmup", daemon=True)
+        thread.start()
+        return thread
 
     def dataset(self, *datasets: Dataset) -> None:
         for d in datasets:
@@ -534,6 +566,7 @@ transition = platform.transition
 dataset = platform.dataset
 map_layer = platform.map_layer
 personal_data = platform.personal_data
+warmup = platform.warmup
 
 
 def autodiscover() -> None:

@@ -330,3 +330,13 @@ def _demo(summary: dict, options: dict) -> dict:
 spine.demo_step(
     spine.DemoStep("surveys", "demand survey 2023 (simulated answers), communication records", _demo, order=40)
 )
+
+
+def _load_theme_model() -> None:
+    """The Korean model behind free-text themes (a few seconds to load)."""
+    from techvalley.surveys.themes import kiwi
+
+    kiwi().tokenize("설문 응답")
+
+
+spine.warmup(_load_theme_model)
