@@ -241,7 +241,7 @@ def test_commands_in_the_operations_guide_exist():
     groups = {g.name for g in app.registered_groups}
     named = set()
     # A command starts a line of a code block, or follows a backtick or "$(".
-    for first, second in re.findall(r"(?:^|`|\$\()techvalley ([a-z]+)(?: ([a-z]+))?", guide, re.M):
+    for first, second in re.findall(r"(?:^|`|\$\()techvalley ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", guide, re.M):
         named.add((first, second) if first in groups and second else (first,))
     assert ("setup",) in named and ("complex", "add") in named and ("user", "role") in named
     for command in sorted(named):

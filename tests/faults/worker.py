@@ -34,6 +34,8 @@ SLOT_HOURS = range(9, 17)
 SERIES_START = (dt.date(2030, 4, 1), 10)
 SERIES_WEEKS = 4
 SURVEY_COMPANIES = 30
+#: The process's write counter; units of work note its value when each one ends ("marks").
+COUNTER = None
 
 
 class WriteCounter:
@@ -59,7 +61,8 @@ def _setup_django(kill_at: int | None) -> WriteCounter:
     django.setup()
     from django.db import connections
 
-    counter = WriteCounter(kill_at)
+    global COUNTER
+    counter = COUNTER = WriteCounter(kill_at)
     connections["default"].execute_wrappers.append(counter)
     return counter
 
@@ -204,6 +207,7 @@ def surveys(args) -> dict:
     from techvalley.surveys.models import Invitation
 
     sent = skipped = 0
+    marks = []
     invitations = list(
         Invitation.objects.filter(survey__slug__in=["fault-named", "fault-anon"])
         .select_related("survey", "company")
@@ -221,7 +225,8 @@ def surveys(args) -> dict:
             if exc.status != 409:
                 raise
             skipped += 1
-    return {"sent": sent, "skipped": skipped}
+        marks.append(COUNTER.writes)
+    return {"sent": sent, "skipped": skipped, "marks": marks}
 
 
 # --- what is stored -------------------------------------------------------------------------
