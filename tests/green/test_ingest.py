@@ -176,11 +176,11 @@ def _rollup_rows(lake, kind):
     return duckdb.sql(f"SELECT * FROM read_parquet([{listed}]) ORDER BY ALL").fetchall()
 
 
-@pytest.mark.parametrize("keep", [0, 10_000_000])
-def test_rollups_from_memory_equal_rollups_from_the_files(tmp_path, monkeypatch, keep):
-    """The rollups come from the staged rows kept in memory, or (past KEEP_ROWS) from the files
-    just written: both give the same daily and monthly rollups and flag counts; no second copy of
-    the readings (the interval rollups of older lakes) is written."""
+def test_rollups_from_the_first_scan_equal_rollups_from_the_files(tmp_path, monkeypatch):
+    """The rollups come from the first scan of the input (with the spikes counted as the rows are
+    written), or from the files just written (as after settling): both give the same daily and
+    monthly rollups and flag counts; no second copy of the readings (the interval rollups of older
+    lakes) is written."""
     from techvalley.green import ingest as ingest_mod
     from techvalley.green import simulate
     from techvalley.green.lake import Lake
@@ -193,9 +193,9 @@ def test_rollups_from_memory_equal_rollups_from_the_files(tmp_path, monkeypatch,
     pq.write_table(table.set_column(2, "value", pa.array(values)), tmp_path / "r.parquet")
     meters = {s.meter_id: (s.kind, s.resolution) for s in specs}
     reference = Lake(tmp_path / "reference")
-    monkeypatch.setattr(ingest_mod, "KEEP_ROWS", 0)
+    monkeypatch.setattr(ingest_mod, "ROLLUPS_FROM_SCAN", False)
     expected = ingest_mod.ingest(reference, meters, paths=[tmp_path / "r.parquet"])
-    monkeypatch.setattr(ingest_mod, "KEEP_ROWS", keep)
+    monkeypatch.setattr(ingest_mod, "ROLLUPS_FROM_SCAN", True)
     lake = Lake(tmp_path / "lake")
     got = ingest_mod.ingest(lake, meters, paths=[tmp_path / "r.parquet"])
     assert got.flagged == expected.flagged and got.flagged["negative"] == 1 and got.flagged["spike"] >= 1
@@ -218,3 +218,41 @@ def test_a_batch_too_large_for_the_memory_limit_says_so(tmp_path):
         ingest(lake, {s.meter_id: (s.kind, "15min") for s in specs}, paths=[sim["readings"]], memory_limit="2MB")
     assert err.value.code == "batch_too_large" and err.value.status == 413 and "2MB" in err.value.message
     assert lake.manifest()["files"] == [] and not (lake.root / "_staging").exists()
+
+
+def _flags_by_value(lake) -> dict[float, int]:
+    import duckdb
+
+    rows = duckdb.sql(f"SELECT value, flags FROM read_parquet({lake.files()})").fetchall()
+    return {float(v): int(f) for v, f in rows}
+
+
+def test_spike_threshold_is_ten_times_the_90th_percentile_to_within_one_percent(tmp_path):
+    """The 90th percentile comes from a log-scale histogram (1 % bins, deterministic): a meter
+    reading 1 … 100 (and the two tested values) has quantile_disc's 90th percentile 92, so 920 is
+    not a spike (not over 10 × 92) and 930 is (over 10 × 92 × 1.01); a meter reading mostly zero has
+    a 90th percentile of 0 and flags nothing."""
+    from techvalley.green.ingest import SPIKE, ingest
+    from techvalley.green.lake import Lake
+
+    start = dt.datetime(2025, 3, 3)
+    at = [(start + dt.timedelta(minutes=15 * i)).isoformat() for i in range(200)]
+    records = [{"meter_id": "A", "timestamp": at[i], "value": float(i + 1)} for i in range(100)]
+    records += [{"meter_id": "A", "timestamp": at[100], "value": 920.0}]
+    records += [{"meter_id": "A", "timestamp": at[101], "value": 930.0}]
+    records += [{"meter_id": "Z", "timestamp": at[i], "value": 0.0} for i in range(95)]
+    records += [{"meter_id": "Z", "timestamp": at[95], "value": 5000.0}]
+    meters = {"A": ("electricity", "15min"), "Z": ("electricity", "15min")}
+    # 102 readings of A: its 90th percentile (index ⌈0.9 × 101⌉ = 91 of 0 … 101) is 92.
+    import duckdb
+
+    a_values = [r["value"] for r in records if r["meter_id"] == "A"]
+    assert duckdb.sql(f"SELECT quantile_disc(v, 0.9) FROM (SELECT unnest({a_values}) AS v)").fetchall()[0][0] == 92
+    result = ingest(Lake(tmp_path / "one"), meters, records=records)
+    flags = _flags_by_value(Lake(tmp_path / "one"))
+    assert flags[930.0] & SPIKE and not flags[920.0] & SPIKE and not flags[100.0] & SPIKE
+    assert not flags[5000.0] & SPIKE
+    assert result.flagged["spike"] == 1
+    # The same input gives the same flags in another lake, in another order.
+    again = ingest(Lake(tmp_path / "two"), meters, records=list(reversed(records)))
+    assert _flags_by_value(Lake(tmp_path / "two")) == flags and again.flagged == result.flagged

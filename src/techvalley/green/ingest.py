@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -55,8 +56,23 @@ from techvalley.green.lake import Lake
 KST = ZoneInfo("Asia/Seoul")
 NEGATIVE, SPIKE, LATE, CONFLICT = 1, 2, 4, 8
 OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
-#: Staged rows kept in memory for the rollups (about 60 bytes a row); a larger batch reads its files back.
-KEEP_ROWS = 10_000_000
+#: The day rollups come from the first scan of the input (False: from the files written, as after
+#: a batch is settled against stored readings; the tests compare the two).
+ROLLUPS_FROM_SCAN = True
+#: The spike flag's 90th percentile comes from a per-meter histogram of ln(value) in bins of
+#: 1/HIST_BINS_PER_E (1 %): deterministic, exact to a bin, and its memory grows with the meters and
+#: bins, not with the readings. Zero and negative values share the lowest bin (a 90th percentile of
+#: 0 flags no spike).
+HIST_BINS_PER_E = 100
+HIST_NONPOSITIVE = -(2**31)
+#: The quarter-hour of the day from the epoch (every stored time is a multiple of 15 minutes; times
+#: before 1970 give a negative remainder, hence the + 96), and the number of distinct ones in a
+#: group: fewer slots than rows means a repeated time.
+_SLOT = "CAST(((epoch_us({ts}) // 900000000) % 96 + 96) % 96 AS UBIGINT)"
+_SLOTS = (
+    "coalesce(bit_count(bit_or(CAST(1 AS UBIGINT) << (slot & 63)) FILTER (WHERE slot < 64)), 0)"
+    " + coalesce(bit_count(bit_or(CAST(1 AS UBIGINT) << (slot & 63)) FILTER (WHERE slot >= 64)), 0)"
+)
 #: Rows per Parquet row group of files rewritten sorted by meter and time (settling, compaction): a
 #: month of 15-minute readings is 2,976 rows, so a row group holds about 11 meter-months and a
 #: company's page reads one or two per meter and month.
@@ -390,18 +406,41 @@ def _ingest_batch(
         FROM raw r LEFT JOIN meters m USING (meter_id)""")
 
     note("stats")
-    # One scan: per meter and reason, the counts; per meter, what the flags need (valid rows only).
-    con.execute("""CREATE TEMP TABLE scan AS SELECT meter_id, reason, count(*) AS n,
-                   min(ts) FILTER (WHERE reason IS NULL) AS min_ts, max(ts) FILTER (WHERE reason IS NULL) AS max_ts,
-                   approx_quantile(value, 0.9) FILTER (WHERE reason IS NULL) AS p90
-                   FROM checked GROUP BY meter_id, reason""")
-    con.execute("CREATE TEMP TABLE stats AS SELECT meter_id, n, min_ts, max_ts, p90 FROM scan WHERE reason IS NULL")
-    counts = dict(con.execute("SELECT coalesce(reason, ''), sum(n) FROM scan GROUP BY 1").fetchall())
+    # One scan of the input gives everything but the written files: per meter, reason and day the
+    # counts, sums, flags and distinct quarter-hour slots (the day rollups of the valid rows, and
+    # the repeats and late rows per partition, before anything is written), and per meter a
+    # log-scale histogram of the valid values for the spike flag's 90th percentile.
+    con.execute(f"""CREATE TEMP TABLE scan AS SELECT meter_id, reason, day, hb, grouping(hb) = 1 AS by_day,
+            count(*) AS n, min(ts) AS min_ts, max(ts) AS max_ts,
+            coalesce(sum(value) FILTER (WHERE value >= 0), 0) AS qty,
+            count(*) FILTER (WHERE value < 0) AS negatives,
+            count(*) FILTER (WHERE ts <= wm_ts) AS lates, {_SLOTS} AS slots
+        FROM (SELECT c.meter_id, c.ts, c.value, c.reason, w.ts AS wm_ts, {_SLOT.format(ts="c.ts")} AS slot,
+                     CASE WHEN c.reason IS NULL THEN CAST(c.ts AS DATE) END AS day,
+                     CASE WHEN c.reason IS NULL THEN (CASE WHEN c.value > 0
+                          THEN CAST(floor(ln(c.value) * {HIST_BINS_PER_E}) AS INTEGER)
+                          ELSE {HIST_NONPOSITIVE} END) END AS hb
+              FROM checked c LEFT JOIN wm w USING (meter_id))
+        GROUP BY GROUPING SETS ((meter_id, reason, day), (meter_id, hb))""")
+    # The 90th percentile to within one bin (1 %, from above): the value at index ⌈0.9 (n − 1)⌉ of
+    # the sorted values, as quantile_disc takes it (in integers: no rounding at exact multiples).
+    con.execute(f"""CREATE TEMP TABLE stats AS
+        WITH h AS (SELECT meter_id, hb, sum(n) OVER (PARTITION BY meter_id ORDER BY hb) AS cum,
+                          sum(n) OVER (PARTITION BY meter_id) AS total
+                   FROM scan WHERE NOT by_day AND hb IS NOT NULL),
+             q AS (SELECT meter_id, min(hb) AS hb FROM h WHERE cum > (9 * (total - 1) + 9) // 10 GROUP BY meter_id)
+        SELECT s.meter_id, s.n, s.min_ts, s.max_ts,
+               CASE WHEN q.hb = {HIST_NONPOSITIVE} THEN 0.0 ELSE exp((q.hb + 1) / {HIST_BINS_PER_E}.0) END AS p90
+        FROM (SELECT meter_id, sum(n) AS n, min(min_ts) AS min_ts, max(max_ts) AS max_ts FROM scan
+              WHERE by_day AND reason IS NULL GROUP BY meter_id) s JOIN q USING (meter_id)""")
+    counts = dict(con.execute("SELECT coalesce(reason, ''), sum(n) FROM scan WHERE by_day GROUP BY 1").fetchall())
     result.rows = int(sum(counts.values()))
     result.reasons = {k: int(v) for k, v in counts.items() if k}
     result.unknown_meters = [
         r[0]
-        for r in con.execute("SELECT meter_id FROM scan WHERE reason = 'unknown meter' ORDER BY 1 LIMIT 100").fetchall()
+        for r in con.execute(
+            "SELECT DISTINCT meter_id FROM scan WHERE by_day AND reason = 'unknown meter' ORDER BY 1 LIMIT 100"
+        ).fetchall()
     ]
     _months_table(con)
 
@@ -438,17 +477,15 @@ def _ingest_batch(
     # The flagged rows are written once (zstd, by kind and month), in the order they come: an input
     # meter by meter (utility exports, the simulator) gives row groups of a few meters each, which
     # readers of one company's meters skip by their meter_id statistics; settling and compaction
-    # sort by meter and time. They are kept in memory as they stream past (up to KEEP_ROWS): the day
-    # aggregate is computed from them instead of reading back and decoding what was just written.
-    kept: list[pa.RecordBatch] | None = []
+    # sort by meter and time. The spikes are counted as they stream past (the first scan could not
+    # know them: their threshold came out of it).
+    spikes = 0
+    spike_bit = pa.scalar(SPIKE, pa.uint8())
 
     def tee():
-        nonlocal kept
-        count = 0
+        nonlocal spikes
         for b in reader:
-            if kept is not None:
-                count += b.num_rows
-                kept = kept + [b] if count <= KEEP_ROWS else None
+            spikes += pc.sum(pc.not_equal(pc.bit_wise_and(b.column("flags"), spike_bit), 0)).as_py() or 0
             yield b
 
     ds.write_dataset(
@@ -472,15 +509,13 @@ def _ingest_batch(
         f"read_parquet('{staged}/readings/*/*/*.parquet', hive_partitioning = true, "
         "hive_types = {'kind': VARCHAR, 'month': VARCHAR})"
     )
-    if kept is not None:
-        con.register("kept", pa.Table.from_batches(kept, reader.schema))
-        stored = "kept"
-    else:
-        stored = stored_files
     parts = sorted((staged / "readings").glob("kind=*/month=*"))
-    # One scan of what was staged: per meter and day the sums, the flags and the distinct
-    # quarter-hour slots, so repeats are found without a distinct count per partition.
-    checks = _day_aggregate(con, stored) if parts else {}
+    if not parts:
+        checks = {}
+    elif ROLLUPS_FROM_SCAN:  # the stored rows are the valid rows of the input: the scan has their days
+        checks = _day_aggregate_from_scan(con)
+    else:
+        checks = _day_aggregate(con, stored_files)
     repeats = 0  # repeated (meter, time) pairs inside this batch
     settled = False
     for part in parts:
@@ -493,9 +528,8 @@ def _ingest_batch(
             repeats += again
             settled = True
     if settled:  # the staged rows changed: what follows reads the files
-        stored = stored_files
         if any((staged / "readings").glob("*/*/*.parquet")):
-            _day_aggregate(con, stored)
+            _day_aggregate(con, stored_files)
     added = []
     for part in parts:
         kind, month = part.parent.name[5:], part.name[6:]
@@ -513,6 +547,8 @@ def _ingest_batch(
             result.accepted += rows
     result.partitions = len({(a["kind"], a["month"]) for a in added})
     rollups = _write_rollups(con, staged, batch, result) if added else []
+    if added and ROLLUPS_FROM_SCAN and not settled:
+        result.flagged["spike"] = int(spikes)
     # Missing intervals between each meter's first and last reading of the batch.
     expected, present = con.execute("""SELECT coalesce(sum((epoch(max_ts) - epoch(min_ts))
              / (CASE m.resolution WHEN 'hourly' THEN 3600 ELSE 900 END) + 1), 0), coalesce(sum(n), 0)
@@ -556,20 +592,30 @@ def _day_aggregate(con, stored: str) -> dict[tuple[str, str], tuple[int, int]]:
     the number of distinct quarter-hour slots: every stored time sits on the 15-minute grid, so
     fewer slots than rows means a repeated time). Returns per (kind, month) partition the
     repeated rows and the late rows."""
-    # The quarter-hour of the day from the epoch (every stored time is a multiple of 15 minutes;
-    # times before 1970 give a negative remainder, hence the + 96).
-    slot = "CAST(((epoch_us(ts) // 900000000) % 96 + 96) % 96 AS UBIGINT)"
-    one = "CAST(1 AS UBIGINT)"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE day_agg AS SELECT meter_id, kind, month, day,
             coalesce(sum(value) FILTER (WHERE flags & {NEGATIVE} = 0), 0) AS qty, count(*) AS n,
             count(*) FILTER (WHERE flags & {NEGATIVE} <> 0) AS negatives,
             count(*) FILTER (WHERE flags & {SPIKE} <> 0) AS spikes,
             count(*) FILTER (WHERE flags & {LATE} <> 0) AS lates,
-            count(*) FILTER (WHERE flags & {CONFLICT} <> 0) AS conflicts,
-            coalesce(bit_count(bit_or({one} << (slot & 63)) FILTER (WHERE slot < 64)), 0)
-              + coalesce(bit_count(bit_or({one} << (slot & 63)) FILTER (WHERE slot >= 64)), 0) AS slots
-        FROM (SELECT meter_id, kind, month, CAST(ts AS DATE) AS day, value, flags, {slot} AS slot FROM {stored})
+            count(*) FILTER (WHERE flags & {CONFLICT} <> 0) AS conflicts, {_SLOTS} AS slots
+        FROM (SELECT meter_id, kind, month, CAST(ts AS DATE) AS day, value, flags, {_SLOT.format(ts="ts")} AS slot
+              FROM {stored})
         GROUP BY ALL""")
+    return _partition_checks(con)
+
+
+def _day_aggregate_from_scan(con) -> dict[tuple[str, str], tuple[int, int]]:
+    """``day_agg`` from the first scan's per-day groups of the valid rows (the rows the batch
+    stores, before settling): the same figures as ``_day_aggregate`` of the staged files, except the
+    spikes, which the stream counts."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE day_agg AS SELECT s.meter_id, m.kind,
+            strftime(s.day, '%Y-%m') AS month, s.day, s.qty, s.n, s.negatives, CAST(0 AS BIGINT) AS spikes,
+            s.lates, CAST(0 AS BIGINT) AS conflicts, s.slots
+        FROM scan s JOIN meters m USING (meter_id) WHERE s.by_day AND s.reason IS NULL""")
+    return _partition_checks(con)
+
+
+def _partition_checks(con) -> dict[tuple[str, str], tuple[int, int]]:
     rows = con.execute("SELECT kind, month, sum(n) - sum(slots), sum(lates) FROM day_agg GROUP BY ALL").fetchall()
     return {(k, m): (int(d), int(late)) for k, m, d, late in rows}
 
