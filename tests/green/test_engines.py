@@ -70,3 +70,19 @@ def test_indicators(engines, query):
 def test_translation_is_spark_sql(engines):
     sql = analytics.SparkEngine.translate(analytics.load_sql(2025))
     assert "PERCENTILE" not in sql.upper() and "ROW_NUMBER" in sql.upper()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("", 4), ("72", 72), (" 8 ", 8), ("0", None), ("-3", None), ("1e3", None), ("٣", None)]
+)
+def test_spark_shuffle_partitions_from_the_environment(monkeypatch, value, expected):
+    """TECHVALLEY_SPARK_SHUFFLE_PARTITIONS: a whole number from 1 to 100000, else a message naming
+    the variable (the CLI prints it and exits 2)."""
+    from techvalley.green.analytics import shuffle_partitions
+
+    monkeypatch.setenv("TECHVALLEY_SPARK_SHUFFLE_PARTITIONS", value)
+    if expected is None:
+        with pytest.raises(ValueError, match="TECHVALLEY_SPARK_SHUFFLE_PARTITIONS"):
+            shuffle_partitions()
+    else:
+        assert shuffle_partitions() == expected

@@ -312,6 +312,25 @@ def spark_master(master: str | None = None) -> str:
     return master or os.environ.get("TECHVALLEY_SPARK_MASTER") or "local[2]"
 
 
+#: Spark's shuffle partitions unless TECHVALLEY_SPARK_SHUFFLE_PARTITIONS says otherwise: right for
+#: local mode and small clusters; a large cluster sets about two or three per executor core.
+SHUFFLE_PARTITIONS = 4
+
+
+def shuffle_partitions() -> int:
+    """``TECHVALLEY_SPARK_SHUFFLE_PARTITIONS`` as a whole number from 1 to 100,000 (default 4);
+    anything else is refused with a message naming the variable."""
+    raw = os.environ.get("TECHVALLEY_SPARK_SHUFFLE_PARTITIONS", "").strip()
+    if not raw:
+        return SHUFFLE_PARTITIONS
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+        raise ValueError(
+            "TECHVALLEY_SPARK_SHUFFLE_PARTITIONS는 1에서 100000 사이의 정수여야 합니다 "
+            f"/ TECHVALLEY_SPARK_SHUFFLE_PARTITIONS must be a whole number from 1 to 100000 (got {raw[:40]!r})"
+        )
+    return int(raw)
+
+
 def spark_session(master: str | None = None):
     """One Spark session per process, on ``spark_master(master)``; asking for another master stops
     the current session and starts one there."""
@@ -331,7 +350,7 @@ def spark_session(master: str | None = None):
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.session.timeZone", "Asia/Seoul")
-            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.shuffle.partitions", str(shuffle_partitions()))
             .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
             .config("spark.driver.memory", "1g")
             .config("spark.pyspark.python", sys.executable)
