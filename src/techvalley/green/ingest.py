@@ -500,7 +500,16 @@ def _ingest_batch(
         min_rows_per_group=STAGE_ROW_GROUP,
         max_rows_per_group=STAGE_ROW_GROUP,
         # No Arrow schema in the files: readers see plain strings, as in every other file of the lake.
-        file_options=ds.ParquetFileFormat().make_write_options(compression="zstd", store_schema=False),
+        # Dictionaries only where values repeat (meter, flags): tried on the times and values of a
+        # 32,768-row group they never outgrow the page limit, so every row group built one for
+        # nothing. Times are delta-encoded (sorted within a meter): 30 % smaller files, a 16 %
+        # faster write and faster scans than dictionary-encoded ones (docs/energy.md).
+        file_options=ds.ParquetFileFormat().make_write_options(
+            compression="zstd",
+            store_schema=False,
+            use_dictionary=["meter_id", "flags"],
+            column_encoding={"ts": "DELTA_BINARY_PACKED"},
+        ),
     )
     rejects = ["SELECT meter_id, ts, value, reason FROM checked WHERE reason IS NOT NULL"]
 
