@@ -109,7 +109,12 @@ def bench_database(leases: int, leads: int) -> dict:
         for i in range(leads):
             services.submit_inquiry(
                 cx,
-                {"company_name": f"L{i}", "contact_name": "x", "phone": "1", "ksic": rng.choice(codes)},
+                {
+                    "company_name": f"L{i}",
+                    "contact_name": "x",
+                    "phone": f"051-200-{i % 10000:04d}",
+                    "ksic": rng.choice(codes),
+                },
                 consent=True,
                 now=now,
             )

@@ -89,7 +89,7 @@ def test_consents_in_bulk_one_per_record_with_a_person():
     )
     assert n == 1
     c = Consent.objects.get()
-    assert c.user == user and c.record_type == "core.Membership" and c.record_id == "5"
+    assert c.user == user and c.record_type == "core.Membership" and c.record_id == "5" and c.obtained == "bulk"
     assert abs((c.expires_at - c.given_at) - dt.timedelta(days=40)) < dt.timedelta(seconds=1)
 
 
@@ -118,3 +118,31 @@ def test_the_apps_register_their_personal_data():
     keys = spine.platform.personal_data_by_key
     for key in ("registry.contact", "facilities.booking", "facilities.training"):
         assert keys[key].erase_consented is not None and keys[key].export is not None and keys[key].items, key
+
+
+@pytest.mark.django_db
+def test_how_a_consent_was_obtained_and_who_recorded_it_outlive_the_data_unless_it_was_the_person(hook):
+    cx = ComplexFactory()
+    person, manager = UserFactory(), UserFactory()
+    with acting_as(manager, "test"):
+        on_behalf = _consent(complex=cx, user=person, obtained=privacy.Obtained.COMPANY, recorded_by=manager)
+        own = _consent(complex=cx, user=person, obtained=privacy.Obtained.SELF, recorded_by=person.pk)
+    assert (on_behalf.obtained, on_behalf.recorded_by_id) == ("company", manager.pk)
+    assert (own.obtained, own.recorded_by_id) == ("self", person.pk)
+    exported = {c["obtained"]: c["recorded_by"] for c in privacy.export_person(person)["consents"]}
+    assert exported == {
+        str(privacy.Obtained.COMPANY.label): manager.get_username(),
+        str(privacy.Obtained.SELF.label): person.get_username(),
+    }
+    with acting_as(None, "test"):
+        privacy.erase_now(on_behalf)
+        privacy.erase_now(own)
+    on_behalf.refresh_from_db()
+    own.refresh_from_db()
+    # the manager who recorded it is proof of how it was obtained; the person is erased
+    assert on_behalf.recorded_by_id == manager.pk and on_behalf.user_id is None
+    assert own.recorded_by_id is None and own.user_id is None and own.obtained == "self"
+    trail = AuditEntry.objects.filter(model="core.Consent", object_id=str(own.pk))
+    assert all(str(person.pk) not in str(e.changes.get("recorded_by", "")) for e in trail)
+    with pytest.raises(privacy.BadInput):
+        _consent(complex=cx, user=person, obtained="telepathy")

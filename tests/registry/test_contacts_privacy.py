@@ -53,6 +53,7 @@ def test_a_manager_adds_a_contact_with_its_consent(world):
     assert consent.items == ["name", "position", "phone", "email"]
     assert consent.retention_days == 730 and consent.complex_id == a.complex_id
     assert consent.subject == "박담당" and consent.subject_contact == "park@example.com"
+    assert consent.obtained == "company" and consent.recorded_by == world["users"]["manager_a"]
     assert abs((consent.expires_at - timezone.now()) - dt.timedelta(days=730)) < dt.timedelta(minutes=1)
 
 
@@ -79,6 +80,8 @@ def test_an_officer_records_for_the_company_only_saying_how_consent_was_obtained
     assert with_note.status_code == 302
     contact = Contact.objects.get(name="박담당")
     assert contact.consent_given_by == "officer" and contact.consent_note == NOTE
+    consent = consent_of(contact)
+    assert consent.obtained == "officer" and consent.recorded_by == world["users"]["officer"]
 
 
 @pytest.mark.parametrize("who", ["member_a", "manager_b", "university", "other_officer", "visitor"])
@@ -144,7 +147,8 @@ def test_the_person_sees_withdraws_and_exports_their_own_contact(world):
     export = privacy.export_person(person)
     assert export["registry.contact"][0]["name"] == "박담당"
     assert export["registry.contact"][0]["kept_until"]
-    assert any(c["record"] == f"registry.Contact {contact.pk}" for c in export["consents"])
+    mine = [c for c in export["consents"] if c["record"] == f"registry.Contact {contact.pk}"]
+    assert mine and mine[0]["obtained"] and mine[0]["recorded_by"] == world["users"]["manager_a"].get_username()
     assert privacy.export_person(world["users"]["manager_b"])["registry.contact"] == []
     # the person themself may withdraw (an ordinary member may not withdraw others)
     other = services.add_contact(world["users"]["manager_a"], world["a"], {**FORM, "name": "정타인", "email": ""})
@@ -206,7 +210,8 @@ def test_the_import_records_a_consent_per_row_all_or_nothing(world, tmp_path):
     made = Contact.objects.filter(name__in=["정하나", "윤두리"])
     assert {c.company_id for c in made} == {a.pk, b.pk} and {c.consent_given_by for c in made} == {"officer"}
     ids = [str(c.pk) for c in made]
-    assert privacy.Consent.objects.filter(purpose_key="registry.contact", record_id__in=ids).count() == 2
+    consents = privacy.Consent.objects.filter(purpose_key="registry.contact", record_id__in=ids)
+    assert consents.count() == 2 and {(c.obtained, c.recorded_by_id) for c in consents} == {("officer", None)}
     bad = tmp_path / "bad.csv"
     rows = f"회사명,성명,전화\n{a.name},가나,051-111-3333\n없는회사,다라,051-111-4444\n"
     bad.write_text(rows, encoding="cp949")

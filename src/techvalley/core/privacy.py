@@ -44,6 +44,17 @@ from techvalley.core.validation import BadInput, clean_text
 MAX_RETENTION_DAYS = 5 * 366
 
 
+class Obtained(models.TextChoices):
+    """How a consent was obtained (동의 경로): from the person on the platform, or recorded by
+    someone else on their behalf, or afterwards for records made before consents were kept."""
+
+    SELF = "self", _("the person themself, on the platform")
+    COMPANY = "company", _("the company's manager, on the person's behalf")
+    OFFICER = "officer", _("a district officer, on the person's behalf")
+    BULK = "bulk", _("recorded afterwards, in bulk (records made before consents were kept)")
+    UNRECORDED = "", _("not recorded (consents recorded before the platform kept how)")
+
+
 @audited
 class Consent(models.Model):
     """A person's consent to the collection and use of their personal data (개인정보 수집·이용
@@ -71,6 +82,20 @@ class Consent(models.Model):
     expires_at = models.DateTimeField(_("kept until"), editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     erased_at = models.DateTimeField(_("data erased"), null=True, blank=True)
+    #: How the consent was obtained, and the account that recorded it (the person themself, a
+    #: company's manager or an officer; none for a public form or a back-fill). Kept as proof when
+    #: the data is erased, unless the recorder is the person.
+    obtained = models.CharField(
+        _("obtained"), max_length=10, choices=Obtained.choices, default=Obtained.SELF, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     class Meta:
         app_label = "core"
@@ -176,9 +201,14 @@ def record_consent(
     subject: str = "",
     subject_contact: str = "",
     record=None,
+    obtained: str = Obtained.SELF,
+    recorded_by=None,
 ) -> Consent:
     """Record a consent (call it in the transaction that stores the data). ``complex`` or
-    ``complex_id`` (saves a query when only the id is at hand)."""
+    ``complex_id`` (saves a query when only the id is at hand); ``obtained`` says how it was
+    obtained (``Obtained``) and ``recorded_by`` which account recorded it (a user or its id)."""
+    if obtained not in Obtained.values:
+        raise BadInput(f"obtained: {obtained!r} — {', '.join(Obtained.values)}", field="obtained")
     if not 1 <= int(retention_days) <= MAX_RETENTION_DAYS:
         raise BadInput(
             f"retention_days: 보유기간은 1일~{MAX_RETENTION_DAYS}일이어야 합니다. "
@@ -201,6 +231,8 @@ def record_consent(
         retention_days=int(retention_days),
         record_type=record._meta.label if record is not None else "",
         record_id=str(record.pk) if record is not None else "",
+        obtained=obtained,
+        recorded_by_id=getattr(recorded_by, "pk", recorded_by),
     )
 
 
@@ -243,6 +275,7 @@ def record_consents_in_bulk(
                 record_id=str(r.pk),
                 given_at=now,
                 expires_at=now + dt.timedelta(days=days),
+                obtained=Obtained.BULK,
             )
         )
     Consent.objects.bulk_create(rows, batch_size=500)
@@ -306,13 +339,17 @@ def erase_now(consent: Consent, now: dt.datetime | None = None) -> Consent:
             hook.erase_consented(consent)
         if hook is not None and consent.record_type:
             redact_audit(consent.record_type, consent.record_id, hook.items)
+        personal = ["subject", "subject_contact", "user"]
+        if consent.recorded_by_id is not None and consent.recorded_by_id == consent.user_id:
+            consent.recorded_by = None  # the person recorded it: it would name them
+            personal.append("recorded_by")
         consent.subject = ""
         consent.subject_contact = ""
         consent.user = None
         consent.erased_at = now
-        consent.save(update_fields=["subject", "subject_contact", "user", "erased_at"])
+        consent.save(update_fields=["subject", "subject_contact", "user", "recorded_by", "erased_at"])
         # The consent's own trail named the person too (created with them, stripped of them).
-        redact_audit(Consent._meta.label, consent.pk, ("subject", "subject_contact", "user"))
+        redact_audit(Consent._meta.label, consent.pk, personal)
     return consent
 
 
@@ -409,8 +446,10 @@ def export_person(user) -> dict:
                 "expires_at": c.expires_at,
                 "withdrawn_at": c.withdrawn_at,
                 "record": f"{c.record_type} {c.record_id}".strip(),
+                "obtained": str(c.get_obtained_display()),
+                "recorded_by": c.recorded_by.get_username() if c.recorded_by else "",
             }
-            for c in Consent.objects.filter(user=user)
+            for c in Consent.objects.filter(user=user).select_related("recorded_by")
         ],
         "audit_about_you": [
             {"at": e.at, "by": e.actor_label, "action": e.action, "record": e.object_repr, "changes": e.changes}

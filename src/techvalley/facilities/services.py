@@ -1347,6 +1347,8 @@ def record_booking_consent(booking: Booking | WaitlistEntry) -> None:
         complex_id=booking.complex_id,
         user=person,
         record=booking,
+        obtained=privacy.Obtained.SELF,
+        recorded_by=person,
     )
 
 
@@ -1371,6 +1373,8 @@ def record_training_consent(enrolment: Enrolment, course: Course) -> None:
         subject=enrolment.trainee_name,
         subject_contact=enrolment.trainee_email,
         record=enrolment,
+        obtained=privacy.Obtained.COMPANY,
+        recorded_by=enrolment.enrolled_by_id,
     )
 
 

@@ -1091,13 +1091,14 @@ def add_contact(actor, company: Company, data: dict, *, note: str = "", retentio
             "/ say how the person's consent was obtained (when, how, by whom).",
             field="note",
         )
-    return create_contact(company, values, person, given_by, note, days)
+    return create_contact(company, values, person, given_by, note, days, recorded_by=actor)
 
 
-def create_contact(company, values, person, given_by, note, days):
-    """Store a checked contact and its consent in one transaction (callers check permission)."""
+def create_contact(company, values, person, given_by, note, days, recorded_by=None):
+    """Store a checked contact and its consent in one transaction (callers check permission);
+    ``recorded_by`` is the account that records it (none from the command line)."""
     from techvalley.core import privacy
-    from techvalley.registry.models import Contact
+    from techvalley.registry.models import ConsentGivenBy, Contact
 
     with transaction.atomic():
         contact = Contact.objects.create(
@@ -1118,6 +1119,11 @@ def create_contact(company, values, person, given_by, note, days):
             subject=values["name"],
             subject_contact=values["email"] or values["phone"],
             record=contact,
+            obtained={
+                ConsentGivenBy.PERSON: privacy.Obtained.SELF,
+                ConsentGivenBy.COMPANY: privacy.Obtained.COMPANY,
+            }.get(given_by, privacy.Obtained.OFFICER),
+            recorded_by=recorded_by,
         )
     return contact
 
@@ -1263,7 +1269,8 @@ def import_contacts(actor, cx: Complex, path: Path, *, note: str = "", retention
         with transaction.atomic():
             for company_id, values in planned:
                 company = companies[company_id]
-                create_contact(company, values, _person_account(company, values["email"]), given_by, note, days)
+                person = _person_account(company, values["email"])
+                create_contact(company, values, person, given_by, note, days, recorded_by=actor)
     return {"rows": len(planned), "companies": len(companies), "created": 0 if dry_run else len(planned)}
 
 
