@@ -14,6 +14,7 @@ from techvalley.collaboration.models import (
     PartnerKind,
     ProgrammeStatus,
 )
+from techvalley.core.forms import BilingualErrors
 from techvalley.core.validation import BadInput
 
 DATE = {"type": "date"}
@@ -25,7 +26,7 @@ def show_error(form: forms.Form, exc: BadInput) -> None:
     form.add_error(field, exc.message)
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(BilingualErrors, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     funder = forms.CharField(label=_("Funder"), max_length=200, required=False, help_text=_("e.g. 교육부, 부산광역시"))
     starts_on = forms.DateField(label=_("Starts"), required=False, widget=forms.DateInput(attrs=DATE))
@@ -42,7 +43,7 @@ class ProgrammeForm(forms.Form):
         self.fields["agreement"].choices = [("", "—")] + [(a.pk, str(a)) for a in agreements]
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(BilingualErrors, forms.Form):
     source = forms.ChoiceField(label=_("Source of funds"), choices=BudgetSource.choices)
     year = forms.CharField(label=_("Year"), max_length=4, required=False, widget=forms.TextInput(attrs={"size": 5}))
     amount_krw = forms.CharField(
@@ -51,7 +52,7 @@ class BudgetLineForm(forms.Form):
     executed_krw = forms.CharField(label=_("Spent so far (KRW)"), max_length=40, required=False)
 
 
-class KpiForm(forms.Form):
+class KpiForm(BilingualErrors, forms.Form):
     name = forms.CharField(label=_("Indicator"), max_length=200)
     unit = forms.CharField(label=_("Unit"), max_length=30, required=False, widget=forms.TextInput(attrs={"size": 6}))
     target = forms.CharField(label=_("Target"), max_length=20, widget=forms.TextInput(attrs={"size": 8}))
@@ -60,12 +61,12 @@ class KpiForm(forms.Form):
     )
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(BilingualErrors, forms.Form):
     name = forms.CharField(label=_("Partner"), max_length=200, help_text=_("An existing partner's name, or a new one"))
     kind = forms.ChoiceField(label=_("Kind of partner"), choices=PartnerKind.choices, initial=PartnerKind.UNIVERSITY)
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(BilingualErrors, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of partner"), choices=PartnerKind.choices)
     company = forms.CharField(
@@ -77,7 +78,7 @@ class PartnerForm(forms.Form):
     note = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NeedForm(forms.Form):
+class NeedForm(BilingualErrors, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=NeedKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(

@@ -32,6 +32,10 @@ class BilingualErrors:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.use_bilingual_errors()
+
+    def use_bilingual_errors(self) -> None:
+        """Set the messages on every field the form has now (call it again after adding fields)."""
         for field in self.fields.values():
             field.error_messages.update(BILINGUAL_ERRORS)
             for kind, message in INVALID.items():

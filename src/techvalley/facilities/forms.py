@@ -14,6 +14,7 @@ from django import forms
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from techvalley.core.forms import BilingualErrors
 from techvalley.facilities.models import Centre, Closure, Course, CourseSession, Resource
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -22,7 +23,7 @@ TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class ModelFieldsForm(forms.Form):
+class ModelFieldsForm(BilingualErrors, forms.Form):
     """A plain form with fields made from a model's (its labels, lengths and choices); it does not
     save: the view hands ``cleaned_data`` to the service."""
 
@@ -37,6 +38,7 @@ class ModelFieldsForm(forms.Form):
         made = fields_for_model(self.model, fields=self.field_names, widgets=self.widgets)
         self.fields = {**made, **self.fields}
         self.order_fields([*self.field_names, *self.declared_fields])
+        self.use_bilingual_errors()
 
     def initial_for(self, instance) -> dict:
         return model_to_dict(instance, fields=self.field_names)
@@ -163,7 +165,7 @@ class ClosureForm(ModelFieldsForm):
         self.fields["resource"].empty_label = _("the whole centre")
 
 
-class QualificationForm(forms.Form):
+class QualificationForm(BilingualErrors, forms.Form):
     person = forms.CharField(
         label=_("Person (user name or e-mail)"), max_length=254, help_text=_("They must have an account.")
     )

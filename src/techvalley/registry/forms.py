@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from techvalley.core.forms import BilingualErrors
 from techvalley.registry.models import CERTIFICATIONS, Company
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(BilingualErrors, forms.ModelForm):
     """What a company's manager keeps up to date about the company."""
 
     certifications = forms.MultipleChoiceField(
@@ -32,12 +33,12 @@ class ProfileForm(forms.ModelForm):
         widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}
 
 
-class IndustryForm(forms.Form):
+class IndustryForm(BilingualErrors, forms.Form):
     code = forms.CharField(label=_("KSIC code"), max_length=6)
     reason = forms.CharField(label=_("reason"), max_length=300, required=False)
 
 
-class ImportForm(forms.Form):
+class ImportForm(BilingualErrors, forms.Form):
     file = forms.FileField(label=_("registry file (CSV, JSON or Excel)"))
     dry_run = forms.BooleanField(label=_("dry run: show what would change"), required=False, initial=True)
     skip_invalid = forms.BooleanField(label=_("skip invalid rows"), required=False)
@@ -49,7 +50,7 @@ class ImportForm(forms.Form):
     )
 
 
-class AddressRuleForm(forms.Form):
+class AddressRuleForm(BilingualErrors, forms.Form):
     """A rule of the current complex: which registry rows (by address) belong to it."""
 
     sido = forms.CharField(label=_("province or city (시도)"), max_length=20, required=False)
@@ -59,7 +60,7 @@ class AddressRuleForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 
 
-class ContactForm(forms.Form):
+class ContactForm(BilingualErrors, forms.Form):
     """A contact person (담당자) and the consent that allows keeping them: what is collected, for
     what, how long, and — when an officer records it for the company — how consent was obtained."""
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from techvalley.core.forms import BilingualErrors
 from techvalley.core.validation import BadInput
 from techvalley.surveys import questions as q
 from techvalley.surveys.models import CandidateStatus, CommunicationKind, QuestionType
@@ -19,7 +20,7 @@ TEMPLATE_CHOICES = [
 assert {k for k, _label in TEMPLATE_CHOICES} == set(TEMPLATES)
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(BilingualErrors, forms.Form):
     slug = forms.SlugField(label=_("Short name (letters, digits, -)"), max_length=80)
     template = forms.ChoiceField(label=_("Start from"), choices=TEMPLATE_CHOICES)
     title_ko = forms.CharField(label=_("Title (Korean)"), max_length=200, required=False)
@@ -29,7 +30,7 @@ class SurveyForm(forms.Form):
     closes_on = forms.DateField(label=_("Closes"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class SurveySettingsForm(forms.Form):
+class SurveySettingsForm(BilingualErrors, forms.Form):
     title_ko = forms.CharField(label=_("Title (Korean)"), max_length=200)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
     description_ko = forms.CharField(
@@ -65,7 +66,7 @@ def items_text(items) -> str:
     )
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(BilingualErrors, forms.Form):
     code = forms.CharField(label=_("Code (column name)"), max_length=40)
     type = forms.ChoiceField(label=_("Type"), choices=QuestionType.choices)
     label_ko = forms.CharField(label=_("Question (Korean)"), max_length=300)
@@ -172,12 +173,12 @@ class QuestionForm(forms.Form):
         }
 
 
-class ImportForm(forms.Form):
+class ImportForm(BilingualErrors, forms.Form):
     file = forms.FileField(label=_("CSV (UTF-8 or CP949) or Excel (.xlsx)"))
     dry_run = forms.BooleanField(label=_("Check only (change nothing)"), required=False)
 
 
-class CandidateForm(forms.Form):
+class CandidateForm(BilingualErrors, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     estimated_companies = forms.IntegerField(label=_("Estimated demand (companies)"), min_value=0, max_value=10**6)
@@ -187,7 +188,7 @@ class CandidateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CandidateStatus.choices)
 
 
-class PromoteForm(forms.Form):
+class PromoteForm(BilingualErrors, forms.Form):
     """Promote a candidate to a plan sub-project: the plan heading it goes under (a pledge or a
     sub-project, listed by plan tracking's linkable type), its title, description and budget."""
 
@@ -203,7 +204,7 @@ class PromoteForm(forms.Form):
         self.fields["parent"].choices = list(headings)
 
 
-class CommunicationForm(forms.Form):
+class CommunicationForm(BilingualErrors, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CommunicationKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
