@@ -10,15 +10,22 @@ from django.utils import translation
 
 from techvalley.core.forms import BilingualErrors
 
-APPS = ("collaboration", "facilities", "projects", "registry", "surveys", "tenancy")
-
 
 def page_forms():
-    for app in APPS:
-        module = importlib.import_module(f"techvalley.{app}.forms")
+    """The forms of every app's forms and views modules (a few forms live beside their views);
+    the admin's are Django's own pages."""
+    import pkgutil
+
+    import techvalley
+
+    for info in pkgutil.walk_packages(techvalley.__path__, "techvalley."):
+        leaf = info.name.rsplit(".", 1)[-1]
+        if leaf not in ("forms", "views") and not leaf.endswith("_views"):
+            continue
+        module = importlib.import_module(info.name)
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
-                yield f"{app}.{name}", cls
+                yield f"{info.name}.{name}", cls
 
 
 @pytest.mark.parametrize(("name", "cls"), list(page_forms()), ids=lambda v: v if isinstance(v, str) else "")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from techvalley.collaboration import permissions, selectors, services
-from techvalley.collaboration.forms import show_error
+from techvalley.core.forms import BilingualErrors
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput
 from techvalley.core.views import current_complex, render_page
@@ -79,7 +79,7 @@ def _preview(summary) -> dict:
     }
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(BilingualErrors, forms.Form):
     consent = forms.TypedChoiceField(
         label=gettext_lazy("Public profile"),
         choices=[("1", gettext_lazy("Show my profile to the public")), ("0", gettext_lazy("Do not show it"))],
@@ -128,7 +128,7 @@ def expert_consent(request, pk: int):
                         )
                 return redirect("collaboration:expert_consent", pk=expert.pk)
             except BadInput as exc:
-                show_error(form, exc)
+                form.add_bad_input(exc)
                 status = exc.status
     context = {"expert": expert, "form": form, "role": role, "records": expert.consents.all()[:50]}
     response = render_page(request, "collaboration/expert_consent.html", context)

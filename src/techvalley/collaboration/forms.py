@@ -15,15 +15,8 @@ from techvalley.collaboration.models import (
     ProgrammeStatus,
 )
 from techvalley.core.forms import BilingualErrors
-from techvalley.core.validation import BadInput
 
 DATE = {"type": "date"}
-
-
-def show_error(form: forms.Form, exc: BadInput) -> None:
-    """The service's refusal shown on the field it names (or above the form)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 class ProgrammeForm(BilingualErrors, forms.Form):

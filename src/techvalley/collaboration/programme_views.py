@@ -20,7 +20,6 @@ from techvalley.collaboration.forms import (
     ParticipantForm,
     PartnerForm,
     ProgrammeForm,
-    show_error,
 )
 from techvalley.collaboration.models import Agreement, BudgetLine, Kpi, Partner
 from techvalley.core.scoping import viewer_for
@@ -56,7 +55,7 @@ def _submit(request, form, save, title, subtitle=""):
             try:
                 return redirect(save(form.cleaned_data))
             except BadInput as exc:
-                show_error(form, exc)
+                form.add_bad_input(exc)
                 status = exc.status
         else:
             status = 400

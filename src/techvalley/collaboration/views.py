@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from techvalley.collaboration import eligibility, permissions, selectors, services
-from techvalley.collaboration.forms import NeedForm, show_error
+from techvalley.collaboration.forms import NeedForm
 from techvalley.collaboration.models import (
     FollowUpStatus,
     OutcomeKind,
@@ -27,6 +27,7 @@ from techvalley.collaboration.models import (
     Stage,
 )
 from techvalley.core import links
+from techvalley.core.forms import BilingualErrors
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput, clean_text, int_param
 from techvalley.core.views import current_complex, page_of, render_page
@@ -106,7 +107,7 @@ def agreement_export(request):
     return response
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(BilingualErrors, forms.Form):
     action = forms.CharField(label=gettext_lazy("Action to take"), max_length=300)
     owner = forms.CharField(label=gettext_lazy("Owner"), max_length=150)
     due_on = forms.DateField(label=gettext_lazy("Due"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -143,7 +144,7 @@ def _links_context(obj, type_key: str, is_officer: bool) -> dict:
     }
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(BilingualErrors, forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(
@@ -199,7 +200,7 @@ def agreement_new(request):
     return render_page(request, "collaboration/form.html", {"form": form, "title": _("New agreement")})
 
 
-class AgreementEditForm(forms.Form):
+class AgreementEditForm(BilingualErrors, forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     ends_on = forms.DateField(
         label=gettext_lazy("In force until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -352,7 +353,7 @@ def catalogue_detail(request, pk: int):
     return render_page(request, "collaboration/catalogue_detail.html", context)
 
 
-class SupportForm(forms.Form):
+class SupportForm(BilingualErrors, forms.Form):
     ref = forms.CharField(label=gettext_lazy("External id"), max_length=100)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     agency = forms.CharField(label=gettext_lazy("Agency"), max_length=200, required=False)
@@ -471,7 +472,7 @@ def _needs_for_expert(viewer, expert):
 # --- matching -----------------------------------------------------------------------------
 
 
-class MatchForm(forms.Form):
+class MatchForm(BilingualErrors, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("The need in your words"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -538,7 +539,7 @@ def need_new(request, pk: int):
                 )
                 return redirect(need.get_absolute_url())
             except BadInput as exc:
-                show_error(form, exc)
+                form.add_bad_input(exc)
                 status = exc.status
     response = render_page(
         request, "collaboration/form.html", {"form": form, "title": _("New need"), "subtitle": company.name}

@@ -666,7 +666,7 @@ def qualification_list(request, pk: int):
                 request.user, res, form.cleaned_data["person"], form.cleaned_data["note"]
             )
         except BadInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_bad_input(exc)
         else:
             messages.success(request, _("%(person)s may now book %(resource)s.") % {"person": q.user, "resource": res})
             return redirect("facilities:qualification_list", pk=res.pk)

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from techvalley.core.forms import BilingualErrors
 from techvalley.core.scoping import viewer_for
 from techvalley.core.validation import BadInput, safe_row, year_param
 from techvalley.core.views import current_complex, render_page
@@ -199,7 +200,7 @@ xlsx_bytes = xlsx.report_workbook
 # --- reduction measures --------------------------------------------------------------------
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(BilingualErrors, forms.ModelForm):
     class Meta:
         model = Measure
         fields = ["kind", "description", "cost_krw", "expected_kwh_per_year", "status", "live_from", "note"]
@@ -216,7 +217,7 @@ def _measure_form(request, company, measure: Measure | None):
             else:
                 services.update_measure(measure, data)
         except BadInput as exc:  # shown on the form, next to its field
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_bad_input(exc)
         else:
             return redirect(reverse("green:company", args=[company.pk]) + "#measures")
     return render_page(request, "green/measure_form.html", {"company": company, "measure": measure, "form": form})

@@ -128,7 +128,7 @@ def contact_add(request, pk: int):
                     request.user, company, data, note=data["note"], retention_days=data["retention_days"]
                 )
             except BadInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form.add_bad_input(exc)
             else:
                 messages.success(request, _("Contact added with the person's consent."))
                 return redirect(reverse("registry:company_detail", args=[pk]) + "#private")
